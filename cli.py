@@ -1,0 +1,159 @@
+"""govreport: read 政府信息公开工作年度报告 into typed, validated data.
+
+Commands: extract (JSON/JSONL/CSV out), validate (findings, exit code for scripts), schema.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from extractor import ReadError, Report, parse
+from extractor.grammar import load
+
+app = typer.Typer(
+    help="Read 政府信息公开工作年度报告 (PDF, DOCX, DOC, HTML, text, Markdown) into typed, validated data.\n\n"
+         "Examples:\n\n"
+         "  govreport extract report.pdf                 # JSON on stdout\n\n"
+         "  govreport extract a.html b.pdf -f csv -o out.csv\n\n"
+         "  govreport validate report.docx               # findings; exit 0 ok, 1 errors, 2 unreadable\n\n"
+         "  cat page.html | govreport extract -          # stdin",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+
+class Format(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def _load(path: str, ocr: bool) -> Report:
+    """One file (or '-' for stdin) -> Report; ReadError for anything unreadable."""
+    if path == "-":
+        return parse(sys.stdin.buffer.read(), filename="<stdin>", ocr=ocr)
+    return parse(path, ocr=ocr)
+
+
+def _run(paths: list[str], ocr: bool):
+    """Yield (path, report or None); unreadable files cost one stderr line, never the batch."""
+    for p in paths:
+        try:
+            yield p, _load(p, ocr)
+        except ReadError as e:
+            e.path = e.path or p
+            _err(e.line())
+            yield p, None
+        except Exception as e:  # a bug of ours must not cost the other files their results
+            _err(f"{p}: internal error while reading ({type(e).__name__}: {e}) — please report it with the file")
+            yield p, None
+
+
+def _csv_rows(reports: list[Report]) -> tuple[list[str], list[list]]:
+    keys: list[str] = []
+    for ed in ("2021", "2019"):
+        for k in load(ed).keys() + load(ed).keys(single_other=True):
+            if k not in keys:
+                keys.append(k)
+    header = ["path", "organization", "year", "edition", "errors"] + keys
+    rows = [[r.source.path, r.organization, r.year, r.edition, len(r.errors)] + [r.values.get(k) for k in keys]
+            for r in reports]
+    return header, rows
+
+
+@app.command()
+def extract(
+    files: Annotated[list[str], typer.Argument(help="Report files (PDF, DOCX, DOC, HTML, TXT, MD); '-' reads stdin")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="json: one object per file (an array for several); "
+                                           "jsonl: one line per file; csv: one row per file, a column per cell key")] = Format.json,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout")] = None,
+    ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs (needs tesseract-ocr and tesseract-ocr-chi-sim)")] = False,
+):
+    """Extract every cell of tables 二/三/四, the six parts and the findings.
+
+    Unreadable files get one line on stderr and exit code 2; the others are still written.
+    """
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    results = list(_run(files, ocr))
+    reports = [r for _, r in results if r is not None]
+    buf = io.StringIO()
+    if format is Format.json:
+        data = [r.model_dump(mode="json") for r in reports]
+        json.dump(data[0] if len(files) == 1 and data else data, buf, ensure_ascii=False, indent=1)
+        buf.write("\n")
+    elif format is Format.jsonl:
+        for r in reports:
+            buf.write(r.model_dump_json() + "\n")
+    else:
+        header, rows = _csv_rows(reports)
+        w = csv.writer(buf)
+        w.writerow(header)
+        w.writerows(rows)
+    if reports or format is not Format.json:
+        if output:
+            output.write_text(buf.getvalue(), encoding="utf-8-sig" if format is Format.csv else "utf-8")
+        else:
+            sys.stdout.write(buf.getvalue())
+    if len(reports) < len(files):
+        raise typer.Exit(2)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[str], typer.Argument(help="Report files; '-' reads stdin")],
+    ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs")] = False,
+    show_info: Annotated[bool, typer.Option("--info", help="Also list info findings")] = False,
+):
+    """List each report's findings: arithmetic errors, missing parts/tables/rows, unread cells.
+
+    Exit 0: no error findings; 1: some report has error findings; 2: a file could not be read.
+    """
+    from rich.console import Console
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    console = Console(highlight=False, soft_wrap=True)
+    worst = 0
+    for path, report in _run(files, ocr):
+        if report is None:
+            worst = 2
+            continue
+        if report.edition is None:
+            _err(f"{path}: not a 政府信息公开工作年度报告 (no template parts or tables found)")
+            worst = 2
+            continue
+        shown = [f for f in report.findings if show_info or f.severity != "info"]
+        errors = len(report.errors)
+        head = f"{path}: {report.organization or '?'} {report.year or '?'} ({report.edition}) — "
+        head += f"{errors} error(s), {sum(f.severity == 'warning' for f in report.findings)} warning(s)"
+        console.print(head, markup=False)
+        for f in shown:
+            extra = ""
+            if f.expected is not None or f.actual is not None:
+                extra = f"  [expected {f.expected}, actual {f.actual}]"
+            console.print(f"  {f.severity:7s} {f.rule:16s} {f.where:22s} {f.message}{extra}", markup=False)
+        if errors and worst < 1:
+            worst = 1
+    raise typer.Exit(worst)
+
+
+@app.command()
+def schema():
+    """Print the JSON Schema of `extract --format json` output (generated from the Report model)."""
+    sys.stdout.write(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1) + "\n")
+
+
+def main():  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,110 @@
+"""Text normalization shared by every reader and the recognizer."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Chromium-printed PDFs map CJK glyphs to Kangxi / supplement radicals. NFKC maps the
+# Kangxi block to traditional forms (⼾ -> 戶), so simplified forms are listed here first.
+_RADICAL_OVERRIDES = {
+    "⼾": "户", "⾨": "门", "⾧": "长", "⾺": "马", "⾵": "风", "⾶": "飞", "⾙": "贝", "⾞": "车",
+    "⾒": "见", "⾴": "页", "⿂": "鱼", "⿃": "鸟", "⿆": "麦", "⿈": "黄", "⿑": "齐", "⿒": "齿",
+    "⿓": "龙", "⿔": "龟", "⾱": "韦", "⾓": "角", "⾔": "言", "⻓": "长", "⻔": "门", "⺠": "民",
+    "⻆": "角", "⺟": "母", "⻄": "西", "⻅": "见", "⻋": "车", "⻉": "贝", "⻚": "页", "⻛": "风",
+    "⻜": "飞", "⻢": "马", "⻥": "鱼", "⻦": "鸟", "⻨": "麦", "⻩": "黄", "⻬": "齐", "⻮": "齿",
+    "⻰": "龙", "⻳": "龟", "⺁": "厂", "⺇": "几", "⺌": "小", "⺕": "彐", "⺤": "爪", "⺮": "竹",
+    "⺶": "羊", "⻊": "足", "⻌": "辶", "⻏": "阝", "⻖": "阝", "⻈": "讠", "⻐": "钅", "⻘": "青",
+    "⻝": "食", "⺧": "牛", "⺩": "王", "⺫": "目", "⺬": "示", "⺯": "糸", "⺰": "纟", "⺻": "聿",
+    "⻁": "虎", "⻂": "衤", "⻃": "覀", "⻍": "辶", "⻑": "長", "⻒": "镸", "⻗": "雨", "⻙": "韦",
+    "⻤": "鬼", "⺈": "⺈", "⺀": "冫", "⺅": "亻", "⺉": "刂", "⺡": "氵", "⺘": "扌", "⺖": "忄",
+    "⺗": "心", "⺝": "月", "⺊": "卜",
+}
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0x2F00, 0x2FD6):                      # Kangxi radicals
+        ch = chr(cp)
+        table[cp] = _RADICAL_OVERRIDES.get(ch) or unicodedata.normalize("NFKC", ch)
+    for ch, to in _RADICAL_OVERRIDES.items():
+        table[ord(ch)] = to
+    for cp in range(0xFF10, 0xFF1A):                      # full-width digits
+        table[cp] = chr(cp - 0xFEE0)
+    for cp in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):   # letters
+        table[cp] = chr(cp - 0xFEE0)
+    table.update({
+        0xFF0E: ".", 0xFF05: "%", 0xFF0B: "+", 0xFF0D: "-", 0xFF0F: "/", 0xFF1D: "=",
+        ord("("): "（", ord(")"): "）", 0xFF3B: "[", 0xFF3D: "]",
+        0x00A0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x202F: " ",
+        0x200B: "", 0x200C: "", 0x200D: "", 0xFEFF: "", 0x00AD: "", 0x3164: "",
+        ord("\r"): "\n", ord("\t"): " ", ord("\x0b"): "\n", ord("\x0c"): "\n",
+    })
+    return table
+
+
+_TABLE = _build_table()
+_SPACES = re.compile(r"[ \u2000-\u200a]+")
+_CJK = r"\u3400-\u9fff\uf900-\ufaff（）、，。：；“”《》〈〉"
+# whitespace between two CJK characters is layout (wrapped headers, `总 计`), not content
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+
+
+def clean_text(s: str) -> str:
+    """Map full-width forms and radicals, fold runs of spaces, keep line breaks."""
+    s = s.translate(_TABLE)
+    s = _SPACES.sub(" ", s)
+    return s
+
+
+def clean_cell(s: str) -> str:
+    """A table cell: clean_text, then drop whitespace inside CJK runs and at the ends."""
+    s = clean_text(s).strip()
+    if not s:
+        return s
+    s = _CJK_GAP.sub("", s)
+    return re.sub(r"\s+", " ", s)
+
+
+_PUNCT = re.compile(r"[\s（）()、，,。.．:：;；“”\"'《》〈〉\[\]【】\-—_/／·•]+")
+
+
+def label_key(s: str) -> str:
+    """A label reduced to its characters: what grammar aliases are matched against."""
+    return _PUNCT.sub("", clean_text(s))
+
+
+BLANK_MARKS = {"", "—", "——", "-", "--", "–", "/", "／", "无", "\\", "－", "一"}
+_UNIT = re.compile(r"(万元|亿元|元|件|个|项|条|宗|次|人次|%)$")
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+@dataclass(slots=True)
+class ParsedValue:
+    value: int | float | None      # None: the text is not a number
+    blank: bool = False            # printed as blank / dash / 无: read as 0
+    unit: str | None = None
+
+
+def parse_value(text: str) -> ParsedValue:
+    """Read one count or amount cell. Blank marks read as 0 with blank=True."""
+    s = clean_cell(text).replace(" ", "")
+    if s in BLANK_MARKS:
+        return ParsedValue(0, True)
+    unit = None
+    m = _UNIT.search(s)
+    if m and m.start() > 0:
+        unit, s = m.group(1), s[: m.start()]
+    if _THOUSANDS.match(s):
+        s = s.replace(",", "")
+    if not _NUMBER.match(s):
+        return ParsedValue(None, False, unit)
+    if "." in s:
+        return ParsedValue(float(s), False, unit)
+    return ParsedValue(int(s), False, unit)
+
+
+def is_value_text(text: str) -> bool:
+    """True when a cell holds a number or a blank mark (not a label)."""
+    return parse_value(text).value is not None

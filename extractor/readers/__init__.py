@@ -1,0 +1,82 @@
+"""Format detection and dispatch: bytes in, one Document out.
+
+Each reader module exposes `read(data: bytes, options: ReadOptions) -> Document`
+and raises ReadError for input it cannot read.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from ..errors import ReadError
+from ..model import Document
+
+
+@dataclass(slots=True)
+class ReadOptions:
+    filename: str | None = None
+    ocr: bool = False                 # OCR image-only PDF pages (needs tesseract)
+    max_pages: int = 200              # refuse longer PDFs
+    max_seconds: float = 120.0        # per-file budget for slow paths (OCR, conversion)
+
+
+# format -> module under extractor.readers
+READERS = {
+    "html": "html",
+    "text": "text",
+    "markdown": "text",
+    "pdf": "pdf",
+    "docx": "docx",
+    "doc": "office", "wps": "office", "rtf": "office", "xls": "office", "xlsx": "office", "odt": "office",
+}
+
+_EXT = {".htm": "html", ".html": "html", ".shtml": "html", ".xhtml": "html", ".txt": "text",
+        ".md": "markdown", ".markdown": "markdown", ".pdf": "pdf", ".docx": "docx", ".doc": "doc",
+        ".wps": "wps", ".rtf": "rtf", ".xls": "xls", ".xlsx": "xlsx", ".odt": "odt"}
+
+
+def detect_format(data: bytes, filename: str | None = None) -> str:
+    """Tell the format from the content; the extension only breaks ties."""
+    ext = _EXT.get(PurePath(filename).suffix.lower()) if filename else None
+    head = data[:2048]
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in data[:65536] or ext == "docx":
+            return "docx"
+        if b"xl/" in data[:65536] or ext == "xlsx":
+            return "xlsx"
+        if ext in ("odt", "wps"):
+            return ext
+        return ext or "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):          # OLE2: .doc/.xls/.wps
+        return ext if ext in ("doc", "xls", "wps") else "doc"
+    if head.lstrip().startswith(b"{\\rtf"):
+        return "rtf"
+    if not data.strip():
+        return "empty"
+    sample = head.lower()
+    if ext == "markdown":
+        return "markdown"
+    if any(tag in sample for tag in (b"<html", b"<!doctype", b"<body", b"<table", b"<div", b"<p>", b"<p ", b"<meta")):
+        return "html"
+    if b"\x00" in head and not (head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff")):
+        return "binary"
+    if ext == "html":
+        return "html"
+    if b"|---" in data or b"| ---" in data or b"|:--" in data:
+        return "markdown"
+    return "text"
+
+
+def read_document(data: bytes, options: ReadOptions) -> Document:
+    fmt = detect_format(data, options.filename)
+    if fmt == "empty":
+        raise ReadError("the file is empty", "nothing to read")
+    if fmt == "binary" or fmt == "zip":
+        raise ReadError("not a document this tool reads (binary content of unknown type)",
+                        "give a PDF, DOCX, DOC, HTML, text or Markdown report")
+    module = importlib.import_module(f".{READERS[fmt]}", __name__)
+    doc = module.read(data, options) if fmt not in ("markdown",) else module.read_markdown(data, options)
+    return doc

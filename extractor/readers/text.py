@@ -1,0 +1,111 @@
+"""Plain text and Markdown: crawler output, copy-paste, tables flattened by tabs or pipes."""
+from __future__ import annotations
+
+import regex as re
+
+from ..errors import ReadError
+from ..model import Document, Paragraph, grid_from_rows
+from ..normalize import clean_text
+from .decode import decode
+
+_CRAWLER_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录|来源|索引号)\s*[:：]\s*(.*)$")
+_BODY_SEP = re.compile(r"^=+\s*正文\s*=+\s*$")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_URL_ATTACH = re.compile(r"(\S+\.(?:pdf|docx?|wps|xlsx?|rtf))\b", re.I)
+
+
+def _check_text(text: str, options) -> None:
+    if not text.strip():
+        raise ReadError("the file holds no text", "give a report's text, HTML, PDF or Word file", options.filename)
+    sample = text[:4000]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f\v") or ch == "\ufffd")
+    if bad > max(8, len(sample) // 50):
+        raise ReadError("this is not text (binary or undecodable content)",
+                        "give a PDF, DOCX, DOC, HTML, text or Markdown report", options.filename)
+
+
+def _split_header(lines: list[str]) -> tuple[dict, list[str]]:
+    """A crawler's header block (标题: …, 原文链接: …, ===== 正文 =====) and the body."""
+    for i, line in enumerate(lines[:40]):
+        if _BODY_SEP.match(line.strip()):
+            fields = {}
+            for h in lines[:i]:
+                m = _CRAWLER_FIELD.match(h.strip())
+                if m:
+                    fields[m.group(1)] = m.group(2).strip()
+            return fields, lines[i + 1:]
+    return {}, lines
+
+
+def _build(lines: list[str], fmt: str, markdown: bool) -> list:
+    blocks: list = []
+    table_rows: list[list[str]] = []
+    table_kind = None
+
+    def flush_table():
+        nonlocal table_rows, table_kind
+        if table_rows:
+            if len(table_rows) == 1 and table_kind == "tab" and len([c for c in table_rows[0] if c.strip()]) < 2:
+                blocks.append(Paragraph(clean_text(" ".join(table_rows[0])).strip()))
+            else:
+                blocks.append(grid_from_rows(sum(1 for b in blocks if not isinstance(b, Paragraph)), table_rows, fmt))
+        table_rows, table_kind = [], None
+
+    for line in lines:
+        raw = line.rstrip("\r\n")
+        stripped = raw.strip()
+        if markdown and stripped.startswith("|") and stripped.count("|") >= 2:
+            if _MD_RULE.match(stripped):
+                continue
+            if table_kind not in (None, "pipe"):
+                flush_table()
+            table_kind = "pipe"
+            table_rows.append([c.strip() for c in stripped.strip("|").split("|")])
+            continue
+        if "\t" in raw and stripped:
+            if table_kind not in (None, "tab"):
+                flush_table()
+            table_kind = "tab"
+            table_rows.append(raw.split("\t"))
+            continue
+        flush_table()
+        if not stripped:
+            continue
+        heading = markdown and stripped.startswith("#")
+        text = clean_text(stripped.lstrip("#").strip() if heading else stripped)
+        blocks.append(Paragraph(text, heading=heading))
+    flush_table()
+    for i, t in enumerate(b for b in blocks if not isinstance(b, Paragraph)):
+        t.index = i
+        for row in t.rows:
+            for c in row:
+                c.origin.table = i
+    return blocks
+
+
+def _read(data: bytes, options, fmt: str) -> Document:
+    text, _ = decode(data)
+    _check_text(text, options)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    fields, body = _split_header(lines)
+    doc = Document(format=fmt, blocks=_build(body, fmt, fmt == "markdown"))
+    doc.title = fields.get("标题") or None
+    base = fields.get("原文链接")
+    for p in doc.paragraphs:
+        for m in _URL_ATTACH.finditer(p.text):
+            if "附件" in p.text:
+                doc.links.append(("附件", _resolve(base, m.group(1))))
+    return doc
+
+
+def _resolve(base: str | None, href: str) -> str:
+    from urllib.parse import urljoin
+    return urljoin(base, href) if base else href
+
+
+def read(data: bytes, options) -> Document:
+    return _read(data, options, "text")
+
+
+def read_markdown(data: bytes, options) -> Document:
+    return _read(data, options, "markdown")

@@ -1,0 +1,217 @@
+"""Map a Document onto the template: parts, edition, and every cell of tables 二/三/四."""
+from __future__ import annotations
+
+from ..grammar import Grammar, load
+from ..model import Document, Table
+from ..report import Finding, Link, Part, Report, Source
+from . import grid, stream
+from .fused import SumRule
+from .layout import Layout, PartHit, find_parts, linearize, numeral_value, part_text
+from .meta import period_year, title_meta
+from .rows import RawRow
+from .values import RowResult, RowSpec, emit, read_row, settle
+
+_T3_SUB_MARKS = ("逾期不补正", "缴纳费用", "收费通知")
+
+
+def _region(layout: Layout, parts: dict[int, PartHit], number: int) -> tuple[int, int]:
+    """Offsets of a part's body, or of the whole text when the part was not found."""
+    hit = parts.get(number)
+    if hit:
+        return hit.body_start, hit.end
+    return 0, len(layout.text)
+
+
+def _classify_tables(doc: Document) -> dict[str, list[Table]]:
+    out: dict[str, list[Table]] = {"t2": [], "t3": [], "t4": []}
+    prev = None
+    for t in doc.tables:
+        kind = grid.classify(t)
+        if kind is None and prev and grid.numeric_only(t):
+            kind = prev          # a page-break continuation holding numbers only
+        if kind:
+            out[kind].append(t)
+        prev = kind
+    return out
+
+
+def _detect_edition(layout: Layout, parts, tables, t2_headers: set[str]) -> tuple[str | None, bool, bool]:
+    """(edition, table 三 keeps the single （六）其他处理 row, the report has template tables)."""
+    g21, g19 = load("2021"), load("2019")
+    if tables["t2"]:
+        t2_text = "|".join(t2_headers)
+    else:
+        s, e = _region(layout, parts, 2)
+        t2_text = layout.text[s:e]
+    score21 = sum(m in t2_text for m in g21.markers)
+    score19 = sum(m in t2_text for m in g19.markers)
+    if tables["t3"]:
+        t3_text = "|".join(c.text for t in tables["t3"] for r in t.rows for c in r)
+    else:
+        s, e = _region(layout, parts, 3)
+        t3_text = layout.text[s:e]
+    has_t3 = "本年新收" in t3_text.replace(" ", "") or "予以公开" in t3_text
+    has_sub = any(m in t3_text for m in _T3_SUB_MARKS)
+    if not (has_t3 or score21 or score19):
+        return None, False, False
+    if score21 > score19:
+        edition = "2021"
+    elif score19 > score21:
+        edition = "2019"
+    else:
+        edition = "2021" if has_sub else "2019"
+    return edition, edition == "2021" and not has_sub, True
+
+
+def _t3_specs(g: Grammar, single_other: bool) -> list[RowSpec]:
+    n = len(g.t3_columns)
+    rule = (SumRule(tuple(range(n - 1)), n - 1),)
+    return [RowSpec(r.id, [f"t3.{r.id}.{c}" for c in g.t3_columns], (False,) * n, (False,) * n, rule)
+            for r in g.t3_rows_for(single_other)]
+
+
+def _t2_specs(g: Grammar) -> list[RowSpec]:
+    return [RowSpec(r.id, [f"t2.{r.id}.{c['id']}" for c in b.columns],
+                    tuple(bool(c.get("amount")) for c in b.columns), tuple(bool(c.get("signed")) for c in b.columns))
+            for b in g.t2_blocks for r in b.rows]
+
+
+def _t4_spec(g: Grammar) -> RowSpec:
+    n = len(g.t4_columns)
+    keys = [f"t4.{gr}.{c}" for gr in g.t4_groups for c in g.t4_columns]
+    rules = tuple(SumRule(tuple(range(i * n, i * n + n - 1)), i * n + n - 1) for i in range(len(g.t4_groups)))
+    return RowSpec("t4", keys, (False,) * len(keys), (False,) * len(keys), rules)
+
+
+def _t3_columns_hold(g: Grammar, rows: list[str]):
+    """The column checks of table 三 (balance and outcomes), for settling fused rows."""
+    outcome_rows = [r for r in rows if r not in ("received", "carried_over", "total", "carried_forward")]
+
+    def check(v: dict) -> bool:
+        for c in g.t3_columns:
+            get = lambda r: v.get(f"t3.{r}.{c}")
+            need = [get(r) for r in ("received", "carried_over", "total", "carried_forward")]
+            if None not in need and need[0] + need[1] != need[2] + need[3]:
+                return False
+            outs = [get(r) for r in outcome_rows]
+            if None not in outs and need[2] is not None and sum(outs) != need[2]:
+                return False
+        return True
+    return check
+
+
+def _first_by_rule(rows: list[RawRow]) -> dict[str, RawRow]:
+    found: dict[str, RawRow] = {}
+    for r in rows:
+        if r.rule_id not in found or (not found[r.rule_id].tokens and r.tokens):
+            found[r.rule_id] = r
+    return found
+
+
+def _prose_hints(g: Grammar, text: str) -> dict[str, float]:
+    hints = {}
+    for key, patterns in g.prose.items():
+        for p in patterns:
+            m = p.search(text)
+            if m:
+                hints[key] = int(m.group(1))
+                break
+    return hints
+
+
+def recognize(doc: Document, source: Source, version: str) -> Report:
+    layout = linearize(doc)
+    base = load("2021")
+    part_hits = find_parts(layout, base)
+    parts = {h.number: h for h in part_hits}
+    lines = ([doc.title] if doc.title else []) + [p.text[:300] for p in doc.paragraphs[:12]]
+    org, year = title_meta(lines)
+    year = year or period_year(layout.text[:5000])
+    tables = _classify_tables(doc)
+    t2_grid, t2_headers = grid.t2_rows(tables["t2"], base) if tables["t2"] else ([], set())
+    edition, single_other, has_tables = _detect_edition(layout, parts, tables, t2_headers)
+
+    report = Report(source=source, organization=org, year=year, edition=edition, parser_version=version,
+                    attachments=[Link(text=t, url=u) for t, u in doc.links])
+    report.findings.extend(Finding(rule=n.rule, severity=n.severity, where=n.where, message=n.message) for n in doc.notes)
+    report.parts = [Part(number=h.number, title=h.title, printed_number=h.printed, text=part_text(layout, h))
+                    for h in part_hits]
+    if edition is None:
+        if part_hits or org:
+            report.edition = "pre2019"
+            report.findings.append(Finding(rule="FREE-FORM", severity="info", where="document",
+                                           message="自由格式的报告（2019 年以前的格式），没有可对应模板的表格，不提取表格数值"))
+        else:
+            report.findings.append(Finding(rule="NOT-A-REPORT", severity="warning", where="document",
+                                           message="未找到政府信息公开工作年度报告的结构（六个部分或三张表格）"))
+        return report
+
+    g = load(edition)
+    fmt = doc.format
+    # --- table 二
+    if tables["t2"]:
+        t2_raw = grid.t2_rows(tables["t2"], g)[0] if edition != "2021" else t2_grid
+    else:
+        s, e = _region(layout, parts, 2)
+        t2_raw = stream.t2_rows(layout.text, s, e, g, fmt)
+    # --- table 三
+    t3_rules = g.t3_rows_for(single_other)
+    if tables["t3"]:
+        t3_raw = grid.t3_rows(tables["t3"], t3_rules, g)
+    else:
+        s, e = _region(layout, parts, 3)
+        t3_raw = stream.t3_rows(layout.text, s, e, t3_rules, fmt)
+    # --- table 四
+    if tables["t4"]:
+        t4_raw = grid.t4_row(tables["t4"])
+    else:
+        s, e = _region(layout, parts, 4)
+        t4_raw = stream.t4_row(layout.text, s, e, g, fmt)
+
+    values: dict = {}
+    cells: dict = {}
+    findings = report.findings
+    prose = "\n".join(p.text for p in report.parts if p.number in (1, 2)) or layout.text[:20000]
+
+    t2_found = _first_by_rule(t2_raw)
+    t2_results = [read_row(spec, t2_found.get(spec.row_id)) for spec in _t2_specs(g)]
+    settle(t2_results, hints=_prose_hints(g, prose))
+    t3_found = _first_by_rule(t3_raw)
+    t3_specs = _t3_specs(g, single_other)
+    t3_results = [read_row(spec, t3_found.get(spec.row_id)) for spec in t3_specs]
+    settle(t3_results, check=_t3_columns_hold(g, [s.row_id for s in t3_specs]))
+    t4_results = [read_row(_t4_spec(g), t4_raw)]
+    for results in (t2_results, t3_results, t4_results):
+        emit(results, values, cells, findings)
+
+    report.values = {k: values.get(k) for k in g.keys(single_other)}
+    report.cells = {k: cells[k] for k in report.values if k in cells}
+    findings.extend(_structure_findings(part_hits, t2_results, t3_results, t4_results))
+    return report
+
+
+def _structure_findings(part_hits: list[PartHit], t2: list[RowResult], t3: list[RowResult],
+                        t4: list[RowResult]) -> list[Finding]:
+    out = []
+    found = {h.number for h in part_hits}
+    names = {p["number"]: p["title"] for p in load("2021").parts}
+    for n in range(1, 7):
+        if n not in found:
+            out.append(Finding(rule="MISSING-SECTION", severity="error", where=str(n),
+                               message=f"缺少第{n}部分「{names[n]}」", expected=names[n]))
+    for h in part_hits:
+        if h.printed is not None and numeral_value(h.printed) != h.number:
+            out.append(Finding(rule="SECTION-NUMBER", severity="warning", where=str(h.number),
+                               message=f"「{names[h.number]}」的标题序号印为「{h.printed}」，应为第{h.number}部分",
+                               expected=h.number, actual=h.printed))
+    for tid, results, name in (("t2", t2, "表二（主动公开政府信息情况）"), ("t3", t3, "表三（收到和处理政府信息公开申请情况）"),
+                               ("t4", t4, "表四（行政复议、行政诉讼情况）")):
+        present = [r for r in results if r.raw is not None]
+        if not present:
+            out.append(Finding(rule="MISSING-TABLE", severity="error", where=tid, message=f"未找到{name}"))
+            continue
+        for r in results:
+            if r.raw is None:
+                out.append(Finding(rule="MISSING-ROW", severity="error", where=r.spec.row_id,
+                                   message=f"{name}缺少「{r.spec.row_id}」行", keys=r.spec.keys))
+    return out

@@ -1,0 +1,122 @@
+"""Split runs of digits that lost their cell boundaries (`规范性文件898989`).
+
+A run is split into the row's cells so that every piece is a well-formed number
+(no leading zeros, decimals only where the column holds amounts) and the row's own
+arithmetic holds. Cuts may fall only inside a token, never across the spaces that did
+survive. We enumerate every such split; the caller keeps a value only when all
+surviving splits agree on it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+TOKEN = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|—+|-{1,2}|/")
+_PIECE = re.compile(r"-?(?:0|[1-9]\d{0,11})(?:\.\d+)?")
+MAX_NODES = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class SumRule:
+    """cells[total] == sum(cells[parts])"""
+    parts: tuple[int, ...]
+    total: int
+
+
+class TooMany(Exception):
+    pass
+
+
+def value_run(segment: str) -> list[str]:
+    """The leading run of number tokens in a segment of flattened text."""
+    tokens, pos = [], 0
+    for m in TOKEN.finditer(segment):
+        gap = segment[pos:m.start()]
+        if tokens and gap.strip(" \t\u3000元万件个项条"):
+            break
+        if not tokens and re.search(r"\d", segment[:m.start()]):
+            break
+        tokens.append(m.group().replace(",", "") if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", m.group()) else m.group())
+        pos = m.end()
+    return tokens
+
+
+def _number(s: str):
+    return float(s) if "." in s else int(s)
+
+
+def split_run(tokens: list[str], n: int, *, decimals: tuple[bool, ...] = (), signed: tuple[bool, ...] = (),
+              rules: tuple[SumRule, ...] = ()) -> list[tuple]:
+    """Every way to read `tokens` as exactly n numbers satisfying `rules`."""
+    decimals = decimals or (False,) * n
+    signed = signed or (False,) * n
+    by_last: dict[int, list[SumRule]] = {}
+    for r in rules:
+        by_last.setdefault(max(r.parts + (r.total,)), []).append(r)
+    chars = [t for t in tokens]
+    out: list[tuple] = []
+    cells: list = []
+    nodes = 0
+
+    def piece_ok(p: str, c: int, at_token_start: bool) -> bool:
+        if p in ("—", "-", "--", "/") or set(p) == {"—"}:
+            return True
+        if not _PIECE.fullmatch(p):
+            return False
+        if p.startswith("-") and not (signed[c] and at_token_start):
+            return False
+        if "." in p and not decimals[c]:
+            return False
+        return True
+
+    def rules_hold(c: int) -> bool:
+        for r in by_last.get(c, ()):
+            if abs(sum(cells[i] for i in r.parts) - cells[r.total]) > 1e-6:
+                return False
+        return True
+
+    def walk(ti: int, off: int, c: int):
+        nonlocal nodes
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise TooMany
+        if c == n:
+            if ti == len(chars):
+                out.append(tuple(cells))
+            return
+        if ti == len(chars):
+            return
+        tok = chars[ti]
+        left_tokens = len(chars) - ti - 1
+        for end in range(off + 1, len(tok) + 1):
+            # every later token needs at least one cell
+            if n - c - 1 < left_tokens + (0 if end == len(tok) else 1):
+                if end != len(tok):
+                    continue
+            p = tok[off:end]
+            if not piece_ok(p, c, off == 0):
+                continue
+            if end < len(tok) and (tok[end] == "." or p.endswith(".")):
+                continue
+            v = 0 if not re.search(r"\d", p) else _number(p)
+            cells.append(v)
+            if rules_hold(c):
+                if end == len(tok):
+                    walk(ti + 1, 0, c + 1)
+                else:
+                    walk(ti, end, c + 1)
+            cells.pop()
+
+    if sum(len(t) for t in tokens) < n and not any(t in ("—", "-", "/") for t in tokens):
+        return []
+    walk(0, 0, 0)
+    return out
+
+
+def agreed(candidates: list[tuple]) -> list:
+    """Per cell: the value every candidate agrees on, else None."""
+    if not candidates:
+        return []
+    first = candidates[0]
+    return [v if all(c[i] == v for c in candidates) else None for i, v in enumerate(first)]

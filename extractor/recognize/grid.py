@@ -1,0 +1,181 @@
+"""Template rows from tables that arrived as grids (HTML, DOCX, PDF, tab/pipe text)."""
+from __future__ import annotations
+
+import regex as re
+
+from ..grammar import Grammar, RowRule
+from ..model import Cell, Table
+from ..normalize import BLANK_MARKS, label_key, parse_value
+from .rows import RawRow, ValueToken
+
+_ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,2}|\d{1,2})")
+_T3_WORDS = ("本年新收", "上年结转", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "结转下年", "申请人情况", "国家秘密")
+_T2_WORDS = ("第二十条", "信息内容", "规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "事业性收费", "集中采购")
+_T4_WORDS = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉")
+
+
+def is_value(text: str) -> bool:
+    return text in BLANK_MARKS or parse_value(text).value is not None
+
+
+def _is_copy(cell: Cell) -> bool:
+    o = cell.origin
+    return cell.merged_from is not None and cell.merged_from != (o.row, o.col)
+
+
+def classify(table: Table) -> str | None:
+    """t2 / t3 / t4 by the labels a table holds; None for anything else."""
+    keys = [label_key(c.text) for row in table.rows for c in row if c.text and not _is_copy(c)]
+    joined = "|".join(keys)
+    score = {"t3": sum(w in joined for w in _T3_WORDS), "t2": sum(w in joined for w in _T2_WORDS),
+             "t4": sum(w in joined for w in _T4_WORDS)}
+    best = max(score, key=score.get)
+    if score[best] == 0:
+        return None
+    if best == "t4" and score["t3"] >= 2:
+        return "t3"
+    return best
+
+
+def numeric_only(table: Table) -> bool:
+    cells = [c.text for row in table.rows for c in row if c.text]
+    return bool(cells) and all(is_value(t) for t in cells)
+
+
+def match_row(label: str, rules: tuple[RowRule, ...]) -> RowRule | None:
+    """The rule whose keyword best matches a label (longest keyword wins)."""
+    key = label_key(label)
+    if not key:
+        return None
+    bare = _ITEM.sub("", key)
+    best, best_len = None, 0
+    for r in rules:
+        for kw in r.keywords:
+            hit = (bare == kw) if r.exact else (kw in key)
+            if hit and len(kw) > best_len:
+                best, best_len = r, len(kw)
+    return best
+
+
+def _label_cells(row: list[Cell]) -> list[int]:
+    return [i for i, c in enumerate(row) if c.text and not is_value(c.text)]
+
+
+def _row_rule(row: list[Cell], rules: tuple[RowRule, ...]) -> tuple[RowRule | None, int, str]:
+    """Match on the most specific (rightmost) label cell first, then on the whole label."""
+    idx = _label_cells(row)
+    if not idx:
+        return None, -1, ""
+    last = idx[-1]
+    texts = []
+    for i in idx:
+        if not texts or row[i].text != texts[-1]:
+            texts.append(row[i].text)
+    rule = match_row(row[last].text, rules) or match_row("".join(texts), rules)
+    return rule, last, " / ".join(texts)
+
+
+def _tokens_after(row: list[Cell], last_label: int) -> list[ValueToken]:
+    cells = [c for c in row[last_label + 1:] if not _is_copy(c)]
+    while cells and not cells[-1].text:
+        cells.pop()
+    return [ValueToken(c.raw, c.origin, c) for c in cells]
+
+
+def _column_map(rows: list[list[Cell]], labels: dict[str, str]) -> dict[str, int]:
+    """Column id -> grid column, from header cells equal to the template's column labels."""
+    found: dict[str, int] = {}
+    for row in rows:
+        for j, c in enumerate(row):
+            k = label_key(c.text)
+            for cid, lab in labels.items():
+                if cid not in found and k and (k == lab or (len(lab) > 3 and lab in k)):
+                    found[cid] = j
+    return found
+
+
+def _aligned(row: list[Cell], cmap: dict[str, int], order: list[str], last_label: int) -> list[ValueToken] | None:
+    if len(cmap) != len(order) or min(cmap.values()) <= last_label:
+        return None
+    cols = [cmap[c] for c in order]
+    if len(set(cols)) != len(cols) or max(cols) >= len(row):
+        return None
+    cells = [row[j] for j in cols]
+    if not all(not c.text or is_value(c.text) for c in cells):
+        return None
+    # a value cell left outside the mapped columns means the map does not fit this row
+    outside = [c for j, c in enumerate(row) if j > last_label and j not in cols and c.text and not _is_copy(c)]
+    if outside:
+        return None
+    return [ValueToken(c.raw, c.origin, c) for c in cells]
+
+
+def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar) -> list[RawRow]:
+    rows = [r for t in tables for r in t.rows]
+    header_rows = []
+    for r in rows:
+        if any(c.text and is_value(c.text) and c.text not in BLANK_MARKS for c in r):
+            break
+        header_rows.append(r)
+    labels = dict(zip(grammar.t3_columns, (label_key(x) for x in grammar.t3_column_labels)))
+    cmap = _column_map(header_rows or rows[:3], labels)
+    out = []
+    for r in rows:
+        rule, last, label = _row_rule(r, rules)
+        if rule is None:
+            continue
+        aligned = _aligned(r, cmap, list(grammar.t3_columns), last)
+        toks = aligned if aligned is not None else _tokens_after(r, last)
+        out.append(RawRow(rule.id, toks, aligned is not None, label, r[last].origin))
+    return out
+
+
+def t2_rows(tables: list[Table], grammar: Grammar) -> tuple[list[RawRow], set[str]]:
+    """Rows of table 二 and the header labels seen (they tell the edition)."""
+    rows = [r for t in tables for r in t.rows]
+    all_rules = tuple(rr for b in grammar.t2_blocks for rr in b.rows)
+    block_of = {rr.id: b for b in grammar.t2_blocks for rr in b.rows}
+    headers_seen: set[str] = set()
+    cmap: dict[str, int] = {}
+    out = []
+    for r in rows:
+        texts = [label_key(c.text) for c in r if c.text]
+        hdr = [t for t in texts if any(label_key(col["label"])[:5] in t for b in grammar.t2_blocks for col in b.columns)]
+        if hdr:
+            headers_seen.update(texts)
+            cmap = {}
+            for b in grammar.t2_blocks:
+                m = _column_map([r], {c["id"]: label_key(c["label"]) for c in b.columns})
+                if len(m) == len(b.columns):
+                    cmap = m
+                    break
+            continue
+        rule, last, label = _row_rule(r, all_rules)
+        if rule is None:
+            continue
+        order = [c["id"] for c in block_of[rule.id].columns]
+        aligned = _aligned(r, {k: v for k, v in cmap.items() if k in order}, order, last) if cmap else None
+        toks = aligned if aligned is not None else _tokens_after(r, last)
+        if aligned is None and len(toks) > len(order) and all(not t.raw.strip() for t in toks[len(order):]):
+            toks = toks[:len(order)]
+        out.append(RawRow(rule.id, toks, aligned is not None, label, r[last].origin))
+    return out, headers_seen
+
+
+def t4_row(tables: list[Table]) -> RawRow | None:
+    """Table 四's fifteen values: the data rows' value cells in reading order."""
+    toks: list[ValueToken] = []
+    for t in tables:
+        for r in t.rows:
+            vals = [c for c in r if not _is_copy(c) and c.text and is_value(c.text)]
+            labels = [c for c in r if c.text and not is_value(c.text)]
+            if len(vals) >= 3 and len(vals) > len(labels):
+                cells = [c for c in r if not _is_copy(c)]
+                first = next(i for i, c in enumerate(cells) if c.text and is_value(c.text))
+                row_cells = [c for c in cells[first:] if not c.text or is_value(c.text)]
+                while row_cells and not row_cells[-1].text and len(toks) + len(row_cells) > 15:
+                    row_cells.pop()
+                toks += [ValueToken(c.raw, c.origin, c) for c in row_cells]
+    if not toks:
+        return None
+    return RawRow("t4", toks, len(toks) == 15, "", toks[0].origin)

@@ -1,0 +1,24 @@
+"""Rows as the recognizer sees them, whatever the format: a label and its value tokens."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Cell, Origin
+
+
+@dataclass(slots=True)
+class ValueToken:
+    raw: str                 # printed text of the cell or token (may hold several fused cells)
+    origin: Origin | None
+    cell: Cell | None = None # the grid cell it came from (None for flattened text)
+
+
+@dataclass(slots=True)
+class RawRow:
+    """One template row found in the document, before its values are read."""
+    rule_id: str
+    tokens: list[ValueToken]
+    aligned: bool            # True: tokens are exactly the row's cells in template order
+    label: str = ""
+    origin: Origin | None = None
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,154 @@
+"""From raw rows to numbers: read aligned cells, split fused runs, keep only what is certain."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from ..normalize import parse_value
+from ..report import CellOrigin, CellValue, Finding
+from .fused import SumRule, TooMany, agreed, split_run
+from .rows import RawRow
+
+MAX_COMBINATIONS = 100_000
+
+
+@dataclass(slots=True)
+class RowSpec:
+    """What one template row holds: its keys in order and the arithmetic inside it."""
+    row_id: str
+    keys: list[str]
+    decimals: tuple[bool, ...]
+    signed: tuple[bool, ...]
+    rules: tuple[SumRule, ...] = ()
+
+
+@dataclass(slots=True)
+class RowResult:
+    spec: RowSpec
+    raw: RawRow | None
+    candidates: list[tuple] = field(default_factory=list)   # possible readings of the row
+    direct: list[CellValue] | None = None                   # cells read one to one
+    split: str | None = None
+    note: str | None = None
+
+
+def _origin(tok) -> CellOrigin | None:
+    return CellOrigin(**tok.origin.as_dict()) if tok and tok.origin else None
+
+
+def read_row(spec: RowSpec, raw: RawRow | None) -> RowResult:
+    res = RowResult(spec, raw)
+    if raw is None:
+        return res
+    toks = raw.tokens
+    n = len(spec.keys)
+    parsed = [parse_value(t.raw) for t in toks]
+    if len(toks) == n and all(p.value is not None for p in parsed):
+        res.direct = [CellValue(value=p.value, raw=t.raw.strip(), blank=p.blank, origin=_origin(t))
+                      for p, t in zip(parsed, toks)]
+        return res
+    if len(toks) == n or raw.aligned:
+        # one cell per column, but some hold text that is not a number
+        res.direct = [CellValue(value=p.value, raw=t.raw.strip(), blank=p.blank, origin=_origin(t))
+                      for p, t in zip(parsed, toks)]
+        bad = [k for k, p in zip(spec.keys, parsed) if p.value is None]
+        res.note = f"cells not numbers: {', '.join(bad)}"
+        return res
+    texts = [t.raw.strip() for t in toks if t.raw.strip()]
+    if not texts or len(texts) > n:
+        res.note = f"expected {n} cells, found {len(texts)}"
+        return res
+    if any(parse_value(t).value is None for t in texts):
+        res.note = "cells not numbers"
+        return res
+    try:
+        cands = split_run(texts, n, decimals=spec.decimals, signed=spec.signed, rules=spec.rules)
+        res.split = "arithmetic" if spec.rules else "unique"
+        if not cands and spec.rules:
+            # the published row may break its own arithmetic: accept a split that is unique anyway
+            cands = split_run(texts, n, decimals=spec.decimals, signed=spec.signed)
+            res.split = "unique"
+    except TooMany:
+        cands = []
+        res.note = "too many ways to split"
+    res.candidates = cands
+    if not cands and not res.note:
+        res.note = "no way to split the digits into the row's cells"
+    return res
+
+
+def settle(results: list[RowResult], check=None, hints: dict[str, float] | None = None) -> None:
+    """Narrow rows with several readings: by prose figures, then by the table's arithmetic."""
+    for r in results:
+        if len(r.candidates) > 1 and hints:
+            keep = [c for c in r.candidates
+                    if all(c[i] == hints[k] for i, k in enumerate(r.spec.keys) if k in hints)]
+            if keep and len(keep) < len(r.candidates):
+                r.candidates, r.split = keep, "prose"
+    open_rows = [r for r in results if len(r.candidates) > 1]
+    if not open_rows or check is None:
+        return
+    sizes = 1
+    for r in open_rows:
+        sizes *= len(r.candidates)
+    if sizes > MAX_COMBINATIONS:
+        return
+    fixed = {}
+    for r in results:
+        if r.direct:
+            fixed.update({k: c.value for k, c in zip(r.spec.keys, r.direct)})
+        elif len(r.candidates) == 1:
+            fixed.update(dict(zip(r.spec.keys, r.candidates[0])))
+    survivors = [[] for _ in open_rows]
+    for combo in itertools.product(*(r.candidates for r in open_rows)):
+        vals = dict(fixed)
+        for r, c in zip(open_rows, combo):
+            vals.update(dict(zip(r.spec.keys, c)))
+        if check(vals):
+            for i, c in enumerate(combo):
+                if c not in survivors[i]:
+                    survivors[i].append(c)
+    for r, s in zip(open_rows, survivors):
+        if s and len(s) < len(r.candidates):
+            r.candidates, r.split = s, "arithmetic"
+
+
+def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Finding]) -> None:
+    for r in results:
+        keys = r.spec.keys
+        if r.direct is not None:
+            for k, c in zip(keys, r.direct):
+                values[k] = c.value
+                cells[k] = c
+            if r.note:
+                bad = [k for k, c in zip(keys, r.direct) if c.value is None]
+                findings.append(Finding(
+                    rule="CELL-UNREADABLE", severity="warning", where=r.spec.row_id,
+                    message=f"「{r.raw.label or r.spec.row_id}」行有单元格不是数字：" + "、".join(
+                        f"{k}「{c.raw}」" for k, c in zip(keys, r.direct) if c.value is None),
+                    keys=bad))
+            continue
+        if r.raw is None:
+            for k in keys:
+                values[k] = None
+            continue
+        raw_text = " ".join(t.raw.strip() for t in r.raw.tokens)
+        origin = _origin(r.raw.tokens[0]) if r.raw.tokens else None
+        picked = agreed(r.candidates)
+        for i, k in enumerate(keys):
+            v = picked[i] if picked else None
+            values[k] = v
+            cells[k] = CellValue(value=v, raw=raw_text, blank=False, origin=origin,
+                                 split=(r.split if v is not None else None))
+        unknown = [k for k, v in zip(keys, picked or [None] * len(keys)) if v is None]
+        if unknown:
+            options = "；".join(" | ".join(str(x) for x in c) for c in r.candidates[:6])
+            if len(r.candidates) > 1:
+                msg = (f"「{r.raw.label or r.spec.row_id}」行的数字连在一起（{raw_text}），有 {len(r.candidates)} 种拆分都符合表格勾稽关系"
+                       f"（{options}{'…' if len(r.candidates) > 6 else ''}），无法确定，相关单元格留空")
+                rule = "FUSED-AMBIGUOUS"
+            else:
+                msg = f"「{r.raw.label or r.spec.row_id}」行的数值无法读取（{raw_text or '空'}）：{r.note or '无法拆分'}，相关单元格留空"
+                rule = "CELL-UNREADABLE"
+            findings.append(Finding(rule=rule, severity="warning", where=r.spec.row_id, message=msg,
+                                    actual=raw_text or None, expected=len(keys), keys=unknown))

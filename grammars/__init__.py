@@ -1,0 +1,1 @@
+"""The template editions as data: one JSON file per edition (see README in this folder)."""

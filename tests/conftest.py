@@ -1,0 +1,30 @@
+"""Shared test helpers: where the real documents live, and skipping when they are absent."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def shared_file(rel: str) -> Path:
+    """A file under ../shared, or skip the test cleanly when it is not there."""
+    p = SHARED / rel
+    if not p.exists():
+        pytest.skip(f"../shared/{rel} not present (real documents are not shipped with the repo)")
+    return p
+
+
+def truth(name: str) -> dict:
+    return json.loads(shared_file(f"truth/{name}.json").read_text(encoding="utf-8"))
+
+
+def need_tool(name: str) -> str:
+    path = shutil.which(name)
+    if not path:
+        pytest.skip(f"{name} is not installed")
+    return path
