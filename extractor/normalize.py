@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Chromium-printed PDFs map CJK glyphs to Kangxi / supplement radicals. NFKC maps the
 # Kangxi block to traditional forms (⼾ -> 戶), so simplified forms are listed here first.
@@ -57,6 +58,7 @@ def clean_text(s: str) -> str:
     return s
 
 
+@lru_cache(maxsize=8192)   # cells repeat a lot ("0", labels of merged cells)
 def clean_cell(s: str) -> str:
     """A table cell: clean_text, then drop whitespace inside CJK runs and at the ends."""
     s = clean_text(s).strip()
@@ -69,6 +71,7 @@ def clean_cell(s: str) -> str:
 _PUNCT = re.compile(r"[\s（）()、，,。.．:：;；“”\"'《》〈〉\[\]【】\-—_/／·•]+")
 
 
+@lru_cache(maxsize=8192)
 def label_key(s: str) -> str:
     """A label reduced to its characters: what grammar aliases are matched against."""
     return _PUNCT.sub("", clean_text(s))
@@ -80,13 +83,14 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ParsedValue:
     value: int | float | None      # None: the text is not a number
     blank: bool = False            # printed as blank / dash / 无: read as 0
     unit: str | None = None
 
 
+@lru_cache(maxsize=8192)
 def parse_value(text: str) -> ParsedValue:
     """Read one count or amount cell. Blank marks read as 0 with blank=True."""
     s = clean_cell(text).replace(" ", "")

@@ -23,6 +23,7 @@ _CHROME = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumb|crumbs?|footer|
 _CONDITIONAL = re.compile(r"<!\[(?:if[^\]]*|endif)\]>", re.I)
 _ATTACH = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|rtf|zip)(?:$|[?#])", re.I)
 MAX_SPAN = 200
+_DIGITS = re.compile(r"\D")
 
 
 def _is_chrome(el) -> bool:
@@ -71,8 +72,11 @@ def _rows_of(table) -> list:
 
 
 def _span(el, name: str) -> int:
+    v = el.get(name)
+    if v is None:
+        return 1
     try:
-        return max(1, min(MAX_SPAN, int(re.sub(r"\D", "", el.get(name, "1")) or 1)))
+        return max(1, min(MAX_SPAN, int(_DIGITS.sub("", v) or 1)))
     except ValueError:
         return 1
 

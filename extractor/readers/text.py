@@ -11,7 +11,7 @@ from .decode import decode
 _CRAWLER_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录|来源|索引号)\s*[:：]\s*(.*)$")
 _BODY_SEP = re.compile(r"^=+\s*正文\s*=+\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_URL_ATTACH = re.compile(r"(\S+\.(?:pdf|docx?|wps|xlsx?|rtf))\b", re.I)
+_URL_ATTACH = re.compile(r"([A-Za-z0-9_./:%?=&~+\-]+\.(?:pdf|docx?|wps|xlsx?|rtf))\b", re.I)
 
 
 def _check_text(text: str, options) -> None:
