@@ -163,19 +163,20 @@ def t2_rows(tables: list[Table], grammar: Grammar) -> tuple[list[RawRow], set[st
 
 
 def t4_row(tables: list[Table]) -> RawRow | None:
-    """Table 四's fifteen values: the data rows' value cells in reading order."""
-    toks: list[ValueToken] = []
-    for t in tables:
-        for r in t.rows:
-            vals = [c for c in r if not _is_copy(c) and c.text and is_value(c.text)]
-            labels = [c for c in r if c.text and not is_value(c.text)]
-            if len(vals) >= 3 and len(vals) > len(labels):
-                cells = [c for c in r if not _is_copy(c)]
-                first = next(i for i, c in enumerate(cells) if c.text and is_value(c.text))
-                row_cells = [c for c in cells[first:] if not c.text or is_value(c.text)]
-                while row_cells and not row_cells[-1].text and len(toks) + len(row_cells) > 15:
-                    row_cells.pop()
-                toks += [ValueToken(c.raw, c.origin, c) for c in row_cells]
-    if not toks:
+    """Table 四's fifteen values: the first data row under the last header row."""
+    rows = [r for t in tables for r in t.rows]
+    last_header = max((i for i, r in enumerate(rows)
+                       if any(w in label_key(c.text) for c in r for w in ("结果维持", "尚未审结", "结果纠正"))),
+                      default=-1)
+    body = [[c for c in r if not _is_copy(c)] for r in rows[last_header + 1:]]
+    data = next((r for r in body if any(c.text and is_value(c.text) for c in r)), None)
+    if data is None:   # an empty template: a row of fifteen blank cells
+        data = next((r for r in body if len(r) >= 15 and all(not c.text for c in r)), None)
+    if data is None:
         return None
-    return RawRow("t4", toks, len(toks) == 15, "", toks[0].origin)
+    labels = [i for i, c in enumerate(data) if c.text and not is_value(c.text)]
+    cells = data[labels[-1] + 1:] if labels else data
+    while len(cells) > 15 and not cells[-1].text:
+        cells = cells[:-1]
+    toks = [ValueToken(c.raw, c.origin, c) for c in cells]
+    return RawRow("t4", toks, len(toks) == 15, "", toks[0].origin if toks else None)
