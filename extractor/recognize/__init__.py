@@ -83,21 +83,14 @@ def _t4_spec(g: Grammar) -> RowSpec:
     return RowSpec("t4", keys, (False,) * len(keys), (False,) * len(keys), rules)
 
 
-def _t3_columns_hold(g: Grammar, rows: list[str]):
-    """The column checks of table 三 (balance and outcomes), for settling fused rows."""
-    outcome_rows = [r for r in rows if r not in ("received", "carried_over", "total", "carried_forward")]
+_COLUMN_RULES = frozenset({"T3-BALANCE", "T3-OUTCOMES"})
 
-    def check(v: dict) -> bool:
-        for c in g.t3_columns:
-            get = lambda r: v.get(f"t3.{r}.{c}")
-            need = [get(r) for r in ("received", "carried_over", "total", "carried_forward")]
-            if None not in need and need[0] + need[1] != need[2] + need[3]:
-                return False
-            outs = [get(r) for r in outcome_rows]
-            if None not in outs and need[2] is not None and sum(outs) != need[2]:
-                return False
-        return True
-    return check
+
+def _t3_columns_hold(edition: str, single_other: bool):
+    """Table 三's column arithmetic, used to settle rows whose digits split several ways."""
+    from ..validate import sums_hold
+    layout = "2021-hybrid" if single_other else edition
+    return lambda values: sums_hold(values, layout, _COLUMN_RULES)
 
 
 def _first_by_rule(rows: list[RawRow]) -> dict[str, RawRow]:
@@ -179,7 +172,7 @@ def recognize(doc: Document, source: Source, version: str) -> Report:
     t3_found = _first_by_rule(t3_raw)
     t3_specs = _t3_specs(g, single_other)
     t3_results = [read_row(spec, t3_found.get(spec.row_id)) for spec in t3_specs]
-    settle(t3_results, check=_t3_columns_hold(g, [s.row_id for s in t3_specs]))
+    settle(t3_results, check=_t3_columns_hold(edition, single_other))
     t4_results = [read_row(_t4_spec(g), t4_raw)]
     for results in (t2_results, t3_results, t4_results):
         emit(results, values, cells, findings)

@@ -9,6 +9,7 @@ surviving splits agree on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex as re
 
@@ -49,17 +50,29 @@ def _number(s: str):
 def split_run(tokens: list[str], n: int, *, decimals: tuple[bool, ...] = (), signed: tuple[bool, ...] = (),
               rules: tuple[SumRule, ...] = ()) -> list[tuple]:
     """Every way to read `tokens` as exactly n numbers satisfying `rules`."""
+    return list(_split_run(tuple(tokens), n, decimals, signed, rules))
+
+
+@lru_cache(maxsize=1024)      # rows of zeros recur in every report
+def _split_run(tokens: tuple[str, ...], n: int, decimals: tuple[bool, ...], signed: tuple[bool, ...],
+               rules: tuple[SumRule, ...]) -> tuple[tuple, ...]:
     decimals = decimals or (False,) * n
     signed = signed or (False,) * n
     by_last: dict[int, list[SumRule]] = {}
     for r in rules:
         by_last.setdefault(max(r.parts + (r.total,)), []).append(r)
-    chars = [t for t in tokens]
+    chars = list(tokens)
+    # a row whose last cell totals every cell before it: the running sum can never
+    # exceed the largest number the remaining digits could still spell
+    running_total = any(r.total == n - 1 and r.parts == tuple(range(n - 1)) for r in rules)
+    suffix = [sum(len(t) for t in chars[i:]) for i in range(len(chars) + 1)]
     out: list[tuple] = []
     cells: list = []
     nodes = 0
 
     def piece_ok(p: str, c: int, at_token_start: bool) -> bool:
+        if p.isdigit():                       # the common case, without a regex
+            return (p == "0" or p[0] != "0") and len(p) <= 12
         if p in ("—", "-", "--", "/") or set(p) == {"—"}:
             return True
         if not _PIECE.fullmatch(p):
@@ -99,8 +112,13 @@ def split_run(tokens: list[str], n: int, *, decimals: tuple[bool, ...] = (), sig
                 continue
             if end < len(tok) and (tok[end] == "." or p.endswith(".")):
                 continue
-            v = 0 if not re.search(r"\d", p) else _number(p)
+            v = _number(p) if p[-1].isdigit() else 0
             cells.append(v)
+            if running_total and c < n - 1:
+                left = suffix[ti + 1] + len(tok) - end        # characters still unread
+                if sum(cells) >= 10 ** max(0, left - (n - 2 - c)):
+                    cells.pop()
+                    continue
             if rules_hold(c):
                 if end == len(tok):
                     walk(ti + 1, 0, c + 1)
@@ -109,9 +127,9 @@ def split_run(tokens: list[str], n: int, *, decimals: tuple[bool, ...] = (), sig
             cells.pop()
 
     if sum(len(t) for t in tokens) < n and not any(t in ("—", "-", "/") for t in tokens):
-        return []
+        return ()
     walk(0, 0, 0)
-    return out
+    return tuple(out)
 
 
 def agreed(candidates: list[tuple]) -> list:

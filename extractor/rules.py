@@ -1,0 +1,241 @@
+"""The consistency rules of ../shared/template/rules.md as data, walked by extractor/validate.py.
+
+Vocabulary
+- A *layout* is the ordered list of canonical keys of one edition (fields.tsv): "2019",
+  "2021", and "2021-hybrid" (a 2021 report whose table 三 prints a single （六）其他处理
+  row, so it carries t3.other.* instead of t3.other_no_correction/no_fee/other_other.*).
+- A rule's *scope* is a key pattern with one placeholder, e.g. "t3.received.{col}": the
+  rule is evaluated once per value the placeholder takes among the layout's keys, and
+  that value is the finding's `where` (a column, row or group id of fields.tsv).
+- A rule's sides are *expressions*: terms joined by + and -, each term a key template
+  whose placeholder is the scope's and whose other segments may be selectors
+  ("{granted|partial|denied_*}" = any of these ids, globs allowed), expanded against the
+  layout's keys in layout order. A "prev:" prefix reads last year's report (series rules).
+- `expected` is the value the rule implies for the checked side, `actual` the printed side.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- the template's ids (fields.tsv) ------------------------------------------------
+
+T3_COLS = ("natural", "commercial", "research", "social", "legal", "org_other", "total")
+T3_ROWS_HEAD = (
+    "received", "carried_over", "granted", "partial",
+    "denied_secret", "denied_law", "denied_safety", "denied_third_party",
+    "denied_internal", "denied_process", "denied_enforcement", "denied_query",
+    "unavailable_not_held", "unavailable_no_ready", "unavailable_unclear",
+    "rejected_complaint", "rejected_duplicate", "rejected_publication", "rejected_mass",
+    "rejected_confirm",
+)
+T3_OTHER_2019 = ("other",)
+T3_OTHER_2021 = ("other_no_correction", "other_no_fee", "other_other")
+T3_ROWS_TAIL = ("total", "carried_forward")
+T4_GROUPS = ("review", "suit_direct", "suit_after_review")
+T4_COLS = ("upheld", "corrected", "other", "pending", "total")
+
+T2_2021 = (
+    "t2.rules.issued", "t2.rules.repealed", "t2.rules.in_force",
+    "t2.normative.issued", "t2.normative.repealed", "t2.normative.in_force",
+    "t2.licensing.decisions", "t2.punishment.decisions", "t2.coercion.decisions",
+    "t2.fees.amount",
+)
+T2_2019 = (
+    "t2.rules.made", "t2.rules.published", "t2.rules.total",
+    "t2.normative.made", "t2.normative.published", "t2.normative.total",
+    "t2.licensing.prev", "t2.licensing.change", "t2.licensing.decisions",
+    "t2.other_services.prev", "t2.other_services.change", "t2.other_services.decisions",
+    "t2.punishment.prev", "t2.punishment.change", "t2.punishment.decisions",
+    "t2.coercion.prev", "t2.coercion.change", "t2.coercion.decisions",
+    "t2.fees.prev", "t2.fees.change",
+    "t2.procurement.items", "t2.procurement.amount",
+)
+
+
+def _layout(t2: tuple[str, ...], other_rows: tuple[str, ...]) -> tuple[str, ...]:
+    rows = T3_ROWS_HEAD + other_rows + T3_ROWS_TAIL
+    return (t2 + tuple(f"t3.{r}.{c}" for r in rows for c in T3_COLS)
+            + tuple(f"t4.{g}.{c}" for g in T4_GROUPS for c in T4_COLS))
+
+
+LAYOUTS: dict[str, tuple[str, ...]] = {
+    "2019": _layout(T2_2019, T3_OTHER_2019),
+    "2021": _layout(T2_2021, T3_OTHER_2021),
+    "2021-hybrid": _layout(T2_2021, T3_OTHER_2019),
+}
+
+# --- labels for messages: (table, segment position, id) -> Chinese ---------------------
+
+_T3_ROW_LABELS = {
+    "received": "本年新收", "carried_over": "上年结转",
+    "granted": "予以公开", "partial": "部分公开",
+    "denied_secret": "不予公开·国家秘密", "denied_law": "不予公开·法律行政法规禁止",
+    "denied_safety": "不予公开·三安全一稳定", "denied_third_party": "不予公开·第三方权益",
+    "denied_internal": "不予公开·内部事务", "denied_process": "不予公开·过程性信息",
+    "denied_enforcement": "不予公开·行政执法案卷", "denied_query": "不予公开·行政查询事项",
+    "unavailable_not_held": "无法提供·不掌握", "unavailable_no_ready": "无法提供·需另行制作",
+    "unavailable_unclear": "无法提供·补正后仍不明确",
+    "rejected_complaint": "不予处理·信访举报投诉", "rejected_duplicate": "不予处理·重复申请",
+    "rejected_publication": "不予处理·公开出版物", "rejected_mass": "不予处理·大量反复申请",
+    "rejected_confirm": "不予处理·确认或重新出具",
+    "other": "其他处理", "other_no_correction": "其他处理·逾期不补正",
+    "other_no_fee": "其他处理·逾期未缴费", "other_other": "其他处理·其他",
+    "total": "（七）总计", "carried_forward": "结转下年度",
+}
+_T3_COL_LABELS = {
+    "natural": "自然人", "commercial": "商业企业", "research": "科研机构",
+    "social": "社会公益组织", "legal": "法律服务机构", "org_other": "其他法人或组织",
+    "total": "总计",
+}
+_T2_ITEM_LABELS = {
+    "rules": "规章", "normative": "规范性文件", "licensing": "行政许可",
+    "other_services": "其他对外管理服务事项", "punishment": "行政处罚", "coercion": "行政强制",
+    "fees": "行政事业性收费", "procurement": "政府集中采购",
+}
+_T2_COL_LABELS = {
+    "issued": "本年制发", "repealed": "本年废止", "in_force": "现行有效",
+    "decisions": "处理决定数量", "amount": "金额", "made": "本年新制作", "published": "本年新公开",
+    "total": "对外公开总数", "prev": "上一年项目数量", "change": "本年增/减", "items": "采购项目数量",
+}
+LABELS: dict[tuple[str, int, str], str] = {
+    **{("t3", 1, k): v for k, v in _T3_ROW_LABELS.items()},
+    **{("t3", 2, k): v for k, v in _T3_COL_LABELS.items()},
+    **{("t4", 1, k): v for k, v in {"review": "行政复议", "suit_direct": "未经复议直接起诉",
+                                   "suit_after_review": "复议后起诉"}.items()},
+    **{("t4", 2, k): v for k, v in {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果",
+                                   "pending": "尚未审结", "total": "总计"}.items()},
+    **{("t2", 1, k): v for k, v in _T2_ITEM_LABELS.items()},
+    **{("t2", 2, k): v for k, v in _T2_COL_LABELS.items()},
+}
+TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
+
+
+# --- rule entries --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SumRule:
+    """expected == actual, evaluated per value of the scope's placeholder."""
+    id: str
+    severity: str
+    scope: str                      # key pattern with one placeholder: its values are the `where`s
+    expected: str                   # expression: what the rule implies
+    actual: str                     # expression: what is printed
+    message: str                    # format fields: table, where, expected_terms, expected, actual_terms, actual, prev_year
+    editions: tuple[str, ...] = ("2019", "2021")
+    series: bool = False            # True: "prev:" terms read last year's report of the same body
+
+
+@dataclass(frozen=True)
+class KeyRule:
+    """A test on every single key of the layout matching `keys` and none of `exclude`."""
+    id: str
+    severity: str
+    test: str                       # "negative" | "fractional"
+    keys: str                       # glob over the layout's keys
+    exclude: tuple[str, ...]
+    message: str                    # format fields: label, key, actual
+
+
+@dataclass(frozen=True)
+class ProseRule:
+    """A figure stated in a part's prose must equal one of the table readings."""
+    id: str
+    severity: str
+    pattern: str                    # regex with a named group "n" (the figure), here or in `before`
+    where: str                      # the key the finding names
+    readings: tuple[str, ...]       # expressions; a match with any one of them is fine
+    editions: tuple[str, ...] = ("2019", "2021")
+    hint: str = ""                  # literal that must occur in the text (cheap prefilter)
+    before: str = ""                # regex the text just before the match must end with
+
+
+_OUTCOMES = "granted|partial|denied_*|unavailable_*|rejected_*|other*"
+_PERSONS = "natural|commercial|research|social|legal|org_other"
+
+SUM_RULES: tuple[SumRule, ...] = (
+    SumRule(
+        "T3-BALANCE", "error", scope="t3.received.{col}",
+        expected="t3.received.{col} + t3.carried_over.{col}",
+        actual="t3.total.{col} + t3.carried_forward.{col}",
+        message="表三「{where}」列：{expected_terms} = {expected}，应等于{actual_terms} = {actual}"),
+    SumRule(
+        # other* = the single （六） row in 2019/hybrid layouts, its three sub-rows in 2021
+        "T3-OUTCOMES", "error", scope="t3.total.{col}",
+        expected="t3.{%s}.{col}" % _OUTCOMES,
+        actual="t3.total.{col}",
+        message="表三「{where}」列：各项办理结果之和 {expected_terms} = {expected}，而（七）总计为 {actual}"),
+    SumRule(
+        "T3-ROW-SUM", "error", scope="t3.{row}.total",
+        expected="t3.{row}.{%s}" % _PERSONS,
+        actual="t3.{row}.total",
+        message="表三「{where}」行：各类申请人之和 {expected_terms} = {expected}，而总计列为 {actual}"),
+    SumRule(
+        "T4-GROUP-SUM", "error", scope="t4.{group}.total",
+        expected="t4.{group}.upheld + t4.{group}.corrected + t4.{group}.other + t4.{group}.pending",
+        actual="t4.{group}.total",
+        message="表四「{where}」：{expected_terms} = {expected}，而总计为 {actual}"),
+    # --- across documents (validate_series) ---
+    SumRule(
+        "X-CARRY", "warning", scope="t3.carried_over.{col}", series=True,
+        expected="prev:t3.carried_forward.{col}",
+        actual="t3.carried_over.{col}",
+        message="表三「{where}」列：本年报告的上年结转为 {actual}，而{prev_year}年报告的结转下年度为 {expected}"),
+    SumRule(
+        "X-STOCK", "warning", scope="t2.{kind}.in_force", series=True, editions=("2021",),
+        expected="prev:t2.{kind}.in_force + t2.{kind}.issued - t2.{kind}.repealed",
+        actual="t2.{kind}.in_force",
+        message="表二「{where}」：{expected_terms} = {expected}，而本年现行有效为 {actual}"),
+)
+
+KEY_RULES: tuple[KeyRule, ...] = (
+    # the 2019 edition's 本年增/减 is signed by definition
+    KeyRule("NEGATIVE", "error", "negative", keys="t*", exclude=("t2.*.change",),
+            message="{label}（{key}）为负数 {actual}，计数不应小于 0"),
+    KeyRule("NOT-INTEGER", "error", "fractional", keys="t*",
+            exclude=("t2.fees.amount", "t2.procurement.amount"),
+            message="{label}（{key}）为 {actual}，计数应为整数"),
+)
+
+# Precise wordings only: a false warning is noise. Figures may be separated by spaces
+# (PDF text), a unit of 件 or 起 must follow. No 共/合计 between the subject and the figure
+# for 复议/诉讼: "行政复议和行政诉讼共 3 件" sums two cells we cannot tell apart.
+# Application counts are compared only when the clause speaks for the whole body (the verb
+# opens the clause, or follows 年 / 共 / 全区…): "区政府办代表区政府受理…17 件" counts a part
+# of the table's 95 and is not a discrepancy. Patterns open with a literal so the regex
+# engine can skip ahead (this runs on every document); the context before the match, and a
+# figure printed before its subject ("2 件行政复议"), are read by `before` on a short window.
+_N = r"\s*(?P<n>\d+)\s*[件起个]"
+_WHOLE = r"(?:^|[，。；：:年度\s])\s*(?:共|累计|全年|全[区市县省州旗镇乡]|本年度?|年内|本机关|本单位|我[局委办厅院部署])?\s*共?\s*$"
+_FIGURE = r"(?<![\d.])(?P<n>\d+)\s*$"         # "2 件行政复议": the figure precedes the match
+_APPLICATIONS = (r"(?:各类|群众|公民、法人(?:或|和)其他组织(?:提出的)?)?"
+                 # not a bare 申请: "审批服务窗口共受理申请121510件" counts licensing requests
+                 r"(?:政府信息公开申请|依申请公开政府信息申请|依申请公开(?:申请|事项)?)(?:共|合计)?")
+PROSE_RULES: tuple[ProseRule, ...] = (
+    ProseRule("PROSE-TABLE", "warning", hint="申请", before=_WHOLE,
+              pattern=r"(?:受理|收到|接收|新收)了?" + _APPLICATIONS + _N,
+              where="t3.received.total",
+              readings=("t3.received.total", "t3.received.total + t3.carried_over.total")),
+    ProseRule("PROSE-TABLE", "warning", hint="申请", before=_WHOLE,
+              # 办理/答复 may count everything handled this year: total, or all on hand
+              pattern=r"(?:办理|答复|办结)了?" + _APPLICATIONS + _N,
+              where="t3.total.total",
+              readings=("t3.total.total", "t3.received.total",
+                        "t3.received.total + t3.carried_over.total")),
+    ProseRule("PROSE-TABLE", "warning", hint="行政复议",
+              pattern=r"行政复议(?:案件|申请)?" + _N,
+              where="t4.review.total", readings=("t4.review.total",)),
+    ProseRule("PROSE-TABLE", "warning", hint="行政复议",
+              pattern=r"[件起](?:政府信息公开)?行政复议", before=_FIGURE,
+              where="t4.review.total", readings=("t4.review.total",)),
+    ProseRule("PROSE-TABLE", "warning", hint="行政诉讼",
+              pattern=r"行政诉讼(?:案件)?" + _N,
+              where="t4.suit_direct.total",
+              readings=("t4.suit_direct.total + t4.suit_after_review.total",)),
+    ProseRule("PROSE-TABLE", "warning", hint="行政诉讼",
+              pattern=r"[件起](?:政府信息公开)?行政诉讼", before=_FIGURE,
+              where="t4.suit_direct.total",
+              readings=("t4.suit_direct.total + t4.suit_after_review.total",)),
+    ProseRule("PROSE-TABLE", "warning", hint="规范性文件", editions=("2021",),
+              pattern=r"(?:制发|印发|发布|出台|制定)(?:了)?(?:(?!现行|有效|废止|清理)[^，。；、\n0-9]){0,16}?(?:行政)?规范性文件" + _N,
+              where="t2.normative.issued", readings=("t2.normative.issued",)),
+)
