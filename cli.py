@@ -151,6 +151,12 @@ def schema():
     sys.stdout.write(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1) + "\n")
 
 
+from extractor.batch.commands import batch, export  # noqa: E402  (issue 3: batch at portal scale)
+
+app.command()(batch)
+app.command()(export)
+
+
 def main():  # pragma: no cover
     app()
 
