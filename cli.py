@@ -59,6 +59,19 @@ def _run(paths: list[str], ocr: bool):
             yield p, None
 
 
+def _with_progress(items, total: int):
+    """A progress bar on stderr for long runs on a terminal; nothing when piped."""
+    if total < 3 or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import Progress
+    with Progress(transient=True) as bar:
+        task = bar.add_task("reading", total=total)
+        for item in items:
+            bar.advance(task)
+            yield item
+
+
 def _csv_rows(reports: list[Report]) -> tuple[list[str], list[list]]:
     keys: list[str] = []
     for ed in ("2021", "2019"):
@@ -84,7 +97,7 @@ def extract(
     Unreadable files get one line on stderr and exit code 2; the others are still written.
     """
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    results = list(_run(files, ocr))
+    results = list(_with_progress(_run(files, ocr), len(files)))
     reports = [r for _, r in results if r is not None]
     buf = io.StringIO()
     if format is Format.json:
