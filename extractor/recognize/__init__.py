@@ -118,8 +118,8 @@ def recognize(doc: Document, source: Source, version: str) -> Report:
     part_hits = find_parts(layout, base)
     parts = {h.number: h for h in part_hits}
     lines = ([doc.title] if doc.title else []) + [p.text[:300] for p in doc.paragraphs[:12]]
-    org, year = title_meta(lines)
-    year = year or period_year(layout.text[:5000])
+    org, title_year = title_meta(lines)
+    year = title_year or period_year(layout.text[:5000])
     tables = _classify_tables(doc)
     t2_grid, t2_headers = grid.t2_rows(tables["t2"], base) if tables["t2"] else ([], set())
     edition, single_other, has_tables = _detect_edition(layout, parts, tables, t2_headers)
@@ -130,7 +130,7 @@ def recognize(doc: Document, source: Source, version: str) -> Report:
     report.parts = [Part(number=h.number, title=h.title, printed_number=h.printed, text=part_text(layout, h))
                     for h in part_hits]
     if edition is None:
-        if part_hits or org:
+        if title_year:      # titled like a report, but without template tables
             report.edition = "pre2019"
             report.findings.append(Finding(rule="FREE-FORM", severity="info", where="document",
                                            message="自由格式的报告（2019 年以前的格式），没有可对应模板的表格，不提取表格数值"))

@@ -130,34 +130,33 @@ def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar) -
     return out
 
 
+def _block_header(row: list[Cell], grammar: Grammar) -> dict[str, int] | None:
+    """If the row is a block's column header (信息内容 | 本年制发件数 | …), its column map."""
+    for b in grammar.t2_blocks:
+        cmap = _column_map([row], {c["id"]: label_key(c["label"]) for c in b.columns})
+        if len(cmap) == len(b.columns):
+            return cmap
+    return None
+
+
 def t2_rows(tables: list[Table], grammar: Grammar) -> tuple[list[RawRow], set[str]]:
-    """Rows of table 二 and the header labels seen (they tell the edition)."""
-    rows = [r for t in tables for r in t.rows]
+    """Rows of table 二, and the header labels seen (they tell the edition)."""
     all_rules = tuple(rr for b in grammar.t2_blocks for rr in b.rows)
-    block_of = {rr.id: b for b in grammar.t2_blocks for rr in b.rows}
+    columns_of = {rr.id: [c["id"] for c in b.columns] for b in grammar.t2_blocks for rr in b.rows}
     headers_seen: set[str] = set()
     cmap: dict[str, int] = {}
     out = []
-    for r in rows:
-        texts = [label_key(c.text) for c in r if c.text]
-        hdr = [t for t in texts if any(label_key(col["label"])[:5] in t for b in grammar.t2_blocks for col in b.columns)]
-        if hdr:
-            headers_seen.update(texts)
-            cmap = {}
-            for b in grammar.t2_blocks:
-                m = _column_map([r], {c["id"]: label_key(c["label"]) for c in b.columns})
-                if len(m) == len(b.columns):
-                    cmap = m
-                    break
-            continue
+    for r in (r for t in tables for r in t.rows):
         rule, last, label = _row_rule(r, all_rules)
         if rule is None:
+            # not a data row: maybe the header of the next block (its labels tell the edition)
+            headers_seen.update(label_key(c.text) for c in r if c.text)
+            cmap = _block_header(r, grammar) or cmap
             continue
-        order = [c["id"] for c in block_of[rule.id].columns]
-        aligned = _aligned(r, {k: v for k, v in cmap.items() if k in order}, order, last) if cmap else None
+        order = columns_of[rule.id]
+        sub = {k: v for k, v in cmap.items() if k in order}
+        aligned = _aligned(r, sub, order, last) if sub else None
         toks = aligned if aligned is not None else _tokens_after(r, last)
-        if aligned is None and len(toks) > len(order) and all(not t.raw.strip() for t in toks[len(order):]):
-            toks = toks[:len(order)]
         out.append(RawRow(rule.id, toks, aligned is not None, label, r[last].origin))
     return out, headers_seen
 
