@@ -1,0 +1,141 @@
+"""Batch throughput: the same 200 generated documents on 1 worker and on 2 workers.
+
+    .venv/bin/python benchmarks/bench_batch.py [--docs 200] [--kind mix|text|html] [--rounds 3]
+
+Prints both times and the speed-up (goal >= 1.8 on 2 cores). Each round runs 1
+worker then 2 workers into fresh databases; the best round of each counts (the
+machine is shared: the minimum is the least disturbed measurement). Times cover
+what `govreport batch` does after collecting its inputs: hashing, starting the
+workers, parsing, storing every document.
+
+The documents: `mix` (default) is half crawler text (tests/test_batch_samples.py,
+~3 KB, ~3 ms to read) and half portal HTML pages (fixtures/render_html.py, ~13 ms
+to read); `text` is the cheapest case, where the single writer weighs most.
+
+Because other processes may hold a core, the same run also measures the machine's
+own ceiling: a fixed CPU loop in 1 process against 2 processes. A speed-up close to
+that ceiling means the batch adds no serial bottleneck of its own.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from multiprocessing import get_context
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+from extractor.batch.run import execute, plan          # noqa: E402
+from extractor.batch.store import Store                 # noqa: E402
+from extractor.batch.worker import Options              # noqa: E402
+from test_batch_samples import write_reports            # noqa: E402
+
+
+def write_html(folder: Path, n: int) -> list[str]:
+    """n portal pages rendered from the fixture specs (different layouts per seed)."""
+    from fixtures import render_html
+    from fixtures import spec as S
+    specs = [s for s in S.all_specs().values() if s["report_edition"] in ("2019", "2021")]
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        p = folder / f"page-{i:04d}.html"
+        p.write_bytes(render_html.render(specs[i % len(specs)], 1000 + i))
+        out.append(str(p))
+    return out
+
+
+def make_docs(folder: Path, n: int, kind: str) -> list[str]:
+    if kind == "text":
+        return sorted(write_reports(folder / "text", n))
+    if kind == "html":
+        return write_html(folder / "html", n)
+    return sorted(write_reports(folder / "text", n - n // 2)) + write_html(folder / "html", n // 2)
+
+
+def one_run(files: list[str], db: Path, jobs: int, engine: str = "local") -> float:
+    t0 = time.perf_counter()
+    with Store(db) as store:
+        p = plan(files, store)
+        out = execute(p, store, Options(), engine=engine, jobs=jobs, timeout=120, memory_mb=2048)
+    elapsed = time.perf_counter() - t0
+    with sqlite3.connect(db) as c:
+        n = c.execute("SELECT count(*) FROM documents WHERE status != 'failed'").fetchone()[0]
+    assert n == len(files) == out.processed, (n, len(files), out.processed)
+    return elapsed
+
+
+def _spin(rounds: int) -> None:
+    h = b"x" * 4096
+    for _ in range(rounds):
+        h = hashlib.sha256(h).digest() * 128
+
+
+def ceiling(seconds: float = 1.0) -> float:
+    """How much faster 2 processes finish 2 units of CPU work than 1 process, right now."""
+    rounds = 1
+    while True:                                    # calibrate one unit to ~seconds/2
+        t = time.perf_counter()
+        _spin(rounds)
+        if time.perf_counter() - t > seconds / 8:
+            break
+        rounds *= 2
+    rounds *= 4
+    ctx = get_context("fork")
+
+    def run(parallel: int) -> float:
+        t = time.perf_counter()
+        if parallel == 1:
+            for _ in range(2):
+                p = ctx.Process(target=_spin, args=(rounds,))
+                p.start()
+                p.join()
+        else:
+            ps = [ctx.Process(target=_spin, args=(rounds,)) for _ in range(2)]
+            for p in ps:
+                p.start()
+            for p in ps:
+                p.join()
+        return time.perf_counter() - t
+
+    return min(run(1) for _ in range(2)) / min(run(2) for _ in range(2))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=200)
+    ap.add_argument("--kind", default="mix", choices=["mix", "text", "html"])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--engine", default="local", choices=["local", "dask"])
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        files = make_docs(tmp / "docs", args.docs, args.kind)
+        size = sum(os.path.getsize(f) for f in files) / len(files) / 1024
+        print(f"{len(files)} generated documents ({args.kind}, {size:.0f} KB on average), engine {args.engine}, "
+              f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+        best = {1: float("inf"), 2: float("inf")}
+        for r in range(args.rounds):
+            for jobs in (1, 2):
+                t = one_run(files, tmp / f"r{r}-j{jobs}.sqlite", jobs, args.engine)
+                best[jobs] = min(best[jobs], t)
+                print(f"  round {r + 1}: {jobs} worker{'s' if jobs > 1 else ' '} {t:6.2f} s "
+                      f"({len(files) / t:5.1f} files/s)")
+        limit = ceiling()
+        ratio = best[1] / best[2]
+        print(f"1 worker  {best[1]:.2f} s ({len(files) / best[1]:.0f} files/s)")
+        print(f"2 workers {best[2]:.2f} s ({len(files) / best[2]:.0f} files/s)")
+        print(f"speed-up  {ratio:.2f}x (goal >= 1.8); this machine's own 2-process ceiling now: {limit:.2f}x, "
+              f"load average {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""Batch processing at portal scale: many files in parallel into one SQLite store.
+
+inputs       INPUT arguments -> files (folders, globs, @lists, stdin; non-documents skipped)
+worker       process_file(path, opts) -> record: the pure per-file function
+sandbox      a long-lived child process running the worker under time and memory limits
+engine       local (threads driving sandboxes) and Dask engines yielding records
+run          plan (hash, skip what is stored) and execute (store records as they arrive)
+store        the SQLite schema and writes, each document whole in one transaction
+export       CSV / XLSX / JSONL out of the store
+keys         the canonical keys, the export's columns
+summary      the end-of-batch summary and the exit code
+attachments  resolving the 附件 links of portal notice pages
+commands     the `govreport batch` and `govreport export` commands
+"""
+from .worker import Options, process_file
+
+__all__ = ["Options", "process_file"]

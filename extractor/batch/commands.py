@@ -1,0 +1,250 @@
+"""The `govreport batch` and `govreport export` commands (registered in cli.py).
+
+Plain typer-annotated functions: cli.py does `app.command()(batch)` and
+`app.command()(export)`. `python -m extractor.batch` runs them on their own.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TaskProgressColumn,
+                           TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+from rich.text import Text
+
+from .. import __version__
+from .engine import EngineError, check as check_engine, default_jobs
+from .export import ExportError, export as run_export
+from .inputs import collect
+from .run import execute, plan
+from .store import Store, StoreError
+from .summary import EXIT_FAILED, EXIT_INTERRUPTED, render, summarize
+from .worker import Options
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    jsonl = "jsonl"
+    xlsx = "xlsx"
+
+
+class ExportTable(str, Enum):
+    documents = "documents"
+    findings = "findings"
+    attachments = "attachments"
+
+
+class _Rate(ProgressColumn):
+    """Files per second (rich's own speed column counts bytes)."""
+
+    def render(self, task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} files/s" if speed else "- files/s", style="progress.data.speed")
+
+
+def _fail(console: Console, message: str, code: int = EXIT_FAILED):
+    console.print(message, markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def batch(
+    inputs: Annotated[list[str], typer.Argument(
+        help="Files, folders (searched recursively), quoted globs ('portal/**/*.pdf'), @list.txt "
+             "(one path per line) or - (paths on stdin). Folder walks skip files that are clearly not "
+             "documents (images, .json, .tsv, ...) and count them; formats are told by content.",
+        show_default=False)],
+    db: Annotated[Path, typer.Option(
+        "--db", help="SQLite file to fill (created if missing). Run again with the same --db to resume: "
+                     "files whose content is stored for this parser version are skipped.",
+        show_default=False)],
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=0, help="Files read in parallel (worker processes). 0: one per CPU core.")] = 0,
+    engine: Annotated[Engine, typer.Option(
+        help="local: worker processes on this machine. dask: a Dask cluster (pip install 'govreport\\[dask]'), "
+             "a local one unless --scheduler is given.")] = Engine.local,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask). The workers need "
+             "govreport installed; files are sent to them, so they need not share a file system.",
+        show_default=False)] = None,
+    timeout: Annotated[float, typer.Option(
+        min=0, help="Seconds one file may take; a file over the limit becomes a failure row "
+                    "'timeout after N s' and its worker is replaced. 0: no limit.")] = 120.0,
+    memory_limit: Annotated[int, typer.Option(
+        "--memory-limit", min=0, help="Address space per worker in MB; a file needing more becomes a "
+                                      "failure row 'memory limit'. 0: no limit.")] = 2048,
+    ocr: Annotated[bool, typer.Option(help="OCR image-only PDF pages (needs tesseract; slow).")] = False,
+    max_pages: Annotated[int, typer.Option(min=1, help="Refuse PDFs longer than this.")] = 200,
+    base_url: Annotated[Optional[str], typer.Option(
+        help="URL the pages were downloaded from: relative attachment links (附件) are resolved "
+             "against it.", show_default=False)] = None,
+    retry_failed: Annotated[bool, typer.Option(
+        help="Read again files stored as failed (e.g. after raising --timeout).")] = False,
+    shared_fs: Annotated[bool, typer.Option(
+        help="With --scheduler: the Dask workers see the same paths (shared file system), "
+             "so send paths, not file contents.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary; only the exit code "
+                                                             "and error lines.")] = False,
+) -> None:
+    """Read many reports in parallel into one SQLite database; resumable.
+
+    Each file becomes one row of `documents` (status ok, findings, attachments, not_report or failed, with the reason) plus its values (table `cells`), `findings`, `attachments` and `parts`. A file that cannot be read, takes longer than --timeout or needs more than --memory-limit becomes a failure row; the batch goes on.
+
+    Interrupt it (Ctrl-C, kill -9, power cut) and run the same command again: finished documents are kept, nothing is stored twice. Files are identified by content (sha256): the same file under two names is one document.
+
+    Exit code: 0 every file read (warnings allowed), 1 some reports have error findings, 2 some files failed or an input does not exist, 130 interrupted.
+
+    Examples:
+
+      govreport batch downloads/ --db results.sqlite
+
+      find portal -name '*.pdf' | govreport batch - --db results.sqlite --jobs 8
+
+      govreport batch 'portal/**/*.html' --db results.sqlite --engine dask --scheduler tcp://host:8786
+
+      govreport export --db results.sqlite -o results.xlsx
+    """
+    err = Console(stderr=True, highlight=False)
+    out = Console(highlight=False)
+    found = collect(inputs, exclude=[db])
+    for arg in found.missing:
+        err.print(f"{arg}: no such file, folder or matching path", markup=False, soft_wrap=True)
+    if not found.files:
+        _fail(err, "no files to read" + (f" ({found.n_skipped} skipped as not documents)" if found.n_skipped else ""))
+    try:
+        check_engine(engine.value)
+    except EngineError as e:
+        _fail(err, f"batch: {e}")
+    try:
+        store = Store(db)
+    except StoreError as e:
+        _fail(err, f"batch: {e}")
+    except (OSError, sqlite3.Error) as e:
+        _fail(err, f"batch: {db}: {e} (check the folder exists and is writable)")
+    opts = Options(ocr=ocr, max_pages=max_pages, base_url=base_url)
+    jobs = jobs or default_jobs()
+    show_bar = err.is_terminal and not quiet
+    try:
+        t0 = time.perf_counter()
+        if show_bar:
+            with err.status(f"hashing {len(found.files)} files"):
+                p = plan(found.files, store, retry_failed=retry_failed)
+        else:
+            p = plan(found.files, store, retry_failed=retry_failed)
+        failed = 0
+
+        def count(rec: dict) -> None:
+            nonlocal failed
+            failed += rec["status"] == "failed"
+
+        kw = dict(engine=engine.value, jobs=jobs, timeout=timeout or None, memory_mb=memory_limit,
+                  scheduler=scheduler, ship_bytes=(not shared_fs) if scheduler else None)
+        try:
+            if show_bar and p.todo:
+                columns = [TextColumn("[bold]batch"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                           _Rate(), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+                           TextColumn("{task.fields[failed]}")]
+                with Progress(*columns, console=err, transient=False) as bar:
+                    task = bar.add_task("batch", total=len(p.todo), failed="")
+
+                    def tick(rec: dict) -> None:
+                        count(rec)
+                        bar.update(task, advance=1, failed=f"[red]{failed} failed" if failed else "")
+
+                    outcome = execute(p, store, opts, on_record=tick, **kw)
+            else:
+                outcome = execute(p, store, opts, on_record=count, **kw)
+        except EngineError as e:
+            _fail(err, f"batch: {e}")
+        elapsed = time.perf_counter() - t0
+        rate = outcome.processed / outcome.elapsed if outcome.elapsed > 0 and outcome.processed else 0.0
+        parts = [f"{outcome.processed} read", f"{outcome.resumed} already stored"]
+        if outcome.duplicates:
+            parts.append(f"{outcome.duplicates} duplicate path{'s' if outcome.duplicates > 1 else ''}")
+        if found.n_skipped:
+            parts.append(f"{found.n_skipped} skipped as not documents")
+        if failed:
+            parts.append(f"{failed} failed")
+        line = (f"batch: {len(outcome.ids)} documents in {db} ({', '.join(parts)}) in {elapsed:.1f} s"
+                + (f", {rate:.1f} files/s on {jobs if engine is Engine.local or not scheduler else 'dask'} workers"
+                   if rate else ""))
+        if not quiet:
+            err.print(line, markup=False, soft_wrap=True)
+        s = summarize(store.conn, outcome.ids)
+        if not quiet:
+            extra = []
+            if found.skipped:
+                extra.append("skipped: " + " · ".join(f"{r} {n}" for r, n in found.skipped.most_common()))
+            render(s, out, extra=extra)
+        if outcome.interrupted:
+            err.print(f"interrupted: run the same command again to resume ({len(outcome.ids)} documents stored)",
+                      markup=False, soft_wrap=True)
+            raise typer.Exit(EXIT_INTERRUPTED)
+        code = s.exit_code()
+        if found.missing:
+            code = EXIT_FAILED
+        raise typer.Exit(code)
+    finally:
+        store.close()
+
+
+def export(
+    db: Annotated[Path, typer.Option("--db", help="The database `govreport batch` filled.", show_default=False)],
+    output: Annotated[str, typer.Option(
+        "--output", "-o", help="File to write, or - for stdout (csv, jsonl).", show_default=False)],
+    fmt: Annotated[Optional[ExportFormat], typer.Option(
+        "--format", "-f", help="csv: one row per document, columns path, organization, year, edition, "
+                               "status, then every canonical key (UTF-8 with BOM: Excel opens it). xlsx: the "
+                               "same plus a findings sheet. jsonl: the full record of each document "
+                               "(values, cells with provenance, findings, parts, attachments). "
+                               "Default: from the -o extension, else csv.", show_default=False)] = None,
+    table: Annotated[ExportTable, typer.Option(
+        help="documents (one row per document), findings (one row per finding) or attachments "
+             "(links found on portal pages, for a scraper to fetch).")] = ExportTable.documents,
+    status: Annotated[Optional[list[str]], typer.Option(
+        help="Only documents with this status (repeatable): ok, findings, attachments, not_report, failed.",
+        show_default=False)] = None,
+    all_versions: Annotated[bool, typer.Option(
+        help="Export every stored parser version of a document, not only the latest.")] = False,
+) -> None:
+    """Write the documents of a batch database as CSV, XLSX or JSONL.
+
+    Examples:
+
+      govreport export --db results.sqlite -o results.csv
+
+      govreport export --db results.sqlite --format jsonl -o - | jq .values
+
+      govreport export --db results.sqlite --table attachments -o links.csv
+    """
+    err = Console(stderr=True, highlight=False)
+    if fmt is None:
+        ext = Path(output).suffix.lower().lstrip(".")
+        fmt = ExportFormat(ext) if ext in ExportFormat.__members__ else ExportFormat.csv
+    try:
+        n = run_export(db, fmt.value, output, table=table.value, all_versions=all_versions,
+                       statuses=status or None)
+    except (ExportError, StoreError) as e:
+        _fail(err, f"export: {e}")
+    except OSError as e:
+        _fail(err, f"export: {output}: {e.strerror or e}")
+    if output != "-":
+        err.print(f"export: {n} {table.value if n != 1 else table.value.rstrip('s')} written to {output} "
+                  f"({fmt.value})", markup=False, soft_wrap=True)
+
+
+def main() -> None:
+    """`python -m extractor.batch batch|export ...` without the rest of the CLI."""
+    app = typer.Typer(add_completion=False, no_args_is_help=True, help=f"govreport {__version__} batch tools")
+    app.command()(batch)
+    app.command()(export)
+    app()

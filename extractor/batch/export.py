@@ -1,0 +1,247 @@
+"""Exports of the store: CSV and XLSX (one row per document, one column per
+canonical key) and JSONL (the full record of each document).
+
+By default each content is exported once, with its most recently stored parser
+version (a database filled by two versions of govreport does not double rows);
+`all_versions=True` exports every stored row.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from .keys import canonical_keys
+from .store import connect
+
+FORMATS = ("csv", "jsonl", "xlsx")
+TABLES = ("documents", "findings", "attachments")
+DOC_COLUMNS = ["path", "organization", "year", "edition", "status"]
+FINDING_COLUMNS = ["path", "sha256", "rule", "severity", "where", "message", "expected", "actual", "keys"]
+ATTACHMENT_COLUMNS = ["path", "text", "url"]
+
+
+class ExportError(Exception):
+    pass
+
+
+def _selection(all_versions: bool, statuses: list[str] | None) -> tuple[str, list]:
+    where, args = [], []
+    if not all_versions:
+        where.append("d.id IN (SELECT max(id) FROM documents GROUP BY coalesce(sha256, path))")
+    if statuses:
+        where.append(f"d.status IN ({','.join('?' * len(statuses))})")
+        args += statuses
+    return (" WHERE " + " AND ".join(where)) if where else "", args
+
+
+def document_keys(conn: sqlite3.Connection) -> list[str]:
+    """Canonical keys, then any other key found in the store (sorted), so nothing is dropped."""
+    keys = list(canonical_keys())
+    known = set(keys)
+    extra = sorted(k for (k,) in conn.execute("SELECT DISTINCT key FROM cells") if k not in known)
+    return keys + extra
+
+
+def wide_rows(conn: sqlite3.Connection, *, all_versions=False, statuses=None) -> Iterator[list]:
+    """Header, then one row per document: path, organization, year, edition, status, every key."""
+    keys = document_keys(conn)
+    index = {k: i for i, k in enumerate(keys)}
+    yield DOC_COLUMNS + keys
+    where, args = _selection(all_versions, statuses)
+    docs = conn.execute(f"SELECT d.id, d.path, d.organization, d.year, d.edition, d.status FROM documents d"
+                        f"{where} ORDER BY d.id", args).fetchall()
+    for doc_id, *head in docs:
+        values = [None] * len(keys)
+        for key, value in conn.execute("SELECT key, value FROM cells WHERE document_id = ?", (doc_id,)):
+            values[index[key]] = value
+        yield head + values
+
+
+def finding_rows(conn, *, all_versions=False, statuses=None) -> Iterator[list]:
+    yield FINDING_COLUMNS
+    where, args = _selection(all_versions, statuses)
+    yield from (list(r) for r in conn.execute(
+        "SELECT d.path, d.sha256, f.rule, f.severity, f.location, f.message, f.expected, f.actual, f.keys"
+        f" FROM findings f JOIN documents d ON d.id = f.document_id{where} ORDER BY d.id, f.pos", args))
+
+
+def attachment_rows(conn, *, all_versions=False, statuses=None) -> Iterator[list]:
+    yield ATTACHMENT_COLUMNS
+    where, args = _selection(all_versions, statuses)
+    yield from (list(r) for r in conn.execute(
+        "SELECT d.path, a.text, a.url FROM attachments a JOIN documents d ON d.id = a.document_id"
+        f"{where} ORDER BY d.id, a.pos", args))
+
+
+def records(conn: sqlite3.Connection, *, all_versions=False, statuses=None) -> Iterator[dict]:
+    """The full record of each document: the Report's fields plus batch bookkeeping."""
+    where, args = _selection(all_versions, statuses)
+    docs = conn.execute(
+        "SELECT d.id, d.path, d.sha256, d.format, d.organization, d.year, d.edition, d.status, d.error,"
+        f" d.parser_version, d.read_ms, d.parse_ms, d.total_ms, d.created_at, d.extra FROM documents d{where}"
+        " ORDER BY d.id", args).fetchall()
+    for (doc_id, path, sha, fmt, org, year, edition, status, error, version, read_ms, parse_ms, total_ms,
+         created_at, extra) in docs:
+        values, cells = {}, {}
+        for key, value, raw, blank, has_cell, origin, split in conn.execute(
+                "SELECT key, value, raw, blank, has_cell, origin, split FROM cells WHERE document_id = ?"
+                " ORDER BY pos", (doc_id,)):
+            values[key] = value
+            if has_cell:
+                cells[key] = {"value": value, "raw": raw, "blank": bool(blank),
+                              "origin": json.loads(origin) if origin else None, "split": split}
+        findings = [
+            {"rule": r, "severity": s, "where": w, "message": m, "expected": e, "actual": a,
+             "keys": json.loads(k) if k else []}
+            for r, s, w, m, e, a, k in conn.execute(
+                "SELECT rule, severity, location, message, expected, actual, keys FROM findings"
+                " WHERE document_id = ? ORDER BY pos", (doc_id,))]
+        rec = {
+            "path": path,
+            "paths": [p for (p,) in conn.execute("SELECT path FROM paths WHERE document_id = ? ORDER BY rowid",
+                                                 (doc_id,))],
+            "status": status, "error": error,
+            "timings": {"read_ms": read_ms, "parse_ms": parse_ms, "total_ms": total_ms},
+            "stored_at": created_at,
+            "source": {"path": path, "format": fmt, "sha256": sha},
+            "organization": org, "year": year, "edition": edition,
+            "parts": [{"number": n, "title": t, "printed_number": pn, "text": x} for n, t, pn, x in conn.execute(
+                "SELECT number, title, printed_number, text FROM parts WHERE document_id = ? ORDER BY pos",
+                (doc_id,))],
+            "values": values, "cells": cells, "findings": findings,
+            "attachments": [{"text": t, "url": u} for t, u in conn.execute(
+                "SELECT text, url FROM attachments WHERE document_id = ? ORDER BY pos", (doc_id,))],
+            "parser_version": version,
+        }
+        if extra:
+            rec.update(json.loads(extra))
+        yield rec
+
+
+# -- writers ----------------------------------------------------------------------------
+
+def _csv_value(v):
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return repr(v)
+    return v
+
+
+def write_csv(rows: Iterator[list], out) -> int:
+    """`out`: a text stream. UTF-8 with BOM is the caller's encoding choice (Excel needs it)."""
+    w = csv.writer(out, lineterminator="\r\n")
+    n = -1
+    for row in rows:
+        w.writerow([_csv_value(v) for v in row])
+        n += 1
+    return n
+
+
+def write_jsonl(recs: Iterator[dict], out) -> int:
+    n = 0
+    for rec in recs:
+        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def write_xlsx(sheets: list[tuple[str, Iterator[list]]], out) -> int:
+    """One sheet per (title, rows); returns the data rows of the first sheet."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    wb = Workbook(write_only=True)
+    first = None
+    for title, rows in sheets:
+        ws = wb.create_sheet(title)
+        ws.freeze_panes = "B2"
+        n = -1
+        for row in rows:
+            cells = []
+            for v in row:
+                if isinstance(v, str):
+                    v = ILLEGAL_CHARACTERS_RE.sub("", v)
+                    if v.startswith("="):                 # text, never a formula
+                        c = WriteOnlyCell(ws, value=v)
+                        c.data_type = "s"
+                        v = c
+                cells.append(v)
+            ws.append(cells)
+            n += 1
+        if first is None:
+            first = n
+    wb.save(out)
+    return first or 0
+
+
+def export(db: str | Path, fmt: str, out: str, *, table: str = "documents", all_versions: bool = False,
+           statuses: list[str] | None = None) -> int:
+    """Write the export; `out` '-' is stdout. Returns the number of rows (records) written."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
+    if table not in TABLES:
+        raise ExportError(f"unknown table {table!r} (use {', '.join(TABLES)})")
+    conn = connect(db, readonly=True)
+    try:
+        sel = {"all_versions": all_versions, "statuses": statuses}
+        rows_of = {"documents": wide_rows, "findings": finding_rows, "attachments": attachment_rows}[table]
+        if out == "-":
+            if fmt == "xlsx":
+                if sys.stdout.isatty():
+                    raise ExportError("XLSX is binary: give a file with -o, or pipe stdout")
+                buf = io.BytesIO()
+                n = _write(fmt, table, conn, sel, rows_of, buf)
+                sys.stdout.buffer.write(buf.getvalue())
+                return n
+            stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+                                      newline="", write_through=True)
+            try:
+                return _write(fmt, table, conn, sel, rows_of, stream)
+            finally:
+                stream.flush()
+                stream.detach()
+        target = Path(out)
+        # write next to the target and rename: an interrupted export never leaves half a file
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        os.close(fd)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)                  # mkstemp makes 0600; give the usual mode
+        try:
+            if fmt == "xlsx":
+                with open(tmp, "wb") as f:
+                    n = _write(fmt, table, conn, sel, rows_of, f)
+            else:
+                with open(tmp, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as f:
+                    n = _write(fmt, table, conn, sel, rows_of, f)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return n
+    finally:
+        conn.close()
+
+
+def _write(fmt, table, conn, sel, rows_of, f) -> int:
+    if fmt == "csv":
+        return write_csv(rows_of(conn, **sel), f)
+    if fmt == "jsonl":
+        if table == "documents":
+            return write_jsonl(records(conn, **sel), f)
+        rows = rows_of(conn, **sel)
+        header = next(rows)
+        return write_jsonl((dict(zip(header, r)) for r in rows), f)
+    sheets = [(table, rows_of(conn, **sel))]
+    if table == "documents":                       # findings alongside, for Excel users
+        sheets.append(("findings", finding_rows(conn, **sel)))
+    return write_xlsx(sheets, f)

@@ -1,0 +1,250 @@
+"""PDF reader: bytes -> Document (paragraphs and tables in reading order).
+
+The fast path never asks pdfminer to parse a page: pypdfium2 gives the characters and
+ruling lines (pdf_page), pdfplumber's own lattice functions turn the rulings into cells
+(pdf_tables), prose is everything outside a table (pdf_prose). Pages without a text
+layer go to OCR when asked (pdf_ocr).
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ..errors import ReadError
+from ..model import Cell, Document, Origin, Paragraph, ReaderNote, Table
+from ..normalize import clean_cell, is_value_text
+from . import ReadOptions
+from .pdf_ocr import fix_cell
+from .pdf_page import PageContent, read_page
+from .pdf_prose import Line, ProsePara, build_lines, drop_furniture, join_wrapped, paragraphs, text_column
+from .pdf_tables import PageTable, find_tables
+from .pdf_words import find_text_tables
+
+# pdfminer (under pdfplumber) logs one warning per odd font; a report can hold hundreds
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+FORMAT = "pdf"
+# more ruling pieces than this on one page is a drawing (map, chart), not a table; the
+# lattice search is quadratic in them, so such a page is read as text only
+MAX_EDGES = 4000
+
+
+def read(data: bytes, options: ReadOptions) -> Document:
+    pdf = open_pdf(data)
+    try:
+        n = len(pdf)
+        if n > options.max_pages:
+            raise ReadError(f"PDF has {n} pages, more than the limit of {options.max_pages}",
+                            "raise max_pages if this really is one report")
+        if n == 0:
+            raise ReadError("not a readable PDF: it has no pages", "check the file")
+        try:
+            pages = [read_page(pdf, i) for i in range(n)]
+        except pdfium.PdfiumError as e:
+            raise ReadError(f"not a readable PDF: {_why(e)}", "the file may be truncated or damaged") from None
+        blank = [p for p in pages if not p.chars]
+        doc = Document(FORMAT)
+        if len(blank) == n and not options.ocr:
+            raise ReadError("no text layer: this PDF is scanned images, OCR needed",
+                            "rerun with --ocr (needs tesseract-ocr and tesseract-ocr-chi-sim)")
+        if blank and options.ocr:
+            from .pdf_ocr import ocr_pages
+            targets = [p for p in blank if p.images or len(blank) == n]
+            found = ocr_pages(pdf, [p.number for p in targets], options)
+            for p in targets:
+                p.chars, p.edges = found[p.number]
+                p.ocr = True
+            if targets:
+                nums = ", ".join(str(p.number) for p in targets)
+                doc.notes.append(ReaderNote(
+                    "OCR", "warning",
+                    f"第 {nums} 页没有文字层，内容由 OCR 识别，文字和数字可能有误，请核对原件",
+                    f"pages {nums}"))
+        elif blank and any(p.images for p in blank):
+            scanned = ", ".join(str(p.number) for p in blank if p.images)
+            doc.notes.append(ReaderNote(
+                "PDF-NO-TEXT", "warning",
+                f"第 {scanned} 页是图片，没有文字层，未读取其内容（可加 --ocr 识别）", f"pages {scanned}"))
+    finally:
+        pdf.close()
+    _assemble(doc, pages)
+    unmapped = sum(p.unmapped for p in pages)
+    if unmapped:
+        where = [p.number for p in pages if p.unmapped]
+        doc.notes.append(ReaderNote(
+            "PDF-CID", "warning",
+            f"PDF 中有 {unmapped} 个字符无法解码（字体缺少 Unicode 映射，显示为 �），相关文字或数字可能缺失，请核对原件",
+            "pages " + ",".join(map(str, where))))
+    return doc
+
+
+def open_pdf(data: bytes):
+    try:
+        return pdfium.PdfDocument(data, password="")
+    except pdfium.PdfiumError as e:
+        if e.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise ReadError("encrypted PDF: it needs a password to open",
+                            "ask the publisher for an unprotected copy, or decrypt it (e.g. qpdf --decrypt) and rerun") from None
+        raise ReadError(f"not a readable PDF: {_why(e)}", "the file may be truncated or damaged") from None
+
+
+def _why(e: Exception) -> str:
+    m = re.search(r"PDFium: ([^)]*)", str(e))          # "Failed to load document (PDFium: Data format error)."
+    return (m.group(1) if m else str(e) or type(e).__name__).strip().rstrip(".").lower()
+
+
+# ---------------------------------------------------------------- assembling blocks
+
+def _assemble(doc: Document, pages: list[PageContent]) -> None:
+    page_tables: list[list[PageTable]] = []
+    page_lines: list[list[Line]] = []
+    for page in pages:
+        if len(page.edges) > MAX_EDGES:
+            doc.notes.append(ReaderNote("PDF-GRAPHICS", "info",
+                                        f"第 {page.number} 页线条过多（{len(page.edges)} 段），按纯文本读取，未识别表格",
+                                        f"page {page.number}"))
+            page.edges = []
+        # a one-column "table" is the bordered frame round body text: prose, not a table
+        tables = [t for t in find_tables(page.edges, page.chars) if len(t.col_x) > 1]
+        used = set().union(*(t.chars for t in tables)) if tables else set()
+        for t in tables:
+            t.ocr = page.ocr
+        page_tables.append(tables)
+        page_lines.append(build_lines([c for i, c in enumerate(page.chars) if i not in used], page))
+    drop_furniture(page_lines, pages)
+    text_column(page_lines, pages)
+
+    pieces: list[tuple[Table, PageTable]] = []
+    paras: list[ProsePara] = []              # parallel to the Paragraph blocks, for page-break joins
+    for page, tables, lines in zip(pages, page_tables, page_lines):
+        lines, text_tables = find_text_tables(lines, page)
+        for t in text_tables:
+            t.ocr = page.ocr
+        items = [(t.bbox[1], t) for t in tables + text_tables] + [(ln.top, ln) for ln in lines]
+        items.sort(key=lambda it: it[0])
+        run: list[Line] = []
+        for _, item in items:
+            if isinstance(item, Line):
+                run.append(item)
+                continue
+            _flush(doc, paras, run, page)
+            run = []
+            table = _to_table(item, len(doc.tables), page.number)
+            doc.blocks.append(table)
+            pieces.append((table, item))
+        _flush(doc, paras, run, page)
+    _join_page_breaks(doc, paras)
+    _repair_cut_labels(doc, pieces)
+
+
+# OCR puts a space between most CJK words; in Chinese prose they are noise
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff（）、，。：；“”《》])\s+(?=[\u3400-\u9fff（）、，。：；“”《》])")
+
+
+def _flush(doc: Document, paras: list, run: list[Line], page: PageContent) -> None:
+    for p in paragraphs(run, page):
+        if page.ocr:
+            p.text = _CJK_GAP.sub("", p.text)
+        block = Paragraph(p.text, p.page)
+        doc.blocks.append(block)
+        paras.append((block, p))
+
+
+def _to_table(t: PageTable, index: int, page: int) -> Table:
+    rows: list[list[Cell]] = []
+    for r, row in enumerate(t.rows):
+        cells = []
+        for c, g in enumerate(row):
+            src = t.rows[g.merged_from[0]][g.merged_from[1]] if g.merged_from is not None else g
+            raw = src.text or ""
+            if t.ocr:
+                raw = fix_cell(raw)     # OCR's own slips (`21!`, `Il10`) are not the document's text
+            cells.append(Cell(raw, clean_cell(raw), Origin(FORMAT, page, index, r, c, t.ocr), g.merged_from))
+        rows.append(cells)
+    return Table(index, rows, page)
+
+
+def _join_page_breaks(doc: Document, paras: list) -> None:
+    """A paragraph running over a page break is one paragraph (kept on its first page).
+
+    It does when the last block of a page is a paragraph whose last line runs to the
+    right margin and the first block of the next page is an unindented paragraph.
+    """
+    meta = {id(block): p for block, p in paras}
+    out: list = []
+    for b in doc.blocks:
+        prev = out[-1] if out else None
+        if isinstance(b, Paragraph) and isinstance(prev, Paragraph):
+            mp, mb = meta[id(prev)], meta[id(b)]
+            if b.page == mp.page + 1 and mp.open_end and not mb.indented and not _OPENS_BLOCK.match(b.text):
+                prev.text = join_wrapped(prev.text, b.text)
+                mp.open_end = mb.open_end
+                mp.page = b.page
+                continue
+        out.append(b)
+    doc.blocks[:] = out
+
+
+_OPENS_BLOCK = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|附件)")
+
+
+# ------------------------------------------------------- labels cut by a page break
+
+_NUMBERED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．]|\d+[、.．])")
+
+
+def _repair_cut_labels(doc: Document, pieces: list[tuple[Table, PageTable]]) -> None:
+    """A table continued on the next page: mend the label cells the page break cut.
+
+    A merged label cell split by the break prints its text in two parts (`（四）无` on one
+    page, `法提供` on the next) or leaves the continuation blank. When piece B directly
+    continues piece A (last block of a page, first block of the next, same columns):
+    a label in B's first row that spans rows or continues a spanning label of A, and
+    does not open an item of its own (`（五）`, `2.`), is the tail of A's label in that
+    column; a blank cell there under a label spanning A's last rows repeats that label.
+    Values, and a header row repeated on the new page, are never touched.
+    """
+    at = {id(b): i for i, b in enumerate(doc.blocks)}
+    for (ta, a), (tb, b) in zip(pieces, pieces[1:]):
+        ia, ib = at[id(ta)], at[id(tb)]
+        if tb.page != (ta.page or 0) + 1 or not _last_on_page(doc, ia) or not _first_on_page(doc, ib):
+            continue
+        if len(a.col_x) != len(b.col_x) or any(abs(x - y) > 4 for x, y in zip(a.col_x, b.col_x)):
+            continue
+        if [c.text for c in ta.rows[0]] == [c.text for c in tb.rows[0]]:
+            continue                                           # repeated header row
+        last, first = ta.rows[-1], tb.rows[0]
+        for c, (above, below) in enumerate(zip(last, first)):
+            head, tail = above.text, below.text
+            if not head or is_value_text(head) or below.merged_from is not None:
+                continue
+            spans_above = above.merged_from is not None and above.merged_from[0] < len(ta.rows) - 1
+            spans_below = len(tb.rows) > 1 and tb.rows[1][c].merged_from == (0, c)
+            src = above.merged_from or (len(ta.rows) - 1, c)
+            if not tail:
+                if spans_above or spans_below:
+                    _set_text(tb, (0, c), head)
+            elif not is_value_text(tail) and not _NUMBERED.match(tail) and (spans_above or spans_below):
+                joined = clean_cell(above.raw + below.raw)
+                _set_text(ta, src, joined)
+                _set_text(tb, (0, c), joined)
+
+
+def _set_text(t: Table, src: tuple[int, int], text: str) -> None:
+    for row in t.rows:
+        for cell in row:
+            if (cell.origin.row, cell.origin.col) == src or cell.merged_from == src:
+                cell.text = text
+
+
+def _last_on_page(doc: Document, i: int) -> bool:
+    page = doc.blocks[i].page
+    return all(b.page != page for b in doc.blocks[i + 1:])
+
+
+def _first_on_page(doc: Document, i: int) -> bool:
+    page = doc.blocks[i].page
+    return all(b.page != page for b in doc.blocks[:i])

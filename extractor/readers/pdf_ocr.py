@@ -1,0 +1,285 @@
+"""OCR for pages without a text layer (scanned reports), with the tesseract CLI.
+
+Each page is rendered with pypdfium2; the ruling lines are found on the bitmap (long
+runs of dark pixels, with PIL and bytes regexes: numpy is not a dependency), then
+painted out so digits next to them OCR cleanly; tesseract reads the whole page once
+(TSV with word boxes). The words become pseudo-characters and the rulings become edges,
+so the normal lattice/prose path builds the tables and paragraphs.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+from PIL import Image, ImageDraw
+
+from ..errors import ReadError
+from .pdf_page import Char
+from .pdf_tables import find_tables
+
+DPI = 300
+INK = 160                 # grey level below which a pixel is ink
+MIN_RULE = 0.035          # a ruling is at least this fraction of the page width/height long
+MAX_PIXELS = 40_000_000   # a page bigger than A3 at 300 dpi is rendered at a lower resolution
+MAX_THICK = 12            # a dark run thicker than this (px) is a filled area, not a line
+LANGS = "chi_sim"
+DIGIT_LANG = "eng"        # for the digits-only second look (set by check_tesseract)
+
+
+_OCR_BRACKETS = str.maketrans({"〈": "（", "〉": "）", "＜": "（", "＞": "）"})
+_EDGE_JUNK = "|!Il‘’'\"`,.:;。、 "          # remnants of removed rulings, stray marks at a cell's ends
+_DIGITISH = re.compile(r"^[0-9Oo]*[0-9][0-9Oo]*(?:\.[0-9]+)?$")
+
+
+def fix_cell(text: str) -> str:
+    """Undo OCR's usual slips in a table cell: `21!`, `Il10`, `1O`, `〈区分处理的〉`."""
+    text = text.translate(_OCR_BRACKETS)
+    core = text.strip(_EDGE_JUNK)
+    if core != text and re.fullmatch(r"\d+(?:\.\d+)?", core):
+        return core
+    if _DIGITISH.match(text.strip()):
+        return text.strip().replace("O", "0").replace("o", "0")
+    return text
+
+
+def check_tesseract() -> str:
+    exe = shutil.which("tesseract")
+    if not exe:
+        raise ReadError("OCR asked for, but tesseract is not installed",
+                        "install the apt packages tesseract-ocr and tesseract-ocr-chi-sim")
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as e:
+        raise ReadError(f"OCR asked for, but tesseract does not run: {e}",
+                        "reinstall the apt packages tesseract-ocr and tesseract-ocr-chi-sim") from None
+    langs = (out.stdout + out.stderr).split()
+    if "chi_sim" not in langs:
+        raise ReadError("OCR asked for, but tesseract has no Simplified Chinese data (chi_sim)",
+                        "install the apt package tesseract-ocr-chi-sim")
+    global DIGIT_LANG
+    # chi_sim ignores a digit whitelist on some glyphs (returns nothing); eng honours it
+    DIGIT_LANG = "eng" if "eng" in langs else LANGS
+    return exe
+
+
+def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], list[dict]]]:
+    """page number -> (word boxes as Chars, ruling edges), coordinates in PDF points."""
+    exe = check_tesseract()
+    deadline = time.monotonic() + options.max_seconds
+    out = {}
+    for number in numbers:
+        page = pdf[number - 1]
+        try:
+            w, h = page.get_size()
+            scale = min(DPI / 72, (MAX_PIXELS / max(1.0, w * h)) ** 0.5)
+            image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+        finally:
+            page.close()
+        left_over = deadline - time.monotonic()
+        if left_over <= 0:
+            raise ReadError(f"OCR ran out of time at page {number} (budget {options.max_seconds:.0f} s)",
+                            "raise max_seconds, or OCR fewer pages")
+        out[number] = ocr_image(image, exe, scale, left_over)
+    return out
+
+
+def ocr_image(image: Image.Image, exe: str, scale: float, timeout: float) -> tuple[list[Char], list[dict]]:
+    h_rules = find_rules(image)
+    v_rules = find_rules(image.transpose(Image.Transpose.TRANSPOSE))   # (x, y0, y1, half thickness)
+    clean = image.copy()
+    draw = ImageDraw.Draw(clean)
+    for y, x0, x1, t in h_rules:
+        draw.rectangle([x0 - 2, y - t - 2, x1 + 2, y + t + 2], fill=255)
+    for x, y0, y1, t in v_rules:
+        draw.rectangle([x - t - 2, y0 - 2, x + t + 2, y1 + 2], fill=255)
+    edges = [_edge("h", x0 / scale, y / scale, x1 / scale, y / scale) for y, x0, x1, _ in h_rules]
+    edges += [_edge("v", x / scale, y0 / scale, x / scale, y1 / scale) for x, y0, y1, _ in v_rules]
+    t0 = time.monotonic()
+    words = tesseract_words(clean, exe, timeout)
+    chars = [Char(text, x0 / scale, top / scale, x1 / scale, bottom / scale) for text, x0, top, x1, bottom in words]
+    tables = find_tables(edges, [])
+    if tables:
+        page = _Page(clean, exe, scale, t0 + timeout)
+        chars = page.reread(chars, _straddled(chars, [b for t in tables for b in t.boxes.values()]))
+        chars = page.reread(chars, _value_cells(edges, chars), digits=True)
+    return chars, edges
+
+
+def _straddled(chars: list[Char], boxes: list[tuple]) -> list[tuple]:
+    """Cells under a word the page OCR ran across cell borders (`0000` over four cells)."""
+    redo: dict[tuple, None] = {}
+    for ch in chars:
+        hit = [b for b in boxes if _overlap(ch, b) > min(0.15 * (ch.x1 - ch.x0), 0.3 * (b[2] - b[0]))]
+        if len(hit) >= 2:
+            redo.update((b, None) for b in hit)
+    return list(redo)
+
+
+def _value_cells(edges: list[dict], chars: list[Char]) -> list[tuple]:
+    """The value cells of the page's tables (numeric columns, rows of numbers).
+
+    chi_sim alone misreads some digits (`人` for 4, `2` for 21); a second, digits-only
+    look with the eng model at each value cell fixes most (hongzequ-2023 scanned at
+    200 dpi: 170 -> 179 of 186 cells)."""
+    out = []
+    for t in find_tables(edges, chars):
+        for r, row in enumerate(t.rows):
+            cand = [(c, g) for c, g in enumerate(row) if c > 0 and g.merged_from is None and _short(g.text or "")]
+            numeric = sum(bool(_NUMBER.match(fix_cell(g.text))) for _, g in cand)
+            if numeric and numeric * 2 >= len(cand):
+                out += [t.boxes[(r, c)] for c, _ in cand if (r, c) in t.boxes]
+    return out
+
+
+def _short(text: str) -> bool:
+    """Could be a count as OCR read it: short, at most one CJK glyph (`人` for 4)."""
+    t = text.replace(" ", "")
+    return 0 < len(t) <= 10 and sum("\u3400" <= ch <= "\u9fff" for ch in t) <= 1
+
+
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+
+
+class _Page:
+    """One rendered page (lines painted out) whose cells can be OCR'd one by one."""
+
+    def __init__(self, image: Image.Image, exe: str, scale: float, deadline: float):
+        self.image, self.exe, self.scale, self.deadline = image, exe, scale, deadline
+
+    def reread(self, chars: list[Char], cells: list[tuple], digits: bool = False) -> list[Char]:
+        """OCR `cells` alone; their text replaces the words the page OCR found in them."""
+        if not cells:
+            return chars
+        s = self.scale
+        crops = [self.image.crop((int(b[0] * s) + 3, int(b[1] * s) + 3, int(b[2] * s) - 3, int(b[3] * s) - 3))
+                 for b in cells]
+        # one text line: --psm 7; a cell whose page OCR words sit on several lines: --psm 6
+        tall = set() if digits else {k for k, b in enumerate(cells) if _lines_in(chars, b) > 1}
+        texts = [""] * len(cells)
+        for group, psm in (([k for k in range(len(cells)) if k not in tall], "7"), (sorted(tall), "6")):
+            if group:
+                got = tesseract_lines([crops[k] for k in group], self.exe, self.deadline - time.monotonic(),
+                                      psm, "0123456789.-" if digits else None, DIGIT_LANG if digits else LANGS)
+                for k, text in zip(group, got):
+                    texts[k] = text
+        keep = [ch for ch in chars if not any(_inside(ch, b) for b, text in zip(cells, texts) if text or not digits)]
+        for b, text in zip(cells, texts):
+            if text:
+                cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+                keep.append(Char(text, cx - 1, cy - 1, cx + 1, cy + 1))
+        return keep
+
+
+def _lines_in(chars: list[Char], box) -> int:
+    mids = sorted((c.top + c.bottom) / 2 for c in chars if _overlap(c, box) > 0)
+    if not mids:
+        return 0
+    h = min(c.bottom - c.top for c in chars if _overlap(c, box) > 0)
+    return 1 + sum(1 for a, b in zip(mids, mids[1:]) if b - a > 0.7 * h)
+
+
+def _overlap(ch: Char, box) -> float:
+    if not (box[1] <= (ch.top + ch.bottom) / 2 < box[3]):
+        return 0.0
+    return max(0.0, min(ch.x1, box[2]) - max(ch.x0, box[0]))
+
+
+def _inside(ch: Char, box) -> bool:
+    x, y = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
+    return box[0] <= x < box[2] and box[1] <= y < box[3]
+
+
+def tesseract_lines(images: list[Image.Image], exe: str, timeout: float, psm: str = "7",
+                    whitelist: str | None = None, lang: str = LANGS) -> list[str]:
+    """OCR each small image (--psm 7: one text line), all in one tesseract run."""
+    if timeout <= 0:
+        raise ReadError("OCR ran out of time", "raise max_seconds, or OCR fewer pages")
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    with tempfile.TemporaryDirectory(prefix="govreport-ocr-") as tmp:
+        paths = []
+        for i, im in enumerate(images):
+            path = os.path.join(tmp, f"cell{i:04d}.png")
+            # a margin of white helps tesseract with text touching the crop border
+            framed = Image.new("L", (im.width + 20, im.height + 20), 255)
+            framed.paste(im, (10, 10))
+            framed.save(path)
+            paths.append(path)
+        listing = os.path.join(tmp, "cells.txt")
+        with open(listing, "w") as f:
+            f.write("\n".join(paths) + "\n")
+        try:
+            extra = ["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else []
+            res = subprocess.run([exe, listing, "stdout", "-l", lang, "--psm", psm, *extra, "tsv"],
+                                 capture_output=True, text=True, timeout=max(1.0, timeout), env=env)
+        except subprocess.TimeoutExpired:
+            raise ReadError("OCR ran out of time", "raise max_seconds, or OCR fewer pages") from None
+    texts = [[] for _ in images]
+    for line in res.stdout.splitlines()[1:]:
+        f = line.split("\t")
+        if len(f) >= 12 and f[0] == "5" and f[11].strip():
+            k = int(f[1]) - 1
+            if 0 <= k < len(texts):
+                texts[k].append(f[11].strip())
+    return [" ".join(t) for t in texts]
+
+
+def find_rules(image: Image.Image) -> list[tuple[int, int, int, int]]:
+    """Horizontal ink runs long enough to be rulings: (y centre, x0, x1, half thickness) in px."""
+    w, h = image.size
+    bw = image.point(lambda v: 255 if v < INK else 0)
+    data = bw.tobytes()
+    run = re.compile(rb"\xff{%d,}" % max(20, int(w * MIN_RULE)))
+    open_segs: list[list[int]] = []      # [y_first, y_last, x0, x1]
+    done: list[list[int]] = []
+    for y in range(h):
+        row = data[y * w:(y + 1) * w]
+        found = [(m.start(), m.end()) for m in run.finditer(row)]
+        still = []
+        for seg in open_segs:
+            hit = None
+            for k, (a, b) in enumerate(found):
+                if a < seg[3] and b > seg[2]:        # overlaps the run of the previous row
+                    hit = k
+                    break
+            if hit is not None:
+                a, b = found.pop(hit)
+                seg[1] = y
+                seg[2], seg[3] = min(seg[2], a), max(seg[3], b)
+                still.append(seg)
+            else:
+                done.append(seg)
+        still += [[y, y, a, b] for a, b in found]
+        open_segs = still
+    done += open_segs
+    return [((s[0] + s[1]) // 2, s[2], s[3], (s[1] - s[0]) // 2 + 1) for s in done if s[1] - s[0] + 1 <= MAX_THICK]
+
+
+def tesseract_words(image: Image.Image, exe: str, timeout: float) -> list[tuple[str, int, int, int, int]]:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")   # 1-2 s a page instead of 5-13 s on 2 cores
+    with tempfile.TemporaryDirectory(prefix="govreport-ocr-") as tmp:
+        path = os.path.join(tmp, "page.png")
+        image.save(path)
+        try:
+            res = subprocess.run([exe, path, "stdout", "-l", LANGS, "--psm", "6", "tsv"],
+                                 capture_output=True, text=True, timeout=timeout, env=env)
+        except subprocess.TimeoutExpired:
+            raise ReadError("OCR ran out of time", "raise max_seconds, or OCR fewer pages") from None
+    if res.returncode != 0:
+        raise ReadError(f"tesseract failed: {res.stderr.strip()[:200]}", "check the tesseract installation")
+    words = []
+    for line in res.stdout.splitlines()[1:]:
+        f = line.split("\t")
+        if len(f) < 12 or f[0] != "5" or not f[11].strip():
+            continue
+        left, top, width, height = int(f[6]), int(f[7]), int(f[8]), int(f[9])
+        words.append((f[11].strip(), left, top, left + width, top + height))
+    return words
+
+
+def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict:
+    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "width": x1 - x0, "height": bottom - top, "orientation": orientation, "object_type": "line"}

@@ -1,0 +1,192 @@
+"""Refuse hostile Office files before any parser touches them.
+
+DOCX, XLSX and ODT are zip containers of XML. Two classes of attack matter for a tool
+that reads files from strangers: zip bombs (a small file that inflates to gigabytes)
+and XML entity tricks (XXE reading local files, "billion laughs" expansion).
+
+- Zip: the central directory is inspected with `infolist()` (no decompression): member
+  count, total declared size, per-member compression ratio. Python's zipfile never
+  inflates a member past its declared size (it stops there and fails the CRC), so the
+  declared sizes we checked bound what python-docx/openpyxl inflate later; our own reads
+  here are 4 KB steps capped at PROLOG_BYTES per member.
+- XML: legitimate Office parts never carry a DTD, so any member whose prolog declares
+  a DOCTYPE or ENTITY is refused outright (python-docx's parser already has
+  resolve_entities=False, but a clear refusal beats a silently emptied document).
+  XML we parse ourselves goes through `safe_parser()`.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+
+from lxml import etree
+
+from .errors import ReadError
+
+MAX_MEMBERS = 2000
+MAX_TOTAL_BYTES = 200 * 1024 * 1024      # declared uncompressed size of all members
+MAX_RATIO = 100                          # per member, for members over RATIO_MIN_BYTES
+RATIO_MIN_BYTES = 1024 * 1024
+MAX_XML_BYTES = 50 * 1024 * 1024         # XML members together: parsers build whole trees of them
+PROLOG_BYTES = 64 * 1024                 # how far into a member a DOCTYPE may hide
+
+_HINT_HOSTILE = "the file is built to exhaust or trick a reader; get the report from its original source"
+
+
+def _size(n: int) -> str:
+    if n >= 1 << 30:
+        return f"{n / (1 << 30):.1f} GB"
+    if n >= 1 << 20:
+        return f"{n / (1 << 20):.0f} MB"
+    return f"{n / 1024:.0f} KB"
+
+
+def open_zip(data: bytes, what: str = "DOCX") -> zipfile.ZipFile:
+    """Open a zip container, or ReadError when it is not one / is damaged."""
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
+        raise ReadError(f"not a valid {what} file: the zip container is damaged ({e})",
+                        f"open it in Word/WPS and save it again as .{what.lower()}") from None
+
+
+def check_zip_members(zf: zipfile.ZipFile, what: str = "DOCX") -> None:
+    """Refuse zip bombs from the central directory alone (nothing is inflated)."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ReadError(f"refused: zip bomb — {len(infos)} members (limit {MAX_MEMBERS})", _HINT_HOSTILE)
+    total = 0
+    for info in infos:
+        size = info.file_size
+        if size > MAX_TOTAL_BYTES:
+            raise ReadError(f"refused: zip bomb — member {info.filename} would inflate to {_size(size)} "
+                            f"(limit {_size(MAX_TOTAL_BYTES)})", _HINT_HOSTILE)
+        if size > RATIO_MIN_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = size / max(info.compress_size, 1)
+            raise ReadError(f"refused: zip bomb — member {info.filename} compresses {ratio:.0f}:1 "
+                            f"(limit {MAX_RATIO}:1)", _HINT_HOSTILE)
+        total += size
+        if total > MAX_TOTAL_BYTES:
+            raise ReadError(f"refused: zip bomb — members would inflate to more than {_size(MAX_TOTAL_BYTES)} "
+                            f"in total", _HINT_HOSTILE)
+        if info.flag_bits & 0x1:
+            raise ReadError(f"the {what} file is encrypted (member {info.filename})",
+                            "remove the password in Word/WPS and save it again")
+
+
+def _prolog_verdict(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool | str | None:
+    """Does the member's XML prolog declare a DTD? Reads 4 KB steps, at most PROLOG_BYTES.
+
+    False for clean XML, True for a DTD, None when the prolog runs past the cap,
+    "binary" for members that are not XML at all (images).
+    """
+    head = bytearray()
+    try:
+        with zf.open(info) as f:
+            while len(head) < PROLOG_BYTES and (chunk := f.read(4096)):
+                head += chunk
+                text = _decode_head(bytes(head)).lstrip(" \t\r\n")
+                if not text.startswith("<"):
+                    return "binary"                  # image, embedded binary: not XML
+                verdict = prolog_declares_dtd(text)
+                if verdict is not None:
+                    return verdict
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
+        raise ReadError(f"damaged zip member {info.filename} ({e})",
+                        "open the file in its program and save it again") from None
+    return None if len(head) >= PROLOG_BYTES else False
+
+
+def _decode_head(b: bytes) -> str:
+    """Decode enough to find markup, whatever encoding an attacker declares."""
+    if b.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) or (len(b) >= 4 and b[1:4] == b"\x00\x00\x00") \
+            or b.startswith(b"\x00\x00\x00<"):
+        enc = "utf-32-le" if b[:1] != b"\x00" else "utf-32-be"
+        return b.decode(enc, errors="ignore").lstrip("\ufeff")
+    if b.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in b[:4]:
+        enc = "utf-16-le" if b[:1] in (b"\xff", b"<") or b[1:2] == b"\x00" else "utf-16-be"
+        return b.decode(enc, errors="ignore").lstrip("\ufeff")
+    if b.startswith(b"\x4c\x6f\xa7\x94"):             # EBCDIC "<?xm": libxml2 would read it
+        return b.decode("cp500", errors="ignore")
+    return b.decode("latin-1").removeprefix("\xef\xbb\xbf")
+
+
+def prolog_declares_dtd(text: str) -> bool | None:
+    """True if the XML prolog holds a DOCTYPE/ENTITY, False if the root starts cleanly,
+    None if the prolog did not end within the text seen."""
+    p, n = 0, len(text)
+    while p < n:
+        while p < n and text[p] in " \t\r\n":
+            p += 1
+        if p >= n:
+            return None
+        if text.startswith("<?", p):
+            end = text.find("?>", p)
+        elif text.startswith("<!--", p):
+            end = text.find("-->", p)
+        elif text.startswith("<!", p):
+            return True                              # <!DOCTYPE, <!ENTITY, or worse
+        else:
+            return False                             # the root element (or not XML at all)
+        if end < 0:
+            return None
+        p = end + 2
+    return None
+
+
+def check_xml_members(zf: zipfile.ZipFile, what: str = "DOCX") -> None:
+    """Refuse any member whose XML prolog declares a DTD, and XML too large to parse."""
+    xml_total = 0
+    for info in zf.infolist():
+        if info.is_dir() or info.file_size == 0:
+            continue
+        verdict = _prolog_verdict(zf, info)
+        if verdict == "binary":
+            continue
+        xml_total += info.file_size
+        if xml_total > MAX_XML_BYTES:
+            raise ReadError(f"refused: the {what} file's XML parts would inflate to more than "
+                            f"{_size(MAX_XML_BYTES)}", _HINT_HOSTILE)
+        if verdict is True:
+            raise ReadError(f"refused: {what} member {info.filename} declares a DTD/entities "
+                            "(XML entity attack: external-file or entity-expansion)", _HINT_HOSTILE)
+        if verdict is None:
+            raise ReadError(f"refused: {what} member {info.filename} has an XML prolog longer than "
+                            f"{_size(PROLOG_BYTES)}", _HINT_HOSTILE)
+
+
+def check_office_zip(data: bytes, what: str = "DOCX") -> zipfile.ZipFile:
+    """All checks for a zip-based Office file; returns the opened zip for reuse."""
+    zf = open_zip(data, what)
+    check_zip_members(zf, what)
+    check_xml_members(zf, what)
+    return zf
+
+
+_PARSER = None
+
+
+def safe_parser() -> etree.XMLParser:
+    """An lxml parser that expands no entities and loads nothing from outside."""
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                  huge_tree=False, dtd_validation=False)
+    return _PARSER
+
+
+def parse_xml(data: bytes):
+    """Parse XML bytes with the safe parser; ReadError when malformed."""
+    try:
+        return etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as e:
+        raise ReadError(f"malformed XML ({e})", "open the file in its program and save it again") from None
+
+
+_OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def ole_is_encrypted_ooxml(data: bytes) -> bool:
+    """A password-protected .docx/.xlsx is an OLE2 file holding an EncryptedPackage stream."""
+    return data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") and _OLE_ENCRYPTED in data[:1 << 20]

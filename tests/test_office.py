@@ -1,0 +1,179 @@
+"""Old office formats through LibreOffice, spreadsheets through openpyxl."""
+from __future__ import annotations
+
+import io
+import subprocess
+import tempfile
+
+import docx
+import pytest
+
+from conftest import need_tool
+from extractor.errors import ReadError
+from extractor.model import Table
+from extractor.readers import ReadOptions, read_document
+from test_docx import _add_chinese_list, _numbered
+
+
+def _grid(table: Table):
+    return [[(c.text, c.merged_from) for c in row] for row in table.rows]
+
+
+def _report_docx() -> bytes:
+    d = docx.Document()
+    _add_chinese_list(d)
+    _numbered(d, "总体情况", 0)
+    d.add_paragraph("本机关全年主动公开政府信息。")
+    _numbered(d, "收到和处理政府信息公开申请情况", 0)
+    t = d.add_table(rows=4, cols=4)
+    t.cell(0, 0).merge(t.cell(0, 1)).text = "申请人情况"
+    t.cell(0, 2).text = "自然人"
+    t.cell(0, 3).text = "总计"
+    t.cell(1, 0).merge(t.cell(3, 0)).text = "三、本年度办理结果"
+    for r, (label, a, b) in enumerate((("（一）予以公开", "12", "12"), ("（二）部分公开", "3", "3"),
+                                        ("（三）不予公开", "0", "—")), start=1):
+        t.cell(r, 1).text, t.cell(r, 2).text, t.cell(r, 3).text = label, a, b
+    d.add_paragraph("以上为本年度情况。")     # Word always closes the body with a paragraph
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _soffice_convert(data: bytes, target: str, tmp_path) -> bytes:
+    soffice = need_tool("soffice")
+    src = tmp_path / "report.docx"
+    src.write_bytes(data)
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--convert-to", target, "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=120)
+    return (tmp_path / f"report.{target}").read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["doc", "odt", "rtf"])
+def test_old_formats_read_back_the_same_cells(fmt, tmp_path):
+    original = _report_docx()
+    converted = _soffice_convert(original, fmt, tmp_path)
+    base = read_document(original, ReadOptions(filename="report.docx"))
+    doc = read_document(converted, ReadOptions(filename=f"report.{fmt}"))
+    assert doc.format == fmt
+    assert [_grid(t) for t in doc.tables] == [_grid(t) for t in base.tables]
+    assert all(c.origin.format == "docx" for row in doc.tables[0].rows for c in row)
+    texts = [p.text for p in doc.paragraphs]
+    assert "本机关全年主动公开政府信息。" in texts
+    if fmt != "rtf":     # LibreOffice's own RTF export writes the level text `%1、` in a legacy codepage
+        assert texts[0] == "一、总体情况" and "二、收到和处理政府信息公开申请情况" in texts
+
+
+def test_missing_soffice_is_a_clear_read_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))          # nothing on PATH
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024) + "WordDocument".encode("utf-16-le")
+    with pytest.raises(ReadError) as exc:
+        read_document(ole, ReadOptions(filename="report.doc"))
+    assert exc.value.problem == "reading .doc needs LibreOffice (soffice), which is not installed"
+    assert "libreoffice-writer-nogui" in exc.value.hint and ".docx" in exc.value.hint
+
+
+def test_conversion_timeout_kills_and_cleans_up(monkeypatch, tmp_path):
+    need_tool("soffice")
+    original = _report_docx()
+    doc_bytes = _soffice_convert(original, "doc", tmp_path)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    with pytest.raises(ReadError) as exc:
+        read_document(doc_bytes, ReadOptions(filename="report.doc", max_seconds=0.05))
+    assert "took longer than" in exc.value.problem
+    assert list(scratch.iterdir()) == []               # temp dir and profile removed
+
+
+def test_damaged_doc_is_a_read_error_not_a_traceback(monkeypatch, tmp_path):
+    need_tool("soffice")
+    doc_bytes = _soffice_convert(_report_docx(), "doc", tmp_path)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    # the file information block zeroed: the container is intact, LibreOffice cannot load it
+    damaged = bytearray(doc_bytes)
+    damaged[512:4096] = bytes(4096 - 512)
+    with pytest.raises(ReadError) as exc:
+        read_document(bytes(damaged), ReadOptions(filename="report.doc"))
+    assert exc.value.problem.startswith("LibreOffice could not convert this .doc file") and exc.value.hint
+    assert list(scratch.iterdir()) == []
+    # truncated download: the OLE2 directory (stored at the end) is gone
+    with pytest.raises(ReadError) as exc:
+        read_document(doc_bytes[: len(doc_bytes) // 3], ReadOptions(filename="report.doc"))
+    assert "not a valid .doc file" in exc.value.problem
+
+
+def test_xls_without_calc_or_broken_is_a_read_error(tmp_path):
+    # an OLE2 workbook stub: "needs LibreOffice Calc" where Calc is missing, else a failed conversion
+    stub = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024) + "Workbook".encode("utf-16-le") + bytes(1024)
+    with pytest.raises(ReadError) as exc:
+        read_document(stub, ReadOptions(filename="report.xls"))
+    assert ".xls" in exc.value.problem and exc.value.hint
+
+
+def test_password_protected_office_file_is_refused():
+    # what Office writes for an encrypted .docx: an OLE2 file holding an EncryptedPackage stream
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512) + "EncryptedPackage".encode("utf-16-le") + bytes(512)
+    with pytest.raises(ReadError) as exc:
+        read_document(data, ReadOptions(filename="report.docx"))
+    assert "password" in exc.value.problem
+
+
+def _report_xlsx() -> bytes:
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表三"
+    ws["A1"] = "三、收到和处理政府信息公开申请情况"
+    ws.merge_cells("A1:D1")
+    ws.append(["申请人情况", None, "自然人", "总计"])
+    ws.merge_cells("A2:B2")
+    ws.append(["三、本年度办理结果", "（一）予以公开", 12, 12])
+    ws.append([None, "（二）部分公开", 3.0, 3])
+    ws.append([None, "（三）不予公开", 0, "—"])
+    ws.merge_cells("A3:A5")
+    ws.append([])
+    ws.append(["四、结转下年度继续办理", None, 1, 1])
+    hidden = wb.create_sheet("旧数据")
+    hidden["A1"] = "不应读出"
+    hidden.sheet_state = "hidden"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_xlsx_reads_into_tables_with_merges():
+    doc = read_document(_report_xlsx(), ReadOptions(filename="report.xlsx"))
+    assert doc.format == "xlsx"
+    assert [p.text for p in doc.paragraphs] == ["表三", "三、收到和处理政府信息公开申请情况"]
+    first, second = doc.tables
+    assert _grid(first) == [
+        [("申请人情况", None), ("申请人情况", (0, 0)), ("自然人", None), ("总计", None)],
+        [("三、本年度办理结果", None), ("（一）予以公开", None), ("12", None), ("12", None)],
+        [("三、本年度办理结果", (1, 0)), ("（二）部分公开", None), ("3", None), ("3", None)],
+        [("三、本年度办理结果", (1, 0)), ("（三）不予公开", None), ("0", None), ("—", None)],
+    ]
+    assert _grid(second) == [[("四、结转下年度继续办理", None), ("", None), ("1", None), ("1", None)]]
+    o = first.rows[2][3].origin
+    assert (o.format, o.table, o.row, o.col) == ("xlsx", 0, 2, 3)
+    assert second.index == 1 and second.rows[0][2].origin.table == 1
+
+
+def test_corrupt_xlsx_is_a_read_error():
+    data = _report_xlsx()
+    with pytest.raises(ReadError):
+        read_document(data[: len(data) // 3], ReadOptions(filename="report.xlsx"))
+
+
+def test_filled_template_as_doc_yields_every_value(tmp_path):
+    from conftest import truth
+    from extractor import parse
+    from test_docx import _filled_template
+    values = truth("js-huaian-city-2024")["values"]
+    doc_bytes = _soffice_convert(_filled_template(values), "doc", tmp_path)
+    report = parse(doc_bytes, filename="filled.doc")
+    assert report.source.format == "doc" and report.edition == "2021"
+    wrong = {k: (report.values.get(k), v) for k, v in values.items() if report.values.get(k) != v}
+    assert not wrong, f"{len(wrong)} values differ (got, want): {dict(list(wrong.items())[:8])}"
