@@ -496,3 +496,15 @@ def test_dask_engine_without_dask_is_one_clear_line(tmp_path, monkeypatch):
     assert r.output.strip() == ("batch: --engine dask needs Dask, an optional extra: "
                                 "pip install 'govreport[dask]'")
     assert not (tmp_path / "r.sqlite").exists()
+
+
+# -- the export's columns ------------------------------------------------------------------
+
+def test_export_columns_are_the_template_keys_and_cover_the_grammars():
+    from conftest import shared_file
+    from extractor.batch.keys import TEMPLATE_KEYS, grammar_keys
+    fields = shared_file("template/fields.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    official = list(dict.fromkeys(line.split("\t")[0] for line in fields if line.strip()))
+    assert list(TEMPLATE_KEYS) == official                    # same keys, same order as fields.tsv
+    assert set(grammar_keys()) <= set(TEMPLATE_KEYS)          # nothing the recognizer emits is dropped
+    assert list(canonical_keys()) == official

@@ -22,16 +22,17 @@ from ..readers import detect_format
 DOCUMENT_EXTENSIONS = {".pdf", ".docx", ".doc", ".wps", ".rtf", ".odt", ".htm", ".html", ".shtml",
                        ".xhtml", ".txt", ".text", ".md", ".markdown", ".xls", ".xlsx"}
 # extensions that are clearly not reports: skipped in walks, counted in the summary
+# (.bin, .tmp, .part… are not here: downloads saved under them are sniffed like any unknown)
 NOT_DOCUMENT_EXTENSIONS = {
     ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".svg", ".ico", ".heic",
     ".json", ".jsonl", ".ndjson", ".tsv", ".csv", ".xml", ".yaml", ".yml", ".toml", ".ini", ".cfg",
     ".sqlite", ".sqlite3", ".db", ".db-wal", ".db-shm", ".sqlite-wal", ".sqlite-shm", ".wal", ".shm",
     ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".tar", ".zst",
-    ".exe", ".dll", ".so", ".dylib", ".bin", ".class", ".jar", ".pyc",
+    ".exe", ".dll", ".so", ".dylib", ".class", ".jar", ".pyc",
     ".py", ".js", ".mjs", ".css", ".map", ".sh", ".bat",
     ".woff", ".woff2", ".ttf", ".otf", ".eot",
     ".mp3", ".mp4", ".wav", ".avi", ".mov", ".flv", ".webm", ".m4a", ".ogg",
-    ".log", ".lock", ".tmp", ".part", ".crdownload", ".pkl", ".pickle", ".parquet", ".npy",
+    ".log", ".lock", ".pkl", ".pickle", ".parquet", ".npy",
 }
 # detect_format results that are documents (the rest: empty, binary, zip)
 DOCUMENT_FORMATS = {"pdf", "docx", "doc", "wps", "rtf", "odt", "xls", "xlsx", "html", "text", "markdown"}

@@ -144,11 +144,14 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
         if unknown:
             options = "；".join(" | ".join(str(x) for x in c) for c in r.candidates[:6])
             if len(r.candidates) > 1:
-                msg = (f"「{r.raw.label or r.spec.row_id}」行的数字连在一起（{raw_text}），有 {len(r.candidates)} 种拆分都符合表格勾稽关系"
-                       f"（{options}{'…' if len(r.candidates) > 6 else ''}），无法确定，相关单元格留空")
+                why = "都符合表格的勾稽关系" if r.spec.rules else "都是合法的数字（该行没有可校验的勾稽关系）"
+                if r.split == "prose":
+                    why += "，正文提到的数字也无法确定"
+                msg = (f"「{r.raw.label or r.spec.row_id}」行的数字连在一起（{raw_text}），有 {len(r.candidates)} 种拆分{why}"
+                       f"：{options}{'…' if len(r.candidates) > 6 else ''}。无法确定的单元格留空，不作猜测")
                 rule = "FUSED-AMBIGUOUS"
             else:
                 msg = f"「{r.raw.label or r.spec.row_id}」行的数值无法读取（{raw_text or '空'}）：{r.note or '无法拆分'}，相关单元格留空"
                 rule = "CELL-UNREADABLE"
             findings.append(Finding(rule=rule, severity="warning", where=r.spec.row_id, message=msg,
-                                    actual=raw_text or None, expected=len(keys), keys=unknown))
+                                    actual=raw_text or None, keys=unknown))
