@@ -20,22 +20,32 @@ def _org(s: str) -> str | None:
     return s if 2 <= len(s) <= 40 else None
 
 
+def _match_title(line: str, prev: str) -> tuple[str | None, int] | None:
+    m = _TITLE_YEAR_FIRST.search(line)
+    if m:
+        return _org(m.group("org")), int(m.group("year"))
+    m = _TITLE.search(line)
+    if not m:
+        return None
+    org = _org(m.group("org")) if m.group("org") else None
+    if org is None and not line[:m.start()].strip():
+        org = _org(prev)          # the body's name on the line above the year
+    return org, int(m.group("year"))
+
+
 def title_meta(lines: list[str]) -> tuple[str | None, int | None]:
-    """(organization, year) from the first lines that read like a report title."""
+    """(organization, year) from the first lines that read like a report title.
+
+    A large title often wraps (…年政府信息公开工 / 作年度报告): a line is tried alone,
+    then joined with the next one."""
+    lines = [ln.strip() for ln in lines if ln and ln.strip()]
     prev = ""
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        m = _TITLE_YEAR_FIRST.search(line)
-        if m:
-            return _org(m.group("org")), int(m.group("year"))
-        m = _TITLE.search(line)
-        if m:
-            org = _org(m.group("org")) if m.group("org") else None
-            if org is None and m.start() == 0 or org is None and not line[:m.start()].strip():
-                org = _org(prev)
-            return org, int(m.group("year"))
+    for i, line in enumerate(lines):
+        hit = _match_title(line, prev)
+        if hit is None and i + 1 < len(lines):
+            hit = _match_title(line + lines[i + 1], prev)
+        if hit:
+            return hit
         prev = line
     return None, None
 
