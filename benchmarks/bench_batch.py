@@ -13,14 +13,16 @@ The documents: `mix` (default) is half crawler text (tests/test_batch_samples.py
 to read); `text` is the cheapest case, where the single writer weighs most.
 
 Because other processes may hold a core, the same run also measures the machine's
-own ceiling: a fixed CPU loop in 1 process against 2 processes. A speed-up close to
-that ceiling means the batch adds no serial bottleneck of its own.
+own ceiling (a fixed CPU loop in 1 process against 2 processes) and the CPU time
+per document on 1 and on 2 workers: a speed-up close to the ceiling, and equal CPU
+per document, mean the batch adds no serial bottleneck or overhead of its own.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
 import os
+import resource
 import sqlite3
 import sys
 import tempfile
@@ -60,16 +62,22 @@ def make_docs(folder: Path, n: int, kind: str) -> list[str]:
     return sorted(write_reports(folder / "text", n - n // 2)) + write_html(folder / "html", n // 2)
 
 
-def one_run(files: list[str], db: Path, jobs: int, engine: str = "local") -> float:
-    t0 = time.perf_counter()
+def _cpu() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def one_run(files: list[str], db: Path, jobs: int, engine: str = "local") -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process and its workers)."""
+    t0, c0 = time.perf_counter(), _cpu()
     with Store(db) as store:
         p = plan(files, store)
         out = execute(p, store, Options(), engine=engine, jobs=jobs, timeout=120, memory_mb=2048)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, _cpu() - c0
     with sqlite3.connect(db) as c:
         n = c.execute("SELECT count(*) FROM documents WHERE status != 'failed'").fetchone()[0]
     assert n == len(files) == out.processed, (n, len(files), out.processed)
-    return elapsed
+    return elapsed, cpu
 
 
 def _spin(rounds: int) -> None:
@@ -122,18 +130,22 @@ def main() -> int:
         print(f"{len(files)} generated documents ({args.kind}, {size:.0f} KB on average), engine {args.engine}, "
               f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
         best = {1: float("inf"), 2: float("inf")}
+        cpu = {1: float("inf"), 2: float("inf")}
         for r in range(args.rounds):
             for jobs in (1, 2):
-                t = one_run(files, tmp / f"r{r}-j{jobs}.sqlite", jobs, args.engine)
+                t, c = one_run(files, tmp / f"r{r}-j{jobs}.sqlite", jobs, args.engine)
                 best[jobs] = min(best[jobs], t)
+                cpu[jobs] = min(cpu[jobs], c)
                 print(f"  round {r + 1}: {jobs} worker{'s' if jobs > 1 else ' '} {t:6.2f} s "
-                      f"({len(files) / t:5.1f} files/s)")
+                      f"({len(files) / t:5.1f} files/s, {c:5.2f} CPU s)")
         limit = ceiling()
         ratio = best[1] / best[2]
         print(f"1 worker  {best[1]:.2f} s ({len(files) / best[1]:.0f} files/s)")
         print(f"2 workers {best[2]:.2f} s ({len(files) / best[2]:.0f} files/s)")
         print(f"speed-up  {ratio:.2f}x (goal >= 1.8); this machine's own 2-process ceiling now: {limit:.2f}x, "
               f"load average {os.getloadavg()[0]:.2f}")
+        print(f"CPU per document: {cpu[1] / len(files) * 1000:.1f} ms on 1 worker, "
+              f"{cpu[2] / len(files) * 1000:.1f} ms on 2 (equal: parallelism costs no extra work)")
     return 0
 
 

@@ -329,6 +329,24 @@ def test_a_notice_page_lists_its_attachments_resolved_against_the_page_url(tmp_p
         (str(tmp_path / "notice.html"), "https://www.example.gov.cn/zwgk/nb/files/table.docx")]
 
 
+def test_a_list_can_give_each_page_its_url(tmp_path):
+    (tmp_path / "a.html").write_text(NOTICE, encoding="utf-8")
+    (tmp_path / "b.html").write_text(NOTICE + "<!-- another page -->", encoding="utf-8")
+    listing = tmp_path / "pages.txt"
+    listing.write_text(f"{tmp_path / 'a.html'}\thttps://gov.example.cn/a/index.html\n"
+                       f"{tmp_path / 'b.html'}\n", encoding="utf-8")
+    db = tmp_path / "r.sqlite"
+    r = govreport("batch", f"@{listing}", "--db", db, "--base-url", "http://fallback.example.cn/x/")
+    assert r.returncode == 0, r.stderr
+    with sqlite3.connect(db) as c:
+        urls = c.execute("SELECT d.path, a.url FROM attachments a JOIN documents d ON d.id = a.document_id"
+                         " ORDER BY d.path, a.pos").fetchall()
+    assert urls == [(str(tmp_path / "a.html"), "https://gov.example.cn/attach/2024/report2023.pdf"),
+                    (str(tmp_path / "a.html"), "https://gov.example.cn/a/files/table.docx"),
+                    (str(tmp_path / "b.html"), "http://fallback.example.cn/attach/2024/report2023.pdf"),
+                    (str(tmp_path / "b.html"), "http://fallback.example.cn/x/files/table.docx")]
+
+
 # -- exports --------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -508,3 +526,16 @@ def test_export_columns_are_the_template_keys_and_cover_the_grammars():
     assert list(TEMPLATE_KEYS) == official                    # same keys, same order as fields.tsv
     assert set(grammar_keys()) <= set(TEMPLATE_KEYS)          # nothing the recognizer emits is dropped
     assert list(canonical_keys()) == official
+
+
+def test_file_names_that_are_not_utf8_are_stored_readably(tmp_path):
+    text, expected = make_report(8)
+    folder = os.fsencode(tmp_path / "gbk")
+    os.mkdir(folder)
+    with open(folder + b"/" + "平潭2023年报.txt".encode("gbk"), "wb") as f:   # a GBK zip unpacked on Linux
+        f.write(text.encode("utf-8"))
+    db = tmp_path / "r.sqlite"
+    r = govreport("batch", tmp_path / "gbk", "--db", db)
+    assert r.returncode == 0, r.stderr
+    rows = stored(db)
+    check_values(rows[str(tmp_path / "gbk" / "平潭2023年报.txt")], expected)

@@ -22,7 +22,7 @@ from .engine import EngineError, check as check_engine, default_jobs
 from .export import ExportError, export as run_export
 from .inputs import collect
 from .run import execute, plan
-from .store import Store, StoreError
+from .store import Store, StoreError, storable
 from .summary import EXIT_FAILED, EXIT_INTERRUPTED, render, summarize
 from .worker import Options
 
@@ -60,8 +60,9 @@ def _fail(console: Console, message: str, code: int = EXIT_FAILED):
 def batch(
     inputs: Annotated[list[str], typer.Argument(
         help="Files, folders (searched recursively), quoted globs ('portal/**/*.pdf'), @list.txt "
-             "(one path per line) or - (paths on stdin). Folder walks skip files that are clearly not "
-             "documents (images, .json, .tsv, ...) and count them; formats are told by content.",
+             "(one path per line, optionally a tab and the page's URL) or - (the same on stdin). Folder "
+             "walks skip files that are clearly not documents (images, .json, .tsv, ...) and count them; "
+             "formats are told by content.",
         show_default=False)],
     db: Annotated[Path, typer.Option(
         "--db", help="SQLite file to fill (created if missing). Run again with the same --db to resume: "
@@ -86,7 +87,7 @@ def batch(
     max_pages: Annotated[int, typer.Option(min=1, help="Refuse PDFs longer than this.")] = 200,
     base_url: Annotated[Optional[str], typer.Option(
         help="URL the pages were downloaded from: relative attachment links (附件) are resolved "
-             "against it.", show_default=False)] = None,
+             "against it (a URL given per file in an @list wins).", show_default=False)] = None,
     retry_failed: Annotated[bool, typer.Option(
         help="Read again files stored as failed (e.g. after raising --timeout).")] = False,
     shared_fs: Annotated[bool, typer.Option(
@@ -117,7 +118,7 @@ def batch(
     out = Console(highlight=False)
     found = collect(inputs, exclude=[db])
     for arg in found.missing:
-        err.print(f"{arg}: no such file, folder or matching path", markup=False, soft_wrap=True)
+        err.print(f"{storable(arg)}: no such file, folder or matching path", markup=False, soft_wrap=True)
     if not found.files:
         _fail(err, "no files to read" + (f" ({found.n_skipped} skipped as not documents)" if found.n_skipped else ""))
     try:
@@ -147,7 +148,7 @@ def batch(
             failed += rec["status"] == "failed"
 
         kw = dict(engine=engine.value, jobs=jobs, timeout=timeout or None, memory_mb=memory_limit,
-                  scheduler=scheduler, ship_bytes=(not shared_fs) if scheduler else None)
+                  scheduler=scheduler, ship_bytes=(not shared_fs) if scheduler else None, urls=found.urls)
         try:
             if show_bar and p.todo:
                 columns = [TextColumn("[bold]batch"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),

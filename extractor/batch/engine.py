@@ -20,6 +20,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from dataclasses import replace
+
 from .sandbox import Sandbox, SandboxFailure, SandboxStartError
 from .worker import Options, failure
 
@@ -45,10 +47,16 @@ def call_sandboxed(sandbox: Sandbox, path: str, data: bytes | None, opts: Option
         return failure(path, str(e))
 
 
+def options_for(opts: Options, urls: dict[str, str] | None, path: str) -> Options:
+    """The options of one file: its own page URL (from an @list) overrides --base-url."""
+    url = urls.get(path) if urls else None
+    return replace(opts, base_url=url) if url else opts
+
+
 # -- local ------------------------------------------------------------------------------
 
 def run_local(paths: list[str], opts: Options, *, jobs: int, timeout: float | None,
-              memory_mb: int) -> Iterator[list[dict]]:
+              memory_mb: int, urls: dict[str, str] | None = None) -> Iterator[list[dict]]:
     """Yield one record per path, in completion order and in lists of those finished
     together, using `jobs` sandboxed workers."""
     if not paths:
@@ -67,7 +75,7 @@ def run_local(paths: list[str], opts: Options, *, jobs: int, timeout: float | No
                     path = todo.get_nowait()
                 except queue.Empty:
                     break
-                done.put(call_sandboxed(sandbox, path, None, opts, timeout))
+                done.put(call_sandboxed(sandbox, path, None, options_for(opts, urls, path), timeout))
         except SandboxStartError as e:
             done.put(e)
         except BaseException as e:                 # never leave the consumer waiting
@@ -145,7 +153,8 @@ def _import_dask():
 
 
 def run_dask(paths: list[str], opts: Options, *, jobs: int, timeout: float | None, memory_mb: int,
-             scheduler: str | None = None, ship_bytes: bool | None = None) -> Iterator[list[dict]]:
+             scheduler: str | None = None, ship_bytes: bool | None = None,
+             urls: dict[str, str] | None = None) -> Iterator[list[dict]]:
     """Yield one record per path from a Dask cluster, in completion order (in lists).
 
     Without `scheduler` a LocalCluster of `jobs` single-threaded worker processes is
@@ -193,7 +202,8 @@ def run_dask(paths: list[str], opts: Options, *, jobs: int, timeout: float | Non
                         continue
                     if len(data) > 1_000_000:      # big payloads travel better scattered
                         [data] = client.scatter([data], hash=False)
-                fut = client.submit(dask_task, path, data, opts, timeout, memory_mb, pure=False)
+                fut = client.submit(dask_task, path, data, options_for(opts, urls, path), timeout, memory_mb,
+                                    pure=False)
                 pending[fut] = path
                 ac.add(fut)
             return unreadable

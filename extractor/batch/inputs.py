@@ -1,7 +1,8 @@
 """Turn the batch's INPUT arguments into the list of files to read.
 
 An input is a file, a folder (walked recursively), a glob (`'portal/**/*.pdf'`),
-`@list.txt` (one input per line) or `-` (inputs on stdin, one per line). Files
+`@list.txt` (one input per line) or `-` (inputs on stdin, one per line); a list line
+may carry the page's URL after a tab (`page.html<TAB>https://…`). Files
 named explicitly are always read, whatever they are. In folder walks and globs,
 files that are clearly not documents (images, JSON, spreadsheets of our own
 exports, archives, our database...) are skipped and counted; files with an
@@ -43,6 +44,7 @@ class Inputs:
     files: list[str] = field(default_factory=list)             # to read, in input order, no duplicates
     skipped: Counter = field(default_factory=Counter)          # reason -> count (walks and globs only)
     missing: list[str] = field(default_factory=list)           # inputs that match nothing
+    urls: dict[str, str] = field(default_factory=dict)         # file -> the URL it was downloaded from
 
     @property
     def n_skipped(self) -> int:
@@ -84,15 +86,21 @@ def _walk(folder: Path):
             yield Path(root) / name
 
 
-def _read_list(lines, base: Path | None) -> list[str]:
+def _read_list(lines) -> list[tuple[str, str | None]]:
+    """Entries of a list (@file or stdin): `path` or `path<TAB>url` per line; # comments.
+
+    Relative paths are relative to the working directory, like `find`'s output. The URL
+    (a scraper knows where it downloaded each page from) resolves the page's attachment
+    links.
+    """
     out = []
     for line in lines:
-        line = line.rstrip("\r\n").lstrip("\ufeff").strip()
-        if not line or line.startswith("#"):
+        line = line.rstrip("\r\n").lstrip("\ufeff")
+        if not line.strip() or line.lstrip().startswith("#"):
             continue
-        if base is not None and not os.path.isabs(line):
-            line = str(base / line)
-        out.append(line)
+        path, _, url = line.partition("\t")
+        url = url.strip()
+        out.append((path.strip(), url if url.lower().startswith(("http://", "https://")) else None))
     return out
 
 
@@ -105,7 +113,7 @@ def collect(args: list[str], *, exclude: list[str | Path] = (), stdin=None) -> I
         for suffix in ("", "-wal", "-shm", "-journal"):
             excluded.add(str(Path(f"{p}{suffix}").resolve()))
 
-    def add(path: Path, walked: bool) -> None:
+    def add(path: Path, walked: bool, url: str | None = None) -> None:
         if walked:
             reason = _skip_reason(path, excluded)
             if reason:
@@ -116,12 +124,14 @@ def collect(args: list[str], *, exclude: list[str | Path] = (), stdin=None) -> I
             return
         seen.add(key)
         result.files.append(str(path))
+        if url:
+            result.urls[str(path)] = url
 
-    def expand(arg: str, depth: int = 0) -> None:
+    def expand(arg: str, depth: int = 0, url: str | None = None) -> None:
         if arg == "-":
             if depth == 0:
-                for item in _read_list((stdin or sys.stdin), None):
-                    expand(item, depth + 1)
+                for item, url in _read_list(stdin or sys.stdin):
+                    expand(item, depth + 1, url)
             return
         if arg.startswith("@") and depth < 3:
             list_file = Path(arg[1:])
@@ -130,15 +140,15 @@ def collect(args: list[str], *, exclude: list[str | Path] = (), stdin=None) -> I
             except OSError:
                 result.missing.append(arg)
                 return
-            for item in _read_list(lines, None):             # relative to the working directory, like find's output
-                expand(item, depth + 1)
+            for item, url in _read_list(lines):
+                expand(item, depth + 1, url)
             return
         path = Path(arg)
         if path.is_dir():
             for f in _walk(path):
                 add(f, walked=True)
         elif path.is_file():
-            add(path, walked=False)
+            add(path, walked=False, url=url)
         elif glob.has_magic(arg):
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
@@ -151,7 +161,7 @@ def collect(args: list[str], *, exclude: list[str | Path] = (), stdin=None) -> I
                 elif mp.is_file():
                     add(mp, walked=True)
         elif path.exists():                                  # fifo, device: read as given
-            add(path, walked=False)
+            add(path, walked=False, url=url)
         else:
             result.missing.append(arg)
 

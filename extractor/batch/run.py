@@ -83,19 +83,20 @@ def plan(files: list[str], store: Store, *, retry_failed: bool = False,
 
 def execute(p: Plan, store: Store, opts: Options, *, engine: str = "local", jobs: int = 1,
             timeout: float | None = 120.0, memory_mb: int = 0, scheduler: str | None = None,
-            ship_bytes: bool | None = None, on_record: Callable[[dict], None] | None = None) -> Outcome:
+            ship_bytes: bool | None = None, urls: dict[str, str] | None = None,
+            on_record: Callable[[dict], None] | None = None) -> Outcome:
     """Run the plan's files through the engine and store every record as it arrives."""
     out = Outcome()
     t0 = time.perf_counter()
-    for rec in p.unreadable:
-        out.ids.add(store.add(rec))
-    for path, doc_id in p.stored.items():
-        store.add_paths(doc_id, [path])
-        out.ids.add(doc_id)
-        out.resumed += 1
+    if p.unreadable:
+        out.ids.update(store.add_many([(rec, [], None) for rec in p.unreadable]))
+    if p.stored:
+        store.add_paths([(doc_id, path) for path, doc_id in p.stored.items()])
+        out.ids.update(p.stored.values())
+        out.resumed = len(p.stored)
     out.duplicates = sum(len(v) for v in p.duplicates.values())
     records = run_engine(engine, p.todo, opts, jobs=jobs, timeout=timeout, memory_mb=memory_mb,
-                         scheduler=scheduler, ship_bytes=ship_bytes)
+                         scheduler=scheduler, ship_bytes=ship_bytes, urls=urls)
     try:
         for batch in records:
             items = []

@@ -191,10 +191,12 @@ class Store:
             c.execute("ROLLBACK")
             raise
 
-    def add_paths(self, doc_id: int, paths: list[str]) -> None:
+    def add_paths(self, pairs: list[tuple[int, str]]) -> None:
+        """Record (document id, path) pairs of files found already stored, in one transaction."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            self._add_paths(doc_id, paths)
+            for doc_id, path in pairs:
+                self._add_paths(doc_id, [path])
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -206,7 +208,7 @@ class Store:
             c.execute("DELETE FROM documents WHERE id = ?", (replace,))
         if rec.get("sha256") is None:        # unreadable file: keep one row per path, not one per run
             c.execute("DELETE FROM documents WHERE sha256 IS NULL AND path = ? AND parser_version = ?",
-                      (rec["path"], rec["parser_version"]))
+                      (storable(rec["path"]), rec["parser_version"]))
         doc_id = self._insert(rec)
         if doc_id is None:                   # this content is stored already
             doc_id = c.execute("SELECT id FROM documents WHERE sha256 = ? AND parser_version = ?",
@@ -223,7 +225,7 @@ class Store:
         the store never keeps a stale twin of a file.
         """
         c = self.conn
-        for path in dict.fromkeys(paths):
+        for path in dict.fromkeys(storable(p) for p in paths):
             olds = [i for (i,) in c.execute(
                 "SELECT p.document_id FROM paths p JOIN documents d ON d.id = p.document_id"
                 " WHERE p.path = ? AND p.document_id != ?"
@@ -247,7 +249,7 @@ class Store:
             " parser_version, read_ms, parse_ms, total_ms, n_errors, n_warnings, created_at, extra)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (sha256, parser_version) DO NOTHING",
-            (rec["path"], rec.get("sha256"), rec.get("format"), rec.get("organization"), rec.get("year"),
+            (storable(rec["path"]), rec.get("sha256"), rec.get("format"), rec.get("organization"), rec.get("year"),
              rec.get("edition"), rec["status"], rec.get("error"), rec["parser_version"],
              rec.get("read_ms"), rec.get("parse_ms"), rec.get("total_ms"), rec["n_errors"], rec["n_warnings"],
              datetime.now(timezone.utc).isoformat(timespec="seconds"), rec["extra"]))
@@ -299,6 +301,28 @@ def prepare(rec: dict) -> dict:
                   for pos, p in enumerate(report.get("parts") or [])],
     }
     return out
+
+
+def storable(path: str) -> str:
+    """A path as SQLite can store it. Names that are not UTF-8 (a GBK zip unpacked on
+    Linux) arrive with surrogate escapes, which SQLite refuses: each such name is read as
+    GB18030 when it decodes, else stored with U+FFFD."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for part in path.split("/"):
+        raw = part.encode("utf-8", "surrogateescape")
+        try:
+            out.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                out.append(raw.decode("gb18030"))
+            except UnicodeDecodeError:
+                out.append(raw.decode("utf-8", "replace"))
+    return "/".join(out)
 
 
 def _scalar(v):

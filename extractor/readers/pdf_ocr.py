@@ -3,8 +3,11 @@
 Each page is rendered with pypdfium2; the ruling lines are found on the bitmap (long
 runs of dark pixels, with PIL and bytes regexes: numpy is not a dependency), then
 painted out so digits next to them OCR cleanly; tesseract reads the whole page once
-(TSV with word boxes). The words become pseudo-characters and the rulings become edges,
-so the normal lattice/prose path builds the tables and paragraphs.
+(TSV with word boxes). Table cells then get a second look, each alone, in one
+tesseract run per pass: cells a page word ran across, and every value cell (read by
+chi_sim and by eng restricted to digits; two readings out of three that agree win).
+The words become pseudo-characters and the rulings become edges, so the normal
+lattice/prose path builds the tables and paragraphs.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
@@ -27,7 +31,12 @@ MIN_RULE = 0.035          # a ruling is at least this fraction of the page width
 MAX_PIXELS = 40_000_000   # a page bigger than A3 at 300 dpi is rendered at a lower resolution
 MAX_THICK = 12            # a dark run thicker than this (px) is a filled area, not a line
 LANGS = "chi_sim"
-DIGIT_LANG = "eng"        # for the digits-only second look (set by check_tesseract)
+
+
+@dataclass(frozen=True, slots=True)
+class Tesseract:
+    exe: str
+    digit_lang: str       # for the digits-only look: eng honours a whitelist, chi_sim at times returns nothing
 
 
 _OCR_BRACKETS = str.maketrans({"〈": "（", "〉": "）", "＜": "（", "＞": "）"})
@@ -46,7 +55,7 @@ def fix_cell(text: str) -> str:
     return text
 
 
-def check_tesseract() -> str:
+def check_tesseract() -> Tesseract:
     exe = shutil.which("tesseract")
     if not exe:
         raise ReadError("OCR asked for, but tesseract is not installed",
@@ -60,15 +69,12 @@ def check_tesseract() -> str:
     if "chi_sim" not in langs:
         raise ReadError("OCR asked for, but tesseract has no Simplified Chinese data (chi_sim)",
                         "install the apt package tesseract-ocr-chi-sim")
-    global DIGIT_LANG
-    # chi_sim ignores a digit whitelist on some glyphs (returns nothing); eng honours it
-    DIGIT_LANG = "eng" if "eng" in langs else LANGS
-    return exe
+    return Tesseract(exe, "eng" if "eng" in langs else LANGS)
 
 
 def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], list[dict]]]:
     """page number -> (word boxes as Chars, ruling edges), coordinates in PDF points."""
-    exe = check_tesseract()
+    tess = check_tesseract()
     deadline = time.monotonic() + options.max_seconds
     out = {}
     for number in numbers:
@@ -83,11 +89,11 @@ def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], l
         if left_over <= 0:
             raise ReadError(f"OCR ran out of time at page {number} (budget {options.max_seconds:.0f} s)",
                             "raise max_seconds, or OCR fewer pages")
-        out[number] = ocr_image(image, exe, scale, left_over)
+        out[number] = ocr_image(image, tess, scale, left_over)
     return out
 
 
-def ocr_image(image: Image.Image, exe: str, scale: float, timeout: float) -> tuple[list[Char], list[dict]]:
+def ocr_image(image: Image.Image, tess: Tesseract, scale: float, timeout: float) -> tuple[list[Char], list[dict]]:
     h_rules = find_rules(image)
     v_rules = find_rules(image.transpose(Image.Transpose.TRANSPOSE))   # (x, y0, y1, half thickness)
     clean = image.copy()
@@ -99,13 +105,13 @@ def ocr_image(image: Image.Image, exe: str, scale: float, timeout: float) -> tup
     edges = [_edge("h", x0 / scale, y / scale, x1 / scale, y / scale) for y, x0, x1, _ in h_rules]
     edges += [_edge("v", x / scale, y0 / scale, x / scale, y1 / scale) for x, y0, y1, _ in v_rules]
     t0 = time.monotonic()
-    words = tesseract_words(clean, exe, timeout)
+    words = tesseract_words(clean, tess.exe, timeout)
     chars = [Char(text, x0 / scale, top / scale, x1 / scale, bottom / scale) for text, x0, top, x1, bottom in words]
     tables = find_tables(edges, [])
     if tables:
-        page = _Page(clean, exe, scale, t0 + timeout)
+        page = _Page(clean, tess, scale, t0 + timeout)
         chars = page.reread(chars, _straddled(chars, [b for t in tables for b in t.boxes.values()]))
-        chars = page.reread(chars, _value_cells(edges, chars), digits=True)
+        chars = page.vote_numbers(chars, _value_cells(edges, chars))
     return chars, edges
 
 
@@ -147,31 +153,65 @@ _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 class _Page:
     """One rendered page (lines painted out) whose cells can be OCR'd one by one."""
 
-    def __init__(self, image: Image.Image, exe: str, scale: float, deadline: float):
-        self.image, self.exe, self.scale, self.deadline = image, exe, scale, deadline
+    def __init__(self, image: Image.Image, tess: Tesseract, scale: float, deadline: float):
+        self.image, self.tess, self.scale, self.deadline = image, tess, scale, deadline
 
-    def reread(self, chars: list[Char], cells: list[tuple], digits: bool = False) -> list[Char]:
+    def _crops(self, cells: list[tuple]) -> list[Image.Image]:
+        s = self.scale
+        out = []
+        for b in cells:
+            x0, y0 = int(b[0] * s) + 3, int(b[1] * s) + 3        # inside the (painted-out) rulings
+            out.append(self.image.crop((x0, y0, max(x0 + 1, int(b[2] * s) - 3), max(y0 + 1, int(b[3] * s) - 3))))
+        return out
+
+    def _ocr(self, crops: list[Image.Image], psm: str = "7", whitelist: str | None = None,
+             lang: str = LANGS) -> list[str]:
+        return tesseract_lines(crops, self.tess.exe, self.deadline - time.monotonic(), psm, whitelist, lang)
+
+    def reread(self, chars: list[Char], cells: list[tuple]) -> list[Char]:
         """OCR `cells` alone; their text replaces the words the page OCR found in them."""
         if not cells:
             return chars
-        s = self.scale
-        crops = [self.image.crop((int(b[0] * s) + 3, int(b[1] * s) + 3, int(b[2] * s) - 3, int(b[3] * s) - 3))
-                 for b in cells]
+        crops = self._crops(cells)
         # one text line: --psm 7; a cell whose page OCR words sit on several lines: --psm 6
-        tall = set() if digits else {k for k, b in enumerate(cells) if _lines_in(chars, b) > 1}
+        tall = {k for k, b in enumerate(cells) if _lines_in(chars, b) > 1}
         texts = [""] * len(cells)
         for group, psm in (([k for k in range(len(cells)) if k not in tall], "7"), (sorted(tall), "6")):
             if group:
-                got = tesseract_lines([crops[k] for k in group], self.exe, self.deadline - time.monotonic(),
-                                      psm, "0123456789.-" if digits else None, DIGIT_LANG if digits else LANGS)
-                for k, text in zip(group, got):
+                for k, text in zip(group, self._ocr([crops[k] for k in group], psm)):
                     texts[k] = text
-        keep = [ch for ch in chars if not any(_inside(ch, b) for b, text in zip(cells, texts) if text or not digits)]
-        for b, text in zip(cells, texts):
-            if text:
-                cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
-                keep.append(Char(text, cx - 1, cy - 1, cx + 1, cy + 1))
-        return keep
+        return _replace(chars, cells, texts)
+
+    def vote_numbers(self, chars: list[Char], cells: list[tuple]) -> list[Char]:
+        """Value cells read twice more, alone: chi_sim, and eng restricted to digits.
+
+        A number two of the three readings agree on wins; else the digits-only reading,
+        the cell's chi_sim one, the page one, in that order. (Each alone slips: `9` read
+        `2` on the page, `64` as `604` by chi_sim, nothing at all by eng.)
+        """
+        if not cells:
+            return chars
+        crops = self._crops(cells)
+        alone = self._ocr(crops)
+        digits = self._ocr(crops, "7", "0123456789.-", self.tess.digit_lang)
+        texts = []
+        for b, a, d in zip(cells, alone, digits):
+            page = " ".join(c.text for c in chars if _inside(c, b))
+            readings = [fix_cell(t).replace(" ", "") for t in (d, a, page)]
+            nums = [t for t in readings if _NUMBER.match(t)]
+            agreed = [t for t in nums if nums.count(t) >= 2]
+            texts.append(agreed[0] if agreed else nums[0] if nums else "")
+        return _replace(chars, cells, texts)
+
+
+def _replace(chars: list[Char], cells: list[tuple], texts: list[str]) -> list[Char]:
+    """Put each cell's new text at its centre instead of the page words in it (kept when no text)."""
+    keep = [ch for ch in chars if not any(_inside(ch, b) for b, text in zip(cells, texts) if text)]
+    for b, text in zip(cells, texts):
+        if text:
+            cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+            keep.append(Char(text, cx - 1, cy - 1, cx + 1, cy + 1))
+    return keep
 
 
 def _lines_in(chars: list[Char], box) -> int:
@@ -217,6 +257,8 @@ def tesseract_lines(images: list[Image.Image], exe: str, timeout: float, psm: st
                                  capture_output=True, text=True, timeout=max(1.0, timeout), env=env)
         except subprocess.TimeoutExpired:
             raise ReadError("OCR ran out of time", "raise max_seconds, or OCR fewer pages") from None
+    if res.returncode != 0:
+        raise ReadError(f"tesseract failed: {res.stderr.strip()[:200]}", "check the tesseract installation")
     texts = [[] for _ in images]
     for line in res.stdout.splitlines()[1:]:
         f = line.split("\t")
