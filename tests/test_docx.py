@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import docx
 import pytest
@@ -139,6 +140,34 @@ def test_numbering_through_a_heading_style():
     assert heads == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
 
 
+def test_outline_list_linked_to_heading_styles():
+    # Chinese templates link list levels to Heading 1/2 (w:pStyle in w:lvl); when the styles
+    # carry only the numId, ECMA-376 17.9.23 picks the level by style (LibreOffice 7.4
+    # ignores the link and shows every heading at level 0; Word files also give w:ilvl)
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    h1, h2 = d.styles["Heading 1"].style_id, d.styles["Heading 2"].style_id
+    numbering.find(qn("w:num")).addprevious(parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="93">'
+        f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:pStyle w:val="{h1}"/>'
+        '<w:lvlText w:val="%1、"/></w:lvl>'
+        f'<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:pStyle w:val="{h2}"/>'
+        '<w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="93"><w:abstractNumId w:val="93"/></w:num>'))
+    for style in ("Heading 1", "Heading 2"):
+        d.styles[style].element.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:numId w:val="93"/></w:numPr>'))
+    d.add_paragraph("总体情况", style="Heading 1")
+    d.add_paragraph("主动公开", style="Heading 2")
+    d.add_paragraph("依申请公开", style="Heading 2")
+    d.add_paragraph("主动公开政府信息情况", style="Heading 1")
+    d.add_paragraph("规章", style="Heading 2")
+    doc = _read(_bytes(d))
+    assert [p.text for p in doc.paragraphs] == [
+        "一、总体情况", "（一）主动公开", "（二）依申请公开", "二、主动公开政府信息情况", "（一）规章"]
+    assert all(p.heading for p in doc.paragraphs)
+
+
 @pytest.mark.parametrize("n,fmt,text", [
     (1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (11, "chineseCounting", "十一"),
     (20, "japaneseCounting", "二十"), (105, "chineseCounting", "一百〇五"), (3, "decimal", "3"),
@@ -212,11 +241,20 @@ def test_deleted_text_and_field_codes_are_not_read():
     assert doc.paragraphs[0].text == "共12件"
 
 
-def test_not_a_word_package_is_a_read_error():
+def test_a_workbook_named_docx_is_read_as_what_it_is():
     import openpyxl
     wb = openpyxl.Workbook()
+    wb.active["A1"] = "行政许可"
     buf = io.BytesIO()
     wb.save(buf)
+    doc = read_document(buf.getvalue(), ReadOptions(filename="misnamed.docx"))
+    assert doc.format == "xlsx" and any(b.text == "行政许可" for b in doc.paragraphs)
+
+
+def test_a_zip_that_is_no_office_package_is_a_read_error():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("notes.txt", "hello")
     with pytest.raises(ReadError):
         read_document(buf.getvalue(), ReadOptions(filename="misnamed.docx"))
 
@@ -325,3 +363,19 @@ def test_alt_chunk_mht_is_read_in_place():
     assert (chunk.index, own.index) == (0, 1)
     assert chunk.rows[1][2].origin.format == "docx" and chunk.rows[1][2].origin.table == 0
     assert own.rows[0][0].text == "正文表" and own.rows[0][0].origin.table == 1
+
+
+def test_real_template_grid_matches_python_docx_cell_identity():
+    """Our XML walk against python-docx's own view: row.cells repeats a merged cell's _tc."""
+    from extractor.normalize import clean_cell
+    path = shared_file("corpus/govnianbao-template-2021.docx")
+    ours = _read(path.read_bytes())
+    theirs = docx.Document(str(path))
+    assert len(ours.tables) == len(theirs.tables) == 3
+    for mine, table in zip(ours.tables, theirs.tables):
+        first: dict = {}
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row.cells):
+                top = first.setdefault(cell._tc, (r, c))
+                got = mine.rows[r][c]
+                assert (got.text, got.merged_from) == (clean_cell(cell.text), None if top == (r, c) else top)

@@ -49,6 +49,12 @@ def _soffice_convert(data: bytes, target: str, tmp_path) -> bytes:
     return (tmp_path / f"report.{target}").read_bytes()
 
 
+@pytest.fixture(scope="module")
+def report_doc(tmp_path_factory) -> bytes:
+    """The generated report as a real .doc (Word 97) written by LibreOffice."""
+    return _soffice_convert(_report_docx(), "doc", tmp_path_factory.mktemp("doc"))
+
+
 @pytest.mark.parametrize("fmt", ["doc", "odt", "rtf"])
 def test_old_formats_read_back_the_same_cells(fmt, tmp_path):
     original = _report_docx()
@@ -73,22 +79,18 @@ def test_missing_soffice_is_a_clear_read_error(monkeypatch, tmp_path):
     assert "libreoffice-writer-nogui" in exc.value.hint and ".docx" in exc.value.hint
 
 
-def test_conversion_timeout_kills_and_cleans_up(monkeypatch, tmp_path):
-    need_tool("soffice")
-    original = _report_docx()
-    doc_bytes = _soffice_convert(original, "doc", tmp_path)
+def test_conversion_timeout_kills_and_cleans_up(monkeypatch, tmp_path, report_doc):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     with pytest.raises(ReadError) as exc:
-        read_document(doc_bytes, ReadOptions(filename="report.doc", max_seconds=0.05))
+        read_document(report_doc, ReadOptions(filename="report.doc", max_seconds=0.05))
     assert "took longer than" in exc.value.problem
     assert list(scratch.iterdir()) == []               # temp dir and profile removed
 
 
-def test_damaged_doc_is_a_read_error_not_a_traceback(monkeypatch, tmp_path):
-    need_tool("soffice")
-    doc_bytes = _soffice_convert(_report_docx(), "doc", tmp_path)
+def test_damaged_doc_is_a_read_error_not_a_traceback(monkeypatch, tmp_path, report_doc):
+    doc_bytes = report_doc
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
@@ -106,7 +108,8 @@ def test_damaged_doc_is_a_read_error_not_a_traceback(monkeypatch, tmp_path):
 
 
 def test_xls_without_calc_or_broken_is_a_read_error(tmp_path):
-    # an OLE2 workbook stub: "needs LibreOffice Calc" where Calc is missing, else a failed conversion
+    # an OLE2 workbook stub: "needs LibreOffice Calc" where Calc is missing; where it is
+    # installed, Calc falls back to importing the bytes as text, which must not pass as a sheet
     stub = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024) + "Workbook".encode("utf-16-le") + bytes(1024)
     with pytest.raises(ReadError) as exc:
         read_document(stub, ReadOptions(filename="report.xls"))
@@ -177,3 +180,38 @@ def test_filled_template_as_doc_yields_every_value(tmp_path):
     assert report.source.format == "doc" and report.edition == "2021"
     wrong = {k: (report.values.get(k), v) for k, v in values.items() if report.values.get(k) != v}
     assert not wrong, f"{len(wrong)} values differ (got, want): {dict(list(wrong.items())[:8])}"
+
+
+def _has_calc() -> bool:
+    from extractor.readers.office import _has_calc as has, find_soffice
+    soffice = find_soffice()
+    return bool(soffice) and has(soffice)
+
+
+def test_xls_reads_like_the_xlsx_it_was_made_from(tmp_path):
+    if not _has_calc():
+        pytest.skip("LibreOffice Calc (libreoffice-calc-nogui) is not installed")
+    soffice = need_tool("soffice")
+    src = tmp_path / "report.xlsx"
+    src.write_bytes(_report_xlsx())
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--convert-to", "xls", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=120)
+    xls = (tmp_path / "report.xls").read_bytes()
+    assert xls.startswith(b"\xd0\xcf\x11\xe0")
+    doc = read_document(xls, ReadOptions(filename="report.xls"))
+    base = read_document(_report_xlsx(), ReadOptions(filename="report.xlsx"))
+    assert doc.format == "xls"
+    assert [_grid(t) for t in doc.tables] == [_grid(t) for t in base.tables]
+    assert doc.tables[0].rows[0][0].origin.format == "xls"
+    misnamed = read_document(xls, ReadOptions(filename="report.doc"))     # the streams decide
+    assert misnamed.format == "xls" and [_grid(t) for t in misnamed.tables] == [_grid(t) for t in base.tables]
+
+
+def test_parallel_conversions_do_not_collide(report_doc):
+    # two soffice processes on one profile: the second exits 1 silently; each has its own here
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(2) as pool:
+        docs = list(pool.map(lambda _: read_document(report_doc, ReadOptions(filename="r.doc")), range(2)))
+    assert all(d.format == "doc" and len(d.tables) == 1 for d in docs)
+    assert _grid(docs[0].tables[0]) == _grid(docs[1].tables[0])

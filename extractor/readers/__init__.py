@@ -6,6 +6,8 @@ and raises ReadError for input it cannot read.
 from __future__ import annotations
 
 import importlib
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -43,13 +45,7 @@ def detect_format(data: bytes, filename: str | None = None) -> str:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        if b"word/" in data[:65536] or ext == "docx":
-            return "docx"
-        if b"xl/" in data[:65536] or ext == "xlsx":
-            return "xlsx"
-        if ext in ("odt", "wps"):
-            return ext
-        return ext or "zip"
+        return _zip_format(data, ext)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):          # OLE2: .doc/.xls/.wps
         return ext if ext in ("doc", "xls", "wps") else "doc"
     if head.lstrip().startswith(b"{\\rtf"):
@@ -68,6 +64,24 @@ def detect_format(data: bytes, filename: str | None = None) -> str:
     if b"|---" in data or b"| ---" in data or b"|:--" in data:
         return "markdown"
     return "text"
+
+
+def _zip_format(data: bytes, ext: str | None) -> str:
+    """Office packages by their member names (only the zip directory is read)."""
+    if b"mimetypeapplication/vnd.oasis.opendocument.text" in data[:128]:
+        return "odt"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = z.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        names = []
+    if any(n.startswith("word/") for n in names):
+        return "docx"
+    if any(n.startswith("xl/") for n in names):
+        return "xlsx"
+    if ext in ("docx", "xlsx", "odt", "wps"):
+        return ext          # a damaged package: its reader says what is wrong
+    return "zip"
 
 
 def read_document(data: bytes, options: ReadOptions) -> Document:

@@ -191,6 +191,7 @@ class _Level:
     fmt: str = "decimal"
     text: str = "%1."
     legal: bool = False
+    style: str | None = None        # w:pStyle: the paragraph style this level is linked to
 
 
 @dataclass(slots=True)
@@ -225,7 +226,7 @@ class _Numbering:
                 ilvl = _int(ov.get(W + "ilvl"), 0)
                 so = ov.find(W + "startOverride")
                 if so is not None:
-                    n.starts[ilvl] = _int(so.get(W_VAL), 1)
+                    n.starts[ilvl] = _start(so.get(W_VAL))
                 lvl = ov.find(W + "lvl")
                 if lvl is not None:
                     n.levels[ilvl] = _level(lvl)
@@ -242,10 +243,24 @@ class _Numbering:
         levels.update(num.levels)
         return levels
 
+    def level_of_style(self, num_id: str, style_id: str | None) -> int | None:
+        """The list level linked to a paragraph style (Heading 2 -> level 1 of an outline list).
+
+        ECMA-376 17.9.23: for numbering that comes from a style, the level whose w:pStyle
+        names the style wins over the style's own w:ilvl.
+        """
+        num = self.nums.get(num_id)
+        if num is None or not style_id:
+            return None
+        for ilvl, lvl in self._levels(num).items():
+            if lvl.style == style_id:
+                return ilvl
+        return None
+
     def label(self, num_id: str, ilvl: int) -> str:
         """Advance the counter for (list, level) and return the displayed label ('' if none)."""
         num = self.nums.get(num_id)
-        if num is None or num_id == "0":
+        if num is None or num_id == "0" or not 0 <= ilvl <= 8:
             return ""
         levels = self._levels(num)
         lvl = levels.get(ilvl)
@@ -275,11 +290,15 @@ class _Numbering:
         return re.sub(r"%([1-9])", sub, lvl.text)
 
 
+def _start(v) -> int:
+    return max(0, min(_int(v, 1), 32767))        # Word's own range for list starts
+
+
 def _level(el) -> _Level:
     lv = _Level()
     st = el.find(W + "start")
     if st is not None:
-        lv.start = _int(st.get(W_VAL), 1)
+        lv.start = _start(st.get(W_VAL))
     fmt = el.find(W + "numFmt")
     if fmt is not None:
         lv.fmt = fmt.get(W_VAL) or "decimal"
@@ -287,6 +306,8 @@ def _level(el) -> _Level:
     if txt is not None:
         lv.text = txt.get(W_VAL) or ""
     lv.legal = el.find(W + "isLgl") is not None
+    ps = el.find(W + "pStyle")
+    lv.style = ps.get(W_VAL) if ps is not None else None
     return lv
 
 
@@ -441,16 +462,16 @@ def _paragraph(p, ctx: _Context) -> tuple[str, bool, list]:
         outline = _outline(ppr)
     style_id = style_id or ctx.styles.default_para
     label = ""
-    num = direct_num
     style_num = ctx.styles.numbering(style_id)
-    if num is None:
-        num = style_num
-    elif num[0] is None or num[1] is None:          # a partial numPr inherits the rest from the style
-        num = (num[0] if num[0] is not None else (style_num or (None, None))[0],
-               num[1] if num[1] is not None else (style_num or (None, 0))[1])
-    if num is not None and num[0] is not None:
+    num_id = (direct_num or (None, None))[0] or (style_num or (None, None))[0]
+    if num_id is not None:
+        ilvl = (direct_num or (None, None))[1]
+        if ilvl is None:
+            ilvl = ctx.numbering.level_of_style(num_id, style_id)
+        if ilvl is None:
+            ilvl = (style_num or (None, None))[1] or 0
         # an empty numbered paragraph still shows (and uses up) its number in Word
-        label = ctx.numbering.label(num[0], num[1] or 0)
+        label = ctx.numbering.label(num_id, ilvl)
     text = clean_text(raw).strip()
     if label and text:
         sep = "" if label.endswith(_NO_GAP_AFTER) else " "
@@ -545,12 +566,12 @@ def _raw_table(tbl, ctx: _Context) -> _RawTable:
             if owner is None:
                 owner = (r, col)
                 texts[owner] = text
+            if col + span > MAX_GRID_COLS:           # check before filling: span may be 10^9
+                raise ReadError(f"refused: a table row spans {col + span} grid columns "
+                                f"(limit {MAX_GRID_COLS})", _HINT_HOSTILE)
             for k in range(span):
                 row[col + k] = owner
             col += span
-            if col > MAX_GRID_COLS:
-                raise ReadError(f"refused: a table row spans {col} grid columns (limit {MAX_GRID_COLS})",
-                                _HINT_HOSTILE)
         owners.append(row)
         ctx.cells += max(col, 1)                    # even an empty <w:tr/> costs a row
         if ctx.cells > MAX_CELLS:
@@ -591,6 +612,7 @@ def _emit_table(raw: _RawTable, ctx: _Context, doc: Document) -> None:
     ctx.emitted += width * len(raw.owners)          # padding counts too
     if ctx.emitted > MAX_CELLS:
         raise ReadError(f"refused: the tables expand to more than {MAX_CELLS:,} cells", _HINT_HOSTILE)
+    clean = {owner: clean_cell(text) for owner, text in raw.texts.items()}     # once per merge
     grid: list[list[Cell]] = []
     for r, row in enumerate(raw.owners):
         cells = []
@@ -600,8 +622,7 @@ def _emit_table(raw: _RawTable, ctx: _Context, doc: Document) -> None:
             if owner is None:                       # padding: the row is shorter than the grid
                 cells.append(Cell("", "", origin))
                 continue
-            rawtext = raw.texts[owner]
-            cells.append(Cell(rawtext, clean_cell(rawtext), origin, None if owner == (r, c) else owner))
+            cells.append(Cell(raw.texts[owner], clean[owner], origin, None if owner == (r, c) else owner))
         grid.append(cells)
     if grid and width:
         doc.blocks.append(Table(index, grid))

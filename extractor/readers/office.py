@@ -48,23 +48,37 @@ def read(data: bytes, options) -> Document:
         doc = read_xlsx(convert(data, fmt, "xlsx", timeout), fmt)
     else:
         doc = docx_reader.read(convert(data, fmt, "docx", timeout), options)
+    if data.startswith(_OLE_MAGIC) and _imported_as_text(doc):
+        raise ReadError(f"LibreOffice could not read this .{fmt} file (damaged: it fell back to "
+                        "importing the raw bytes as text)", "open it in Word/WPS/Excel and save it again")
     doc.format = fmt
     return doc
 
 
+def _imported_as_text(doc: Document) -> bool:
+    """LibreOffice loads an OLE2 file it cannot parse as plain text: the OLE2 signature
+    then shows up as `ÐÏ\x11à¡±` at the start of the converted document."""
+    for block in doc.blocks[:5]:
+        texts = [block.text] if isinstance(block, Paragraph) else [c.raw for c in block.rows[0]]
+        if any("ÐÏ" in t and "à¡±" in t for t in texts):
+            return True
+    return False
+
+
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_OLE_STREAMS = {"doc": ("WordDocument",), "xls": ("Workbook",)}     # Word 97+, Excel 97+ (BIFF8)
+# the directory entry names (UTF-16LE) of each kind's main stream; "Book" is Excel 5/95
+_OLE_STREAMS = {"doc": ("WordDocument",), "xls": ("Workbook", "Book")}
 
 
 def _ole_kind(data: bytes, fmt: str) -> str:
     """Trust the streams over the extension (a .doc that is a workbook), and refuse an
     OLE2 file with no document stream: LibreOffice would import it as plain text."""
-    has = {kind: any(name.encode("utf-16-le") in data for name in names)
-           for kind, names in _OLE_STREAMS.items()}
-    if fmt in has and has[fmt]:
+    def has(name: str) -> bool:
+        return name.encode("utf-16-le") in data
+    if fmt in _OLE_STREAMS and any(has(n) for n in _OLE_STREAMS[fmt]):
         return fmt
-    for kind, present in has.items():
-        if present:
+    for kind, strong in (("doc", "WordDocument"), ("xls", "Workbook")):   # a misnamed file
+        if has(strong):
             return kind
     if fmt == "wps":                # Kingsoft's own stream layout: let LibreOffice judge
         return fmt
