@@ -93,7 +93,7 @@ def profile(data: bytes, name: str, rounds: int) -> list[tuple[str, float]]:
     # read_page includes the char and ruling stages: report its own part only
     own = med.pop("pages (pypdfium2 load + text page + below)") - med["chars (pypdfium2 text page)"] \
         - med["rulings (pypdfium2 paths)"]
-    out = [("pages (pypdfium2 page + text page load)", own)] + list(med.items())
+    out = [("pages (pypdfium2 page + text page load, dedupe)", own)] + list(med.items())
     total = statistics.median(totals)
     out.append(("other (assembly, cleaning, blocks)", max(0.0, total - sum(v for _, v in out))))
     out.append(("reader total", total))

@@ -338,3 +338,95 @@ def test_page_of_drawing_is_read_as_text():
     doc = read(data, ReadOptions())
     assert doc.paragraphs[0].text == "Figure 1 shows 4500 strokes" and not doc.tables
     assert [n.rule for n in doc.notes] == ["PDF-GRAPHICS"]
+
+
+def test_one_scanned_page_among_text_pages_is_reported(generated):
+    import pypdfium2 as pdfium
+    scan = pdfium.PdfDocument(_scanned(generated))
+    mixed = pdfium.PdfDocument(str(generated))
+    mixed.import_pages(scan, [1])                    # page 3: the table page as a picture
+    buf = io.BytesIO()
+    mixed.save(buf)
+    doc = read(buf.getvalue(), ReadOptions())
+    assert len(doc.tables) == 1 and doc.tables[0].page == 2
+    notes = [n for n in doc.notes if n.rule == "PDF-NO-TEXT"]
+    assert len(notes) == 1 and "3" in notes[0].where and "--ocr" in notes[0].message
+
+
+def test_table_across_pages_with_repeated_header(tmp_path):
+    """LibreOffice repeats the header row on the new page and leaves the continued part
+    of a merged group label blank: every row still gets its group."""
+    docx = pytest.importorskip("docx")
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    d = docx.Document()
+    for i in range(25):
+        d.add_paragraph(f"第{i}行正文，用来把表格推到页面下方。")
+    t = d.add_table(rows=31, cols=3)
+    t.style = "Table Grid"
+    for c, text in enumerate(("分组", "项目", "件数")):
+        t.cell(0, c).text = text
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    t.rows[0]._tr.get_or_add_trPr().append(header)
+    groups = {1: "（一）第一组", 11: "（二）第二组", 21: "（三）第三组"}
+    for r in range(1, 31):
+        t.cell(r, 1).text, t.cell(r, 2).text = f"{r}.事项{r}", str(r * 3)
+    for first, label in groups.items():
+        t.cell(first, 0).merge(t.cell(first + 9, 0)).text = label
+    d.save(tmp_path / "long.docx")
+    doc = read(_soffice_pdf(tmp_path / "long.docx", tmp_path).read_bytes(), ReadOptions())
+    if len(doc.tables) < 2:
+        pytest.skip("LibreOffice kept the table on one page")
+    assert doc.tables[1].rows[0][0].text == "分组"                  # the repeated header is kept
+    seen = {}
+    for row in (r for t in doc.tables for r in t.rows[1:]):
+        n = int(row[1].text.split(".")[0])
+        seen[n] = (row[0].text, row[2].text)
+    assert seen == {n: (groups[(n - 1) // 10 * 10 + 1], str(n * 3)) for n in range(1, 31)}
+
+
+def test_libreoffice_print_of_a_real_report(tmp_path):
+    """Another producer: the 平潭 2024 portal page printed to PDF by LibreOffice. Its table
+    三 breaks twice: inside the vertical group label (`三、本` / `年度办理结果`) and inside
+    the row `2.申请人逾期未按收费通…` / `…知要求缴纳费用…`, whose values stay on the first page."""
+    page = shared_file("corpus/fj-pingtan-2024.html")
+    (tmp_path / "pt.html").write_bytes(page.read_bytes())
+    pdf = _soffice_pdf(tmp_path / "pt.html", tmp_path, "pdf:writer_web_pdf_Export")
+    doc = read(pdf.read_bytes(), ReadOptions())
+    values = truth("fj-pingtan-2024-html")["values"]
+    for label, key in (("（一）予以公开", "granted"),
+                       ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "other_no_fee"),
+                       ("3.其他", "other_other")):
+        _, row = _row_with(doc, label)
+        assert row[0].text == "三、本年度办理结果"
+        assert [int(c.text) for c in row[-7:]] == [values[f"t3.{key}.{c}"] for c in T3_COLS], label
+    # the piece above the （三） sub-items had one column line fewer: pieces share columns
+    assert len(_row_with(doc, "（一）予以公开")[1]) == len(_row_with(doc, "3.其他")[1]) == 10
+    # no row is left holding a label without its values
+    for t in doc.tables:
+        for row in t.rows:
+            labels = [c.text for c in row if c.text and not c.text.isdigit()]
+            if any(c.text.isdigit() for c in row) or not labels:
+                continue
+            assert not any(x.startswith("（六）") for x in labels[-1:]), [c.text for c in row]
+
+
+def test_damaged_bytes_give_a_document_or_a_read_error():
+    """Flipped bytes and cut-off files: a Document or a ReadError, never a traceback."""
+    import random
+    data = shared_file("corpus/js-huaian-hongzequ-2023.pdf").read_bytes()
+    rng = random.Random(7)
+    outcomes = set()
+    for _ in range(30):
+        b = bytearray(data)
+        for _ in range(rng.randint(1, 40)):
+            b[rng.randrange(len(b))] = rng.randrange(256)
+        if rng.random() < 0.3:
+            b = b[: rng.randrange(len(b))]
+        try:
+            read(bytes(b), ReadOptions())
+            outcomes.add("document")
+        except ReadError:
+            outcomes.add("refused")
+    assert outcomes == {"document", "refused"}

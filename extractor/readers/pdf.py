@@ -2,8 +2,14 @@
 
 The fast path never asks pdfminer to parse a page: pypdfium2 gives the characters and
 ruling lines (pdf_page), pdfplumber's own lattice functions turn the rulings into cells
-(pdf_tables), prose is everything outside a table (pdf_prose). Pages without a text
-layer go to OCR when asked (pdf_ocr).
+(pdf_tables), tables printed without rulings are rebuilt from word positions (pdf_words),
+prose is everything outside a table (pdf_prose). Pages without a text layer go to OCR
+when asked (pdf_ocr).
+
+A table running over a page break stays one Table per page (the recognizer stitches
+them by their labels); here its pieces get the same grid columns, and what the break
+cut is mended: a merged label split in two (`（四）无` / `法提供`) or left blank on the
+new page, a row split in two.
 """
 from __future__ import annotations
 
@@ -19,8 +25,9 @@ from ..normalize import clean_cell, is_value_text
 from . import ReadOptions
 from .pdf_ocr import fix_cell
 from .pdf_page import PageContent, read_page
-from .pdf_prose import Line, ProsePara, build_lines, drop_furniture, join_wrapped, paragraphs, text_column
-from .pdf_tables import PageTable, find_tables
+from .pdf_prose import (OPENS_BLOCK, Line, ProsePara, build_lines, drop_furniture, join_wrapped, paragraphs,
+                        text_column)
+from .pdf_tables import PageTable, continues, find_tables, unify_columns
 from .pdf_words import find_text_tables
 
 # pdfminer (under pdfplumber) logs one warning per odd font; a report can hold hundreds
@@ -30,6 +37,9 @@ FORMAT = "pdf"
 # more ruling pieces than this on one page is a drawing (map, chart), not a table; the
 # lattice search is quadratic in them, so such a page is read as text only
 MAX_EDGES = 4000
+# a page without text whose largest image covers this much of it is a scan (a blank page
+# with a small emblem is not)
+SCAN_COVER = 0.4
 
 
 def read(data: bytes, options: ReadOptions) -> Document:
@@ -52,7 +62,7 @@ def read(data: bytes, options: ReadOptions) -> Document:
                             "rerun with --ocr (needs tesseract-ocr and tesseract-ocr-chi-sim)")
         if blank and options.ocr:
             from .pdf_ocr import ocr_pages
-            targets = [p for p in blank if p.images or len(blank) == n]
+            targets = [p for p in blank if p.image_cover >= SCAN_COVER or len(blank) == n]
             found = ocr_pages(pdf, [p.number for p in targets], options)
             for p in targets:
                 p.chars, p.edges = found[p.number]
@@ -63,8 +73,8 @@ def read(data: bytes, options: ReadOptions) -> Document:
                     "OCR", "warning",
                     f"第 {nums} 页没有文字层，内容由 OCR 识别，文字和数字可能有误，请核对原件",
                     f"pages {nums}"))
-        elif blank and any(p.images for p in blank):
-            scanned = ", ".join(str(p.number) for p in blank if p.images)
+        elif any(p.image_cover >= SCAN_COVER for p in blank):
+            scanned = ", ".join(str(p.number) for p in blank if p.image_cover >= SCAN_COVER)
             doc.notes.append(ReaderNote(
                 "PDF-NO-TEXT", "warning",
                 f"第 {scanned} 页是图片，没有文字层，未读取其内容（可加 --ocr 识别）", f"pages {scanned}"))
@@ -117,14 +127,19 @@ def _assemble(doc: Document, pages: list[PageContent]) -> None:
     drop_furniture(page_lines, pages)
     text_column(page_lines, pages)
 
-    pieces: list[tuple[Table, PageTable]] = []
-    paras: list[ProsePara] = []              # parallel to the Paragraph blocks, for page-break joins
+    page_items = []
     for page, tables, lines in zip(pages, page_tables, page_lines):
-        lines, text_tables = find_text_tables(lines, page)
+        lines, text_tables = find_text_tables(lines)
         for t in text_tables:
             t.ocr = page.ocr
         items = [(t.bbox[1], t) for t in tables + text_tables] + [(ln.top, ln) for ln in lines]
         items.sort(key=lambda it: it[0])
+        page_items.append(items)
+    _unify_continued_tables(page_items)
+
+    pieces: list[tuple[Table, PageTable]] = []
+    paras: list[ProsePara] = []              # parallel to the Paragraph blocks, for page-break joins
+    for page, items in zip(pages, page_items):
         run: list[Line] = []
         for _, item in items:
             if isinstance(item, Line):
@@ -138,6 +153,24 @@ def _assemble(doc: Document, pages: list[PageContent]) -> None:
         _flush(doc, paras, run, page)
     _join_page_breaks(doc, paras)
     _repair_cut_labels(doc, pieces)
+
+
+def _unify_continued_tables(page_items: list[list]) -> None:
+    """Tables running over page breaks: give each chain of pieces one set of grid columns."""
+    chain: list[PageTable] = []
+    for items, nxt in zip(page_items, page_items[1:] + [[]]):
+        last = items[-1][1] if items and isinstance(items[-1][1], PageTable) else None
+        first = nxt[0][1] if nxt and isinstance(nxt[0][1], PageTable) else None
+        if last is not None and first is not None and continues(last, first):
+            if not chain or chain[-1] is not last:
+                chain = [last]
+            chain.append(first)
+            continue
+        if len(chain) > 1:
+            unify_columns(chain)
+        chain = []
+    if len(chain) > 1:
+        unify_columns(chain)
 
 
 # OCR puts a space between most CJK words; in Chinese prose they are noise
@@ -179,7 +212,7 @@ def _join_page_breaks(doc: Document, paras: list) -> None:
         prev = out[-1] if out else None
         if isinstance(b, Paragraph) and isinstance(prev, Paragraph):
             mp, mb = meta[id(prev)], meta[id(b)]
-            if b.page == mp.page + 1 and mp.open_end and not mb.indented and not _OPENS_BLOCK.match(b.text):
+            if b.page == mp.page + 1 and mp.open_end and not mb.indented and not OPENS_BLOCK.match(b.text):
                 prev.text = join_wrapped(prev.text, b.text)
                 mp.open_end = mb.open_end
                 mp.page = b.page
@@ -188,49 +221,112 @@ def _join_page_breaks(doc: Document, paras: list) -> None:
     doc.blocks[:] = out
 
 
-_OPENS_BLOCK = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|附件)")
-
-
 # ------------------------------------------------------- labels cut by a page break
 
 _NUMBERED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．]|\d+[、.．])")
 
 
 def _repair_cut_labels(doc: Document, pieces: list[tuple[Table, PageTable]]) -> None:
-    """A table continued on the next page: mend the label cells the page break cut.
+    """A table continued on the next page: mend what the page break cut.
 
-    A merged label cell split by the break prints its text in two parts (`（四）无` on one
-    page, `法提供` on the next) or leaves the continuation blank. When piece B directly
-    continues piece A (last block of a page, first block of the next, same columns):
-    a label in B's first row that spans rows or continues a spanning label of A, and
-    does not open an item of its own (`（五）`, `2.`), is the tail of A's label in that
-    column; a blank cell there under a label spanning A's last rows repeats that label.
-    Values, and a header row repeated on the new page, are never touched.
+    When piece B directly continues piece A (A ends its page, B starts the next, and
+    B's first row has cells at the same x-positions as A's last row):
+
+    - a merged label cell split by the break prints its text in two parts (`（四）无` /
+      `法提供`) or leaves the continuation blank: a label in B's first row that spans
+      rows or continues a spanning label of A, and does not open an item of its own
+      (`（五）`, `2.`), is the tail of A's label; a blank one under a label spanning A's
+      last rows repeats that label;
+    - a row split by the break (B's first row has no values where A's last row has
+      them) is one row: the label tails join A's row and B's part of it is dropped.
+
+    Header rows repeated at the top of B are skipped over; values are never touched.
     """
     at = {id(b): i for i, b in enumerate(doc.blocks)}
     for (ta, a), (tb, b) in zip(pieces, pieces[1:]):
         ia, ib = at[id(ta)], at[id(tb)]
         if tb.page != (ta.page or 0) + 1 or not _last_on_page(doc, ia) or not _first_on_page(doc, ib):
             continue
-        if len(a.col_x) != len(b.col_x) or any(abs(x - y) > 4 for x, y in zip(a.col_x, b.col_x)):
+        k = 0                                                  # header rows repeated on the new page
+        while k < min(len(ta.rows), len(tb.rows) - 1) and _texts(ta.rows[k]) == _texts(tb.rows[k]):
+            k += 1
+        pairs = _aligned_cells(a, b, len(a.rows) - 1, k)
+        if not pairs:
             continue
-        if [c.text for c in ta.rows[0]] == [c.text for c in tb.rows[0]]:
-            continue                                           # repeated header row
-        last, first = ta.rows[-1], tb.rows[0]
-        for c, (above, below) in enumerate(zip(last, first)):
+        last, first = ta.rows[-1], tb.rows[k]
+        # a row split by the break: values above, none below, and the text below opens no item
+        split_row = any(is_value_text(last[ca].text) for ca, _ in pairs) and \
+            not any(first[cb].text and is_value_text(last[ca].text) for ca, cb in pairs) and \
+            not any(_NUMBERED.match(first[cb].text) for _, cb in pairs)
+        for ca, cb in pairs:
+            above, below = last[ca], first[cb]
             head, tail = above.text, below.text
-            if not head or is_value_text(head) or below.merged_from is not None:
+            if not head or is_value_text(head):
                 continue
-            spans_above = above.merged_from is not None and above.merged_from[0] < len(ta.rows) - 1
-            spans_below = len(tb.rows) > 1 and tb.rows[1][c].merged_from == (0, c)
-            src = above.merged_from or (len(ta.rows) - 1, c)
+            spans_above = above.merged_from is not None
+            spans_below = len(tb.rows) > k + 1 and tb.rows[k + 1][cb].merged_from == (k, cb)
+            src = above.merged_from or (len(ta.rows) - 1, ca)
             if not tail:
                 if spans_above or spans_below:
-                    _set_text(tb, (0, c), head)
+                    _set_text(tb, (k, cb), head)
+            elif split_row and not spans_below:
+                if tail != head:
+                    _set_text(ta, src, clean_cell(above.raw + below.raw))
             elif not is_value_text(tail) and not _NUMBERED.match(tail) and (spans_above or spans_below):
                 joined = clean_cell(above.raw + below.raw)
                 _set_text(ta, src, joined)
-                _set_text(tb, (0, c), joined)
+                _set_text(tb, (k, cb), joined)
+        if split_row:
+            _drop_row(tb, k)                                   # the row lives on in A
+
+
+def _drop_row(t: Table, k: int) -> None:
+    """Remove grid row k; a merge that started there now starts on the row below."""
+    if len(t.rows) < 2:
+        for cell in t.rows[k]:
+            cell.text = ""
+        return
+    del t.rows[k]
+    moved: dict[tuple[int, int], tuple[int, int]] = {}
+    for r, row in enumerate(t.rows):
+        for c, cell in enumerate(row):
+            cell.origin.row = r
+            m = cell.merged_from
+            if m is None:
+                continue
+            if m[0] == k:                                      # its top-left cell is gone
+                if m not in moved:
+                    moved[m] = (r, c)
+                    cell.merged_from = None
+                    continue
+                cell.merged_from = moved[m]
+            elif m[0] > k:
+                cell.merged_from = (m[0] - 1, m[1])
+
+
+def _texts(row: list[Cell]) -> list[str]:
+    return [c.text for c in row if c.merged_from is None]
+
+
+def _aligned_cells(a: PageTable, b: PageTable, ra: int, rb: int) -> list[tuple[int, int]]:
+    """(column in A, column in B) of the cells starting in B's row `rb` whose left and right
+    edges match a cell of A's row `ra` (within 4 pt); [] unless every B cell has a match."""
+    def owner_box(t: PageTable, r: int, c: int):
+        g = t.rows[r][c]
+        return t.boxes.get(g.merged_from or (r, c))
+
+    pairs = []
+    for cb, g in enumerate(b.rows[rb]):
+        if g.merged_from is not None:
+            continue
+        box = b.boxes.get((rb, cb))
+        match = next((ca for ca in range(len(a.rows[ra]))
+                      if (ob := owner_box(a, ra, ca)) and box and abs(ob[0] - box[0]) <= 4 and abs(ob[2] - box[2]) <= 4),
+                     None)
+        if match is None:
+            return []
+        pairs.append((match, cb))
+    return pairs
 
 
 def _set_text(t: Table, src: tuple[int, int], text: str) -> None:

@@ -27,7 +27,8 @@ from .pdf_tables import find_tables
 
 DPI = 300
 INK = 160                 # grey level below which a pixel is ink
-MIN_RULE = 0.035          # a ruling is at least this fraction of the page width/height long
+MIN_RULE = 0.035          # a ruling this long (fraction of the page width/height) stands on its own
+SHORT_RULE = 24           # px: a shorter dark run may be a divider of one row, if it joins two rulings
 MAX_PIXELS = 40_000_000   # a page bigger than A3 at 300 dpi is rendered at a lower resolution
 MAX_THICK = 12            # a dark run thicker than this (px) is a filled area, not a line
 LANGS = "chi_sim"
@@ -94,8 +95,7 @@ def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], l
 
 
 def ocr_image(image: Image.Image, tess: Tesseract, scale: float, timeout: float) -> tuple[list[Char], list[dict]]:
-    h_rules = find_rules(image)
-    v_rules = find_rules(image.transpose(Image.Transpose.TRANSPOSE))   # (x, y0, y1, half thickness)
+    h_rules, v_rules = rulings(image)
     clean = image.copy()
     draw = ImageDraw.Draw(clean)
     for y, x0, x1, t in h_rules:
@@ -110,17 +110,19 @@ def ocr_image(image: Image.Image, tess: Tesseract, scale: float, timeout: float)
     tables = find_tables(edges, [])
     if tables:
         page = _Page(clean, tess, scale, t0 + timeout)
-        chars = page.reread(chars, _straddled(chars, [b for t in tables for b in t.boxes.values()]))
+        chars = page.reread(chars, _doubtful(chars, [b for t in tables for b in t.boxes.values()]))
         chars = page.vote_numbers(chars, _value_cells(edges, chars))
     return chars, edges
 
 
-def _straddled(chars: list[Char], boxes: list[tuple]) -> list[tuple]:
-    """Cells under a word the page OCR ran across cell borders (`0000` over four cells)."""
+def _doubtful(chars: list[Char], boxes: list[tuple]) -> list[tuple]:
+    """Cells under a word the page OCR got wrong: run across cell borders (`0000` over four
+    cells), or far wider than its glyphs (a two-line label read as one `人`)."""
     redo: dict[tuple, None] = {}
     for ch in chars:
         hit = [b for b in boxes if _overlap(ch, b) > min(0.15 * (ch.x1 - ch.x0), 0.3 * (b[2] - b[0]))]
-        if len(hit) >= 2:
+        smeared = ch.x1 - ch.x0 > 2.5 * (ch.bottom - ch.top) * max(1, len(ch.text))
+        if len(hit) >= 2 or (smeared and hit):
             redo.update((b, None) for b in hit)
     return list(redo)
 
@@ -173,8 +175,12 @@ class _Page:
         if not cells:
             return chars
         crops = self._crops(cells)
-        # one text line: --psm 7; a cell whose page OCR words sit on several lines: --psm 6
-        tall = {k for k, b in enumerate(cells) if _lines_in(chars, b) > 1}
+        # one text line: --psm 7; a cell whose page OCR words sit on several lines, or are
+        # taller than a line: --psm 6
+        heights = sorted(c.bottom - c.top for c in chars) or [10.0]
+        line_h = 1.6 * heights[len(heights) // 2]
+        tall = {k for k, b in enumerate(cells)
+                if _lines_in(chars, b) > 1 or any(c.bottom - c.top > line_h for c in chars if _inside(c, b))}
         texts = [""] * len(cells)
         for group, psm in (([k for k in range(len(cells)) if k not in tall], "7"), (sorted(tall), "6")):
             if group:
@@ -197,6 +203,9 @@ class _Page:
         texts = []
         for b, a, d in zip(cells, alone, digits):
             page = " ".join(c.text for c in chars if _inside(c, b))
+            if sum("\u3400" <= ch <= "\u9fff" for ch in a) >= 2:
+                texts.append("")                     # read alone it is words: a label, leave it
+                continue
             readings = [fix_cell(t).replace(" ", "") for t in (d, a, page)]
             nums = [t for t in readings if _NUMBER.match(t)]
             agreed = [t for t in nums if nums.count(t) >= 2]
@@ -269,12 +278,35 @@ def tesseract_lines(images: list[Image.Image], exe: str, timeout: float, psm: st
     return [" ".join(t) for t in texts]
 
 
-def find_rules(image: Image.Image) -> list[tuple[int, int, int, int]]:
-    """Horizontal ink runs long enough to be rulings: (y centre, x0, x1, half thickness) in px."""
+def rulings(image: Image.Image) -> tuple[list, list]:
+    """Horizontal (y, x0, x1, t) and vertical (x, y0, y1, t) rulings of a page bitmap, in px.
+
+    Long runs are rulings by themselves. A short one (the divider of a single table row,
+    ~50 px at 300 dpi, no longer than a glyph's stroke) counts only when both its ends
+    meet a long ruling across it: glyph strokes sit inside cells, clear of the rules."""
+    w, h = image.size
+    hs = find_rules(image, SHORT_RULE)
+    vs = find_rules(image.transpose(Image.Transpose.TRANSPOSE), SHORT_RULE)
+    h_long = [r for r in hs if r[2] - r[1] >= w * MIN_RULE]
+    v_long = [r for r in vs if r[2] - r[1] >= h * MIN_RULE]
+
+    def joins(rule, across) -> bool:
+        at, lo, hi, _ = rule
+        # a divider runs into the rules it joins; a glyph stroke stops a few px short
+        ends = [any(abs(a[0] - end) <= a[3] + 2 and a[1] - 3 <= at <= a[2] + 3 for a in across) for end in (lo, hi)]
+        return all(ends)
+
+    h_rules = h_long + [r for r in hs if r[2] - r[1] < w * MIN_RULE and joins(r, v_long)]
+    v_rules = v_long + [r for r in vs if r[2] - r[1] < h * MIN_RULE and joins(r, h_long)]
+    return h_rules, v_rules
+
+
+def find_rules(image: Image.Image, min_len: int) -> list[tuple[int, int, int, int]]:
+    """Horizontal ink runs at least min_len px long: (y centre, x0, x1, half thickness) in px."""
     w, h = image.size
     bw = image.point(lambda v: 255 if v < INK else 0)
     data = bw.tobytes()
-    run = re.compile(rb"\xff{%d,}" % max(20, int(w * MIN_RULE)))
+    run = re.compile(rb"\xff{%d,}" % min_len)
     open_segs: list[list[int]] = []      # [y_first, y_last, x0, x1]
     done: list[list[int]] = []
     for y in range(h):
@@ -313,13 +345,25 @@ def tesseract_words(image: Image.Image, exe: str, timeout: float) -> list[tuple[
     if res.returncode != 0:
         raise ReadError(f"tesseract failed: {res.stderr.strip()[:200]}", "check the tesseract installation")
     words = []
+    lines: dict[tuple, tuple[int, int]] = {}
     for line in res.stdout.splitlines()[1:]:
         f = line.split("\t")
-        if len(f) < 12 or f[0] != "5" or not f[11].strip():
+        if len(f) < 12:
             continue
         left, top, width, height = int(f[6]), int(f[7]), int(f[8]), int(f[9])
-        words.append((f[11].strip(), left, top, left + width, top + height))
+        if f[0] == "4":
+            lines[tuple(f[1:5])] = (top, top + height)
+        elif f[0] == "5" and f[11].strip():
+            text = f[11].strip()
+            if _PUNCT.match(text) and tuple(f[1:5]) in lines:
+                # a comma's box sits low, under its line: give it the line's height
+                top, bottom = lines[tuple(f[1:5])]
+                height = bottom - top
+            words.append((text, left, top, left + width, top + height))
     return words
+
+
+_PUNCT = re.compile(r"^[，,。.、；;：:！!？?”’）)]+$")
 
 
 def _edge(orientation: str, x0: float, top: float, x1: float, bottom: float) -> dict:

@@ -7,6 +7,7 @@ points from the page's top-left corner (x to the right, `top` downwards).
 from __future__ import annotations
 
 import ctypes
+import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -28,7 +29,7 @@ class PageContent:
     height: float
     chars: list[Char] = field(default_factory=list)
     edges: list[dict] = field(default_factory=list)   # pdfplumber-style edge dicts
-    images: int = 0                      # image objects (a scanned page holds one and no chars)
+    image_cover: float = 0.0             # share of the page under its largest image (a scan: ~1)
     unmapped: int = 0                    # glyphs without a Unicode mapping ((cid:x) in pdfminer)
     ocr: bool = False                    # chars are OCR'd words, edges found on the bitmap
     text_left: float = 0.0               # the body-text column (set by pdf_prose.text_column)
@@ -102,7 +103,8 @@ def _chars(textpage, view: tuple) -> tuple[list[Char], int]:
         ax, bx, cx, ay, by, cy = view
         u0, u1 = ax * x0 + bx * y0 + cx, ax * x1 + bx * y1 + cx
         v0, v1 = ay * x0 + by * y0 + cy, ay * x1 + by * y1 + cy
-        chars.append(Char(ch, min(u0, u1), min(v0, v1), max(u0, u1), max(v0, v1)))
+        if math.isfinite(u0 + u1 + v0 + v1):
+            chars.append(Char(ch, min(u0, u1), min(v0, v1), max(u0, u1), max(v0, v1)))
     return dedupe_chars(chars), unmapped
 
 
@@ -152,7 +154,13 @@ def _visit(objs, parent_matrix, content: PageContent, view: tuple, depth: int) -
     for obj in objs:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            content.images += 1
+            # the image's bounds are in its parent's space: under a form, approximate by scale
+            l, b, r, t = (ctypes.c_float() for _ in range(4))
+            if pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t):
+                sx = (parent_matrix[0] ** 2 + parent_matrix[1] ** 2) ** 0.5
+                sy = (parent_matrix[2] ** 2 + parent_matrix[3] ** 2) ** 0.5
+                area = (r.value - l.value) * sx * (t.value - b.value) * sy
+                content.image_cover = max(content.image_cover, area / max(1.0, content.width * content.height))
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             pdfium_c.FPDFPageObj_GetMatrix(obj, fs)
             m = _mul((fs.a, fs.b, fs.c, fs.d, fs.e, fs.f), parent_matrix)
@@ -185,8 +193,8 @@ def _path_edges(obj, m, content: PageContent, view: tuple) -> None:
         px, py = x.value, y.value
         pts.append((pdfium_c.FPDFPathSegment_GetType(seg), a * px + c * py + e,
                     b * px + d * py + f, bool(pdfium_c.FPDFPathSegment_GetClose(seg))))
-    if not pts:
-        return
+    if not pts or not all(math.isfinite(p[1]) and math.isfinite(p[2]) for p in pts):
+        return                                   # a degenerate matrix in a hostile file
     if stroke.value:
         _stroked(pts, content.edges)
     else:

@@ -53,7 +53,8 @@ def drop_furniture(pages_lines: list[list[Line]], pages: list[PageContent]) -> N
             _PAGE_NUMBER.match(ln.text) or shape(ln) in repeated))]
 
 
-_OPENS_BLOCK = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|附件|注[:：])")
+# a line opening a numbered heading (一、 （二）) or an annex starts a new paragraph
+OPENS_BLOCK = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|附件|注[:：])")
 
 
 @dataclass(slots=True)
@@ -89,7 +90,7 @@ def paragraphs(lines: list[Line], page: PageContent) -> list[ProsePara]:
             close = ln.top - prev.bottom < 1.2 * max(ln.size, prev.size)
             full = prev.x1 >= right - 1.5 * prev.size
             indented = ln.x0 > left + 0.6 * ln.size
-            if same_size and close and full and not indented and not _OPENS_BLOCK.match(ln.text):
+            if same_size and close and full and not indented and not OPENS_BLOCK.match(ln.text):
                 cur.append(ln)
                 continue
             flush()

@@ -75,14 +75,17 @@ def _closing(lines: list[dict], across: list[dict], end: str, key, orient: str) 
     across_pos = "top" if orient == "h" else "x0"   # where a drawn side would sit
     out = []
     for group in _cluster(lines, end):
+        # a line crossing none of the other rulings is the table's only if it runs exactly
+        # alongside one that does (the side of a column holding one merged cell); else
+        # it is something else, a page frame
+        grid = [e for e in group if any(_crosses(a, e) for a in across)]
+        group = [e for e in group if e in grid or any(_alongside(e, g) for g in grid)]
         if len(group) < 2:
             continue
         at = key(e[end] for e in group)
         lo, hi = min(e[pos] for e in group), max(e[pos] for e in group)
         if any(abs(a[across_pos] - at) <= SNAP and _spans(a, lo, hi, orient) for a in across):
             continue                                   # the side is drawn
-        if not all(any(_crosses(a, e) for a in across) for e in group):
-            continue                                   # a loose line, not part of a grid
         if not any(sum(_crosses(a, e) for e in group) >= 2 for a in across):
             continue
         if orient == "h":
@@ -90,6 +93,10 @@ def _closing(lines: list[dict], across: list[dict], end: str, key, orient: str) 
         else:
             out.append(_synthetic("v", at, lo, at, hi))
     return out
+
+
+def _alongside(e: dict, g: dict) -> bool:
+    return all(abs(e[k] - g[k]) <= SNAP for k in (("top", "bottom") if e["orientation"] == "v" else ("x0", "x1")))
 
 
 def _cluster(edges: list[dict], attr: str) -> list[list[dict]]:
@@ -205,3 +212,53 @@ def line_text(line: list[Char], gap: float = X_GAP) -> str:
 
 def chars_to_text(chars: list[Char]) -> str:
     return "\n".join(line_text(line) for line in group_lines(chars))
+
+
+def continues(a: PageTable, b: PageTable, tol: float = 4.0) -> bool:
+    """Could b (top of the next page) be the rest of a (bottom of this page)? Same left and
+    right edges, and most column lines of the narrower piece shared."""
+    if abs(a.bbox[0] - b.bbox[0]) > tol or abs(a.bbox[2] - b.bbox[2]) > tol:
+        return False
+    few, many = sorted((a.col_x, b.col_x), key=len)
+    shared = sum(any(abs(x - y) <= tol for y in many) for x in few)
+    return shared * 2 > len(few)
+
+
+def unify_columns(pieces: list[PageTable], tol: float = 4.0) -> None:
+    """Give the pieces of one table the same grid columns (in place).
+
+    A page's piece only has the column lines drawn on that page: table 三's sub-item
+    column starts with （三）, so the piece above it has one column fewer. Splitting the
+    missing columns in (as merged cells) lets every piece index its columns alike.
+    """
+    union: list[float] = []
+    for p in pieces:
+        for x in p.col_x:
+            if not any(abs(x - u) <= tol for u in union):
+                union.append(x)
+    union.sort()
+    for p in pieces:
+        if len(p.col_x) == len(union):
+            continue
+        # new columns that each old column now covers: [first, end)
+        first = [next(j for j, u in enumerate(union) if abs(u - x) <= tol) for x in p.col_x]
+        end = first[1:] + [len(union)]
+        new_of = dict(enumerate(first))
+
+        def remap(m):
+            return None if m is None else (m[0], new_of[m[1]])
+
+        rows = []
+        for r, row in enumerate(p.rows):
+            out = []
+            for c, g in enumerate(row):
+                owner = g.merged_from or (r, c)
+                for j in range(first[c], end[c]):
+                    if j == first[c]:
+                        out.append(GridCell(r, j, g.text, remap(g.merged_from)))
+                    else:
+                        out.append(GridCell(r, j, None, (owner[0], new_of[owner[1]])))
+            rows.append(out)
+        p.rows = rows
+        p.boxes = {(r, new_of[c]): box for (r, c), box in p.boxes.items()}
+        p.col_x = [union[j] for j in range(len(union))]

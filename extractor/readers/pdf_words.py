@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .pdf_page import Char, PageContent
+from .pdf_page import Char
 from .pdf_tables import GridCell, PageTable, line_text
 
 _NUMERIC = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?%?$|^[—\-–/／]+$")
@@ -32,7 +32,7 @@ def _is_row(fields: list[list[Char]]) -> bool:
     return len(fields) >= 2 and sum(bool(_NUMERIC.match(t)) for t in texts[1:]) >= max(1, (len(texts) - 1) // 2)
 
 
-def find_text_tables(lines: list, page: PageContent) -> tuple[list, list[PageTable]]:
+def find_text_tables(lines: list) -> tuple[list, list[PageTable]]:
     """Pull borderless tables out of a page's prose lines. Returns (remaining lines, tables)."""
     if len(lines) < MIN_ROWS:
         return lines, []

@@ -42,7 +42,7 @@ def title_meta(lines: list[str]) -> tuple[str | None, int | None]:
     prev = ""
     for i, line in enumerate(lines):
         hit = _match_title(line, prev)
-        if hit is None and i + 1 < len(lines):
+        if hit is None and i + 1 < len(lines) and _match_title(lines[i + 1], line) is None:
             hit = _match_title(line + lines[i + 1], prev)
         if hit:
             return hit
