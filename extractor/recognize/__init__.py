@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..grammar import Grammar, load
 from ..model import Document, Table
+from ..normalize import label_key
 from ..report import Finding, Link, Part, Report, Source
 from . import grid, stream
 from .fused import SumRule
@@ -35,32 +36,36 @@ def _classify_tables(doc: Document) -> dict[str, list[Table]]:
     return out
 
 
-def _detect_edition(layout: Layout, parts, tables, t2_headers: set[str]) -> tuple[str | None, bool, bool]:
-    """(edition, table 三 keeps the single （六）其他处理 row, the report has template tables)."""
+def _table_text(tables: list[Table]) -> str:
+    return "|".join(label_key(c.text) for t in tables for r in t.rows for c in r if c.text)
+
+
+def _detect_edition(layout: Layout, parts, tables) -> tuple[str | None, bool]:
+    """(edition or None without template tables, table 三 keeps the single （六）其他处理 row)."""
     g21, g19 = load("2021"), load("2019")
     if tables["t2"]:
-        t2_text = "|".join(t2_headers)
+        t2_text = _table_text(tables["t2"])
     else:
         s, e = _region(layout, parts, 2)
         t2_text = layout.text[s:e]
     score21 = sum(m in t2_text for m in g21.markers)
     score19 = sum(m in t2_text for m in g19.markers)
     if tables["t3"]:
-        t3_text = "|".join(c.text for t in tables["t3"] for r in t.rows for c in r)
+        t3_text = _table_text(tables["t3"])
     else:
         s, e = _region(layout, parts, 3)
         t3_text = layout.text[s:e]
     has_t3 = "本年新收" in t3_text.replace(" ", "") or "予以公开" in t3_text
     has_sub = any(m in t3_text for m in _T3_SUB_MARKS)
     if not (has_t3 or score21 or score19):
-        return None, False, False
+        return None, False
     if score21 > score19:
         edition = "2021"
     elif score19 > score21:
         edition = "2019"
     else:
         edition = "2021" if has_sub else "2019"
-    return edition, edition == "2021" and not has_sub, True
+    return edition, edition == "2021" and not has_sub
 
 
 def _t3_specs(g: Grammar, single_other: bool) -> list[RowSpec]:
@@ -121,8 +126,7 @@ def recognize(doc: Document, source: Source, version: str) -> Report:
     org, title_year = title_meta(lines)
     year = title_year or period_year(layout.text[:5000])
     tables = _classify_tables(doc)
-    t2_grid, t2_headers = grid.t2_rows(tables["t2"], base) if tables["t2"] else ([], set())
-    edition, single_other, has_tables = _detect_edition(layout, parts, tables, t2_headers)
+    edition, single_other = _detect_edition(layout, parts, tables)
 
     report = Report(source=source, organization=org, year=year, edition=edition, parser_version=version,
                     attachments=[Link(text=t, url=u) for t, u in doc.links])
@@ -143,7 +147,7 @@ def recognize(doc: Document, source: Source, version: str) -> Report:
     fmt = doc.format
     # --- table 二
     if tables["t2"]:
-        t2_raw = grid.t2_rows(tables["t2"], g)[0] if edition != "2021" else t2_grid
+        t2_raw = grid.t2_rows(tables["t2"], g)
     else:
         s, e = _region(layout, parts, 2)
         t2_raw = stream.t2_rows(layout.text, s, e, g, fmt)

@@ -139,18 +139,16 @@ def _block_header(row: list[Cell], grammar: Grammar) -> dict[str, int] | None:
     return None
 
 
-def t2_rows(tables: list[Table], grammar: Grammar) -> tuple[list[RawRow], set[str]]:
-    """Rows of table 二, and the header labels seen (they tell the edition)."""
+def t2_rows(tables: list[Table], grammar: Grammar) -> list[RawRow]:
+    """Rows of table 二, their columns mapped by each block's header row."""
     all_rules = tuple(rr for b in grammar.t2_blocks for rr in b.rows)
     columns_of = {rr.id: [c["id"] for c in b.columns] for b in grammar.t2_blocks for rr in b.rows}
-    headers_seen: set[str] = set()
     cmap: dict[str, int] = {}
     out = []
     for r in (r for t in tables for r in t.rows):
         rule, last, label = _row_rule(r, all_rules)
         if rule is None:
-            # not a data row: maybe the header of the next block (its labels tell the edition)
-            headers_seen.update(label_key(c.text) for c in r if c.text)
+            # not a data row: maybe the header of the next block
             cmap = _block_header(r, grammar) or cmap
             continue
         order = columns_of[rule.id]
@@ -158,7 +156,7 @@ def t2_rows(tables: list[Table], grammar: Grammar) -> tuple[list[RawRow], set[st
         aligned = _aligned(r, sub, order, last) if sub else None
         toks = aligned if aligned is not None else _tokens_after(r, last)
         out.append(RawRow(rule.id, toks, aligned is not None, label, r[last].origin))
-    return out, headers_seen
+    return out
 
 
 def t4_row(tables: list[Table]) -> RawRow | None:
