@@ -1,6 +1,8 @@
 """Template rows from tables that arrived as grids (HTML, DOCX, PDF, tab/pipe text)."""
 from __future__ import annotations
 
+from difflib import SequenceMatcher
+
 import regex as re
 
 from ..grammar import Grammar, RowRule
@@ -54,7 +56,18 @@ def match_row(label: str, rules: tuple[RowRule, ...]) -> RowRule | None:
             hit = (bare == kw) if r.exact else (kw in key)
             if hit and len(kw) > best_len:
                 best, best_len = r, len(kw)
-    return best
+    return best or _closest(bare, rules)
+
+
+def _closest(bare: str, rules: tuple[RowRule, ...]) -> RowRule | None:
+    """A misread label (OCR's 属于行政执法案郑): the one official label it is clearly close to."""
+    if len(bare) < 4:
+        return None
+    scored = sorted(((SequenceMatcher(None, bare, _ITEM.sub("", label_key(r.label))).ratio(), i)
+                     for i, r in enumerate(rules) if not r.exact), reverse=True)
+    if scored and scored[0][0] >= 0.8 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.2):
+        return rules[scored[0][1]]
+    return None
 
 
 def _label_cells(row: list[Cell]) -> list[int]:

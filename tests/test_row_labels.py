@@ -1,0 +1,26 @@
+"""Row labels as printed, misprinted or misread, mapped onto the template's rows."""
+import pytest
+
+from extractor.grammar import load
+from extractor.recognize.grid import match_row
+
+T3 = load("2021").t3_rows
+
+
+@pytest.mark.parametrize("label, row", [
+    ("1.属于国家秘密", "denied_secret"),
+    ("2.其他法律行政止公开", "denied_law"),                 # misprint in 洪泽区 2023/2024
+    ("3. 危及“三安全一稳定”", "denied_safety"),
+    ("7. 属于行政执法案郑", "denied_enforcement"),          # OCR misread of 案卷
+    ("（七）总计", "total"),
+    ("3.其他", "other_other"),
+    ("四、结转下年度继续办理", "carried_forward"),
+    ("1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "other_no_correction"),
+])
+def test_labels_map_to_rows(label, row):
+    assert match_row(label, T3).id == row
+
+
+@pytest.mark.parametrize("label", ["申请人情况", "合计说明", "其他组织", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"])
+def test_other_text_maps_to_no_row(label):
+    assert match_row(label, T3) is None
