@@ -21,7 +21,7 @@ import pytest
 from extractor import parse
 from extractor.batch.export import DOC_COLUMNS
 from extractor.batch.keys import canonical_keys
-from extractor.batch.sandbox import Sandbox, SandboxFailure, _descendants
+from extractor.batch.sandbox import Sandbox, SandboxFailure, _descendants, _Forked
 from test_batch_samples import make_report, write_reports
 
 REPO = Path(__file__).resolve().parent.parent
@@ -45,6 +45,10 @@ def stored(db: Path) -> dict[str, dict]:
     return out
 
 
+def read_csv(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+
+
 def check_values(row: dict, expected: dict) -> None:
     assert row["status"] == "ok", row["error"]
     assert len(row["values"]) == 200                      # every key of the 2021 edition
@@ -53,9 +57,12 @@ def check_values(row: dict, expected: dict) -> None:
 
 # -- the sandbox: limits become reasons -------------------------------------------------
 
-def test_sandbox_turns_timeout_crash_and_memory_into_reasons():
-    sb = Sandbox(memory_mb=512)
+@pytest.mark.parametrize("fork", [False, True], ids=["exec", "fork"])
+def test_sandbox_turns_timeout_crash_and_memory_into_reasons(fork):
+    sb = Sandbox(memory_mb=512, fork=fork)
     try:
+        sb.call("os:getpid", (), 30)
+        assert isinstance(sb.proc, _Forked) is fork
         with pytest.raises(SandboxFailure, match=r"^timeout after 0.5 s$"):
             sb.call("time:sleep", (30,), 0.5)
         with pytest.raises(SandboxFailure, match=r"crashed: SIGABRT"):
@@ -77,8 +84,9 @@ def test_sandbox_turns_timeout_crash_and_memory_into_reasons():
         sb.close()
 
 
-def test_a_timeout_kills_what_the_worker_started(tmp_path):
-    sb = Sandbox()
+@pytest.mark.parametrize("fork", [False, True], ids=["exec", "fork"])
+def test_a_timeout_kills_what_the_worker_started(fork):
+    sb = Sandbox(fork=fork)
     try:
         sb.call("subprocess:call", (["true"],), 30)            # start the child
         child = sb.proc.pid
@@ -176,8 +184,10 @@ def test_broken_files_among_good_ones(tmp_path):
     assert set(failed) == {"empty.txt", "garbage.pdf", "cut.pdf"}
     assert "empty" in failed["empty.txt"]
     assert all(reason for reason in failed.values())
-    # the summary lists the failures with their reasons
-    assert "failed files (3)" in r.stdout and "empty.txt" in r.stdout
+    # the summary lists the failures with their reasons, one per line when piped
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["documents", "8:", "ok", "5", "·", "failed", "3"]
+    assert f"failed      {folder / 'empty.txt'}: {failed['empty.txt']}" in lines
 
 
 def test_truncated_real_pdf_is_a_failure_row(tmp_path):
@@ -255,7 +265,7 @@ def test_same_content_under_two_paths_is_one_document_and_a_replaced_file_moves(
         assert c.execute("SELECT count(*) FROM documents WHERE status = 'failed'").fetchone()[0] == 0
     out = tmp_path / "out.csv"
     assert govreport("export", "--db", db, "-o", out).returncode == 0
-    assert len(list(csv.reader(out.open(encoding="utf-8-sig")))) == 1 + 4
+    assert len(read_csv(out)) == 1 + 4
 
 
 # -- inputs ---------------------------------------------------------------------------------
@@ -323,7 +333,7 @@ def test_a_notice_page_lists_its_attachments_resolved_against_the_page_url(tmp_p
     assert "2 linked files on 1 pages" in r.stdout
     out = tmp_path / "links.csv"
     assert govreport("export", "--db", db, "--table", "attachments", "-o", out).returncode == 0
-    links = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    links = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline="")))
     assert [(x["path"], x["url"]) for x in links] == [
         (str(tmp_path / "notice.html"), "https://www.example.gov.cn/attach/2024/report2023.pdf"),
         (str(tmp_path / "notice.html"), "https://www.example.gov.cn/zwgk/nb/files/table.docx")]
@@ -454,7 +464,7 @@ def test_cli_has_batch_and_export(tmp_path):
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["export", "--db", str(tmp_path / "r.sqlite"), "-o", str(tmp_path / "o.csv")])
     assert r.exit_code == 0, r.output
-    assert len(list(csv.reader((tmp_path / "o.csv").open(encoding="utf-8-sig")))) == 1 + len(docs)
+    assert len(read_csv(tmp_path / "o.csv")) == 1 + len(docs)
 
 
 # -- Dask -------------------------------------------------------------------------------------

@@ -5,9 +5,11 @@ the records that finished since the last one, so the caller can store them in on
 commit. The caller stores them in its own process: the store has exactly one
 writer whatever the engine.
 
-local  one thread per job, each driving its own Sandbox child process (the child
-       imports the extractor once and enforces the memory limit; the thread
-       enforces the time limit and replaces the child after a timeout or crash).
+local  one thread per job, each driving its own Sandbox child process (forked from
+       this process, which imported the extractor once; the child enforces the
+       memory limit, the thread the time limit, replacing the child after a
+       timeout or crash). Two files are in flight per child, so a child never
+       waits while this process stores the previous record.
 dask   the same function as a Dask task, on a LocalCluster or a remote scheduler;
        each Dask worker thread drives its own Sandbox, so limits hold there too.
 """
@@ -17,12 +19,12 @@ import atexit
 import os
 import queue
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
-from dataclasses import replace
-
-from .sandbox import Sandbox, SandboxFailure, SandboxStartError
+from .sandbox import Sandbox, SandboxFailure, SandboxStartError, fork_allowed, warm_up
 from .worker import Options, failure
 
 
@@ -69,13 +71,32 @@ def run_local(paths: list[str], opts: Options, *, jobs: int, timeout: float | No
     sandboxes: list[Sandbox] = []
 
     def work(sandbox: Sandbox) -> None:
+        # two files in flight per worker: the child starts the next file while this
+        # process is still storing the last one, instead of waiting for it
+        inflight: deque[str] = deque()
         try:
             while not stop.is_set():
-                try:
-                    path = todo.get_nowait()
-                except queue.Empty:
+                while len(inflight) < 2:
+                    try:
+                        path = todo.get_nowait()
+                    except queue.Empty:
+                        break
+                    sandbox.send("run_task", (path, options_for(opts, urls, path), None))
+                    inflight.append(path)
+                if not inflight:
                     break
-                done.put(call_sandboxed(sandbox, path, None, options_for(opts, urls, path), timeout))
+                path = inflight.popleft()
+                try:
+                    rec = sandbox.receive(timeout)
+                except SandboxFailure as e:
+                    if isinstance(e, SandboxStartError):
+                        raise
+                    rec = failure(path, str(e))
+                if not sandbox.alive():          # killed or crashed: what was queued behind never ran
+                    for other in inflight:
+                        todo.put(other)
+                    inflight.clear()
+                done.put(rec)
         except SandboxStartError as e:
             done.put(e)
         except BaseException as e:                 # never leave the consumer waiting
@@ -84,9 +105,11 @@ def run_local(paths: list[str], opts: Options, *, jobs: int, timeout: float | No
             sandbox.close()
 
     n = max(1, min(jobs, len(paths)))
+    if fork_allowed():
+        warm_up()
     threads = []
     for _ in range(n):
-        sb = Sandbox(memory_mb)
+        sb = Sandbox(memory_mb, fork=True)
         sandboxes.append(sb)
         t = threading.Thread(target=work, args=(sb,), daemon=True, name="govreport-worker")
         threads.append(t)

@@ -67,18 +67,33 @@ def _counts(counter: Counter, order=()) -> str:
 
 
 def render(s: Summary, console: Console, *, extra: list[str] = ()) -> None:
-    """Print the summary: a few labelled lines and small tables, readable piped or not."""
+    """Print the summary: small tables on a terminal, plain unwrapped lines when piped
+    (one fact per line: grep-able, never a path folded across lines)."""
+    head = [("documents", f"{s.documents}: " + _counts(s.by_status, STATUSES)),
+            ("editions", _counts(s.by_edition, ("2021", "2019", "pre2019", "none")))]
+    if s.attachment_links:
+        head.append(("attachments", f"{s.attachment_links} linked files on {s.by_status['attachments']} pages"
+                     " (govreport export --table attachments)"))
+    for line in extra:
+        label, _, text = line.partition(":")
+        head.append((label, text.strip()))
+    more = s.by_status["failed"] - len(s.failures)
+    more_line = f"... and {more} more: SELECT path, error FROM documents WHERE status = 'failed'"
+    if not console.is_terminal:
+        out = [f"{label:<12}{text}" for label, text in head]
+        out += [f"{'findings':<12}{rule} ({severity}): {n} in {docs} documents" for rule, severity, n, docs in s.findings]
+        out += [f"{'slow':<12}{ms / 1000:.2f} s  {path}" for path, ms in s.slowest]
+        out += [f"{'failed':<12}{path}: {reason}" for path, reason in s.failures]
+        if more > 0:
+            out.append(f"{'failed':<12}{more_line}")
+        for line in out:
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+        return
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
-    grid.add_row("documents", f"{s.documents}: " + _counts(s.by_status, STATUSES))
-    grid.add_row("editions", _counts(s.by_edition, ("2021", "2019", "pre2019", "none")))
-    if s.attachment_links:
-        grid.add_row("attachments", f"{s.attachment_links} linked files on {s.by_status['attachments']} pages"
-                     " (govreport export --format attachments)")
-    for line in extra:
-        label, _, text = line.partition(":")
-        grid.add_row(label, text.strip())
+    for label, text in head:
+        grid.add_row(label, text)
     console.print(grid)
     if s.findings:
         t = Table(title="findings by rule", box=box.SIMPLE, title_justify="left", pad_edge=False)
@@ -104,7 +119,5 @@ def render(s: Summary, console: Console, *, extra: list[str] = ()) -> None:
         for path, reason in s.failures:
             t.add_row(path, reason or "")
         console.print(t)
-        more = s.by_status["failed"] - len(s.failures)
         if more > 0:
-            console.print(f"... and {more} more: SELECT path, error FROM documents WHERE status = 'failed'",
-                          soft_wrap=True)
+            console.print(more_line, soft_wrap=True, markup=False)
