@@ -13,7 +13,7 @@ from conftest import shared_file
 from extractor.errors import ReadError
 from extractor.model import Table
 from extractor.readers import ReadOptions, read_document
-from extractor.readers.docx import format_number
+from extractor.readers.docx_numbering import format_number
 
 
 def _bytes(d) -> bytes:

@@ -1,5 +1,5 @@
 """HTML and text readers: the document model they build from messy real-world input."""
-from extractor.model import Paragraph, Table
+from extractor.model import Paragraph
 from extractor.readers import ReadOptions, detect_format, read_document
 
 WORD_PASTE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">

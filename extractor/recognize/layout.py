@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import regex as re
 
 from ..grammar import Grammar
-from ..model import Document, Paragraph, Table
+from ..model import Document, Table
 
 TABLE_MARK = "\ue000"    # stands for a table in the linear text, so parts know which tables they hold
 _NUMERAL = "一二三四五六七八九十"
