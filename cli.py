@@ -139,6 +139,11 @@ def validate(
         if report is None:
             worst = 2
             continue
+        if report.edition is None and report.attachments:
+            links = "; ".join(a.url for a in report.attachments[:5])
+            _err(f"{path}: no report on this page; it links the report as an attachment ({links}): fetch and read that file")
+            worst = 2
+            continue
         if report.edition is None:
             _err(f"{path}: not a 政府信息公开工作年度报告 (no template parts or tables found)")
             worst = 2

@@ -27,7 +27,7 @@ def read_source(source: str | Path | bytes) -> bytes:
 
 
 def parse(source: str | Path | bytes, filename: str | None = None, *, ocr: bool = False,
-          max_pages: int = 200) -> Report:
+          max_pages: int = 200, max_seconds: float = 120.0) -> Report:
     """Read one report and return its Report (values, cells, findings).
 
     `source` is a path or the file's bytes; with bytes, `filename` (optional) helps
@@ -37,7 +37,7 @@ def parse(source: str | Path | bytes, filename: str | None = None, *, ocr: bool 
     data = read_source(source)
     name = filename or path
     try:
-        doc = read_document(data, ReadOptions(filename=name, ocr=ocr, max_pages=max_pages))
+        doc = read_document(data, ReadOptions(filename=name, ocr=ocr, max_pages=max_pages, max_seconds=max_seconds))
     except ReadError as e:
         e.path = e.path or name
         raise

@@ -549,3 +549,18 @@ def test_file_names_that_are_not_utf8_are_stored_readably(tmp_path):
     assert r.returncode == 0, r.stderr
     rows = stored(db)
     check_values(rows[str(tmp_path / "gbk" / "平潭2023年报.txt")], expected)
+
+
+def test_dask_workers_with_another_govreport_version_are_refused(tmp_path, monkeypatch):
+    pytest.importorskip("dask.distributed")
+    import extractor
+    from extractor.batch.engine import EngineError
+    from extractor.batch.run import execute, plan
+    from extractor.batch.store import Store
+    from extractor.batch.worker import Options
+    docs = write_reports(tmp_path / "docs", 2)
+    real = extractor.__version__
+    monkeypatch.setattr(extractor, "__version__", "9.9.9")            # this machine upgraded, workers not
+    with Store(tmp_path / "r.sqlite") as store:
+        with pytest.raises(EngineError, match=rf"has govreport {real}, this machine 9.9.9 \(2 of 2 workers"):
+            execute(plan(list(docs), store, parser_version="9.9.9"), store, Options(), engine="dask", jobs=2)

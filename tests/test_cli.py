@@ -49,6 +49,20 @@ def test_a_page_that_is_not_a_report(tmp_path):
     assert code == 2 and "not a 政府信息公开工作年度报告" in err
 
 
+def test_a_notice_page_that_links_the_report(tmp_path):
+    page = tmp_path / "notice.html"
+    page.write_text("<html><head><title>关于公布某局2023年政府信息公开工作年度报告的通知</title></head><body>"
+                    "<p>现予公布。</p><p>附件：<a href='/files/r2023.pdf'>某局2023年政府信息公开工作年度报告.pdf</a></p>"
+                    "</body></html>", encoding="utf-8")
+    code, out, err = run("extract", page)
+    data = json.loads(out)
+    assert code == 0 and data["edition"] is None
+    assert data["attachments"] == [{"text": "某局2023年政府信息公开工作年度报告.pdf", "url": "/files/r2023.pdf"}]
+    assert [f["rule"] for f in data["findings"]] == ["REPORT-IN-ATTACHMENT"]
+    code, out, err = run("validate", page)
+    assert code == 2 and "/files/r2023.pdf" in err
+
+
 def test_validate_exit_codes():
     assert run("validate", FIX / "jt-2021.html")[0] == 0
     code, out, _ = run("validate", FIX / "jt-2021-t4sum.html")

@@ -131,7 +131,7 @@ def batch(
         _fail(err, f"batch: {e}")
     except (OSError, sqlite3.Error) as e:
         _fail(err, f"batch: {db}: {e} (check the folder exists and is writable)")
-    opts = Options(ocr=ocr, max_pages=max_pages, base_url=base_url)
+    opts = Options(ocr=ocr, max_pages=max_pages, base_url=base_url, max_seconds=timeout or 3600.0)
     jobs = jobs or default_jobs()
     show_bar = err.is_terminal and not quiet
     try:

@@ -152,11 +152,33 @@ def _task_sandbox(memory_mb: int) -> Sandbox:
 
 
 def dask_task(path: str, data: bytes | None, opts: Options, timeout: float | None, memory_mb: int) -> dict:
-    """What a Dask worker runs: process_file (or process_bytes) in this thread's sandbox."""
+    """What a Dask worker runs: process_file (or process_bytes) in this thread's sandbox.
+
+    A file's own trouble (unreadable, timeout, crash) comes back as a failure record;
+    a worker that cannot start the extractor raises, so Dask retries the file elsewhere."""
+    return call_sandboxed(_task_sandbox(memory_mb), path, data, opts, timeout)
+
+
+def worker_version() -> str:
+    """Run on every Dask worker before a batch: which govreport it has."""
+    from .. import __version__
+    return __version__
+
+
+def _check_workers(client) -> None:
+    """One clear error when a worker lacks govreport or has another version (its records
+    would carry that version, and a rerun here would read those files again)."""
+    from .. import __version__
     try:
-        return call_sandboxed(_task_sandbox(memory_mb), path, data, opts, timeout)
-    except SandboxStartError as e:
-        return failure(path, f"worker could not start the extractor: {e}")
+        versions = client.run(worker_version)
+    except Exception as e:
+        raise EngineError(f"the Dask workers cannot run govreport ({type(e).__name__}: {str(e)[:200]}); "
+                          "install it on every worker: pip install 'govreport[dask]'") from None
+    other = {addr: v for addr, v in versions.items() if v != __version__}
+    if other:
+        addr, v = next(iter(other.items()))
+        raise EngineError(f"Dask worker {addr} has govreport {v}, this machine {__version__} "
+                          f"({len(other)} of {len(versions)} workers differ): install the same version everywhere")
 
 
 def check(engine: str) -> None:
@@ -204,6 +226,7 @@ def run_dask(paths: list[str], opts: Options, *, jobs: int, timeout: float | Non
         ship_bytes = bool(ship_bytes)
     pending: dict = {}                             # future -> path
     try:
+        _check_workers(client)
         nthreads = sum(client.nthreads().values()) or 1
         window = max(4, 3 * nthreads)              # enough queued work, bounded memory for bytes
         it = iter(paths)
@@ -226,7 +249,7 @@ def run_dask(paths: list[str], opts: Options, *, jobs: int, timeout: float | Non
                     if len(data) > 1_000_000:      # big payloads travel better scattered
                         [data] = client.scatter([data], hash=False)
                 fut = client.submit(dask_task, path, data, options_for(opts, urls, path), timeout, memory_mb,
-                                    pure=False)
+                                    pure=False, retries=2)
                 pending[fut] = path
                 ac.add(fut)
             return unreadable

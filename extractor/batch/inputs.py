@@ -79,8 +79,11 @@ def _skip_reason(path: Path, exclude: set[str]) -> str | None:
     return f"not a document ({fmt} content)"
 
 
-def _walk(folder: Path):
-    for root, dirs, files in os.walk(folder):
+def _walk(folder: Path, skipped: Counter):
+    def unreadable(err: OSError) -> None:         # a folder we may not list: count it, go on
+        skipped["folder that cannot be listed"] += 1
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             yield Path(root) / name
@@ -145,7 +148,7 @@ def collect(args: list[str], *, exclude: list[str | Path] = (), stdin=None) -> I
             return
         path = Path(arg)
         if path.is_dir():
-            for f in _walk(path):
+            for f in _walk(path, result.skipped):
                 add(f, walked=True)
         elif path.is_file():
             add(path, walked=False, url=url)
@@ -156,7 +159,7 @@ def collect(args: list[str], *, exclude: list[str | Path] = (), stdin=None) -> I
             for m in matches:
                 mp = Path(m)
                 if mp.is_dir():
-                    for f in _walk(mp):
+                    for f in _walk(mp, result.skipped):
                         add(f, walked=True)
                 elif mp.is_file():
                     add(mp, walked=True)

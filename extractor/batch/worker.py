@@ -37,6 +37,7 @@ class Options:
     ocr: bool = False
     max_pages: int = 200
     base_url: str | None = None       # resolve relative attachment links against it
+    max_seconds: float = 120.0        # slow paths inside parse (LibreOffice, OCR) stop here
 
 
 def _ms(seconds: float) -> float:
@@ -65,12 +66,14 @@ def status_of(report: dict) -> str:
 
 
 def _where(exc: BaseException) -> str:
-    """file:line of the innermost frame, so an internal error can be found without a traceback."""
+    """file:line of the innermost frame of ours (else the innermost), so an internal
+    error can be found without a traceback."""
     tb = traceback.extract_tb(exc.__traceback__)
     if not tb:
         return ""
-    frame = tb[-1]
-    return f" (at {Path(frame.filename).name}:{frame.lineno})"
+    ours = [f for f in tb if "/extractor/" in f.filename.replace("\\", "/")]
+    frame = (ours or tb)[-1]
+    return f" (at {Path(frame.filename).parent.name}/{Path(frame.filename).name}:{frame.lineno})"
 
 
 def process_bytes(data: bytes, path: str, opts: Options = Options(), *, read_s: float = 0.0) -> dict:
@@ -88,7 +91,8 @@ def process_bytes(data: bytes, path: str, opts: Options = Options(), *, read_s: 
                        total_ms=_ms(read_s + time.perf_counter() - t0))
 
     try:
-        report = parse(data, filename=path, ocr=opts.ocr, max_pages=opts.max_pages)
+        report = parse(data, filename=path, ocr=opts.ocr, max_pages=opts.max_pages,
+                       max_seconds=opts.max_seconds)
         rec = report.model_dump(mode="json")
     except ReadError as e:
         return fail(e.problem + (f" ({e.hint})" if e.hint else ""))

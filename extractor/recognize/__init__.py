@@ -134,7 +134,12 @@ def recognize(doc: Document, source: Source, version: str) -> Report:
     report.parts = [Part(number=h.number, title=h.title, printed_number=h.printed, text=part_text(layout, h))
                     for h in part_hits]
     if edition is None:
-        if title_year:      # titled like a report, but without template tables
+        if doc.links and len(part_hits) < 3:
+            # a portal notice: the report itself is an attachment for the scraper to fetch
+            report.findings.append(Finding(
+                rule="REPORT-IN-ATTACHMENT", severity="warning", where="document",
+                message="本页没有报告表格，报告在附件中：" + "；".join(f"{t or '附件'} {u}" for t, u in doc.links[:10])))
+        elif title_year:      # titled like a report, but without template tables
             report.edition = "pre2019"
             report.findings.append(Finding(rule="FREE-FORM", severity="info", where="document",
                                            message="自由格式的报告（2019 年以前的格式），没有可对应模板的表格，不提取表格数值"))
