@@ -50,7 +50,7 @@ def timed(fn, *args) -> float:
 
 def profile(data: bytes, name: str, rounds: int) -> list[tuple[str, float]]:
     """Median time per stage of the reader, by wrapping its stage functions."""
-    from extractor.readers import pdf as P, pdf_page, pdf_tables
+    from extractor.readers import pdf as P, pdf_page
     stages = {
         "open (pypdfium2)": (P, "open_pdf"),
         "pages (pypdfium2 load + text page + below)": (P, "read_page"),

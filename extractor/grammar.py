@@ -18,8 +18,6 @@ class RowRule:
     label: str
     keywords: tuple[str, ...]
     exact: bool
-    group: str | None
-    item: str | None
     text: re.Pattern          # how the label reads in flattened text, item number included
 
 
@@ -67,9 +65,6 @@ class Grammar:
         ks += [f"t4.{g}.{c}" for g in self.t4_groups for c in self.t4_columns]
         return ks
 
-    def amount_keys(self) -> set[str]:
-        return {f"t2.{r.id}.{c['id']}" for b in self.t2_blocks for r in b.rows for c in b.columns if c.get("amount")}
-
 
 def _item_prefix(item: str | None) -> str:
     if not item:
@@ -85,8 +80,7 @@ def _row(d: dict) -> RowRule:
     if d.get("exact"):     # bare words like 其他 / 总计 need their item number in running text
         prefix = prefix[3:-2] if prefix.startswith("(?:") else prefix
     pattern = re.compile(f"{prefix}(?:{d['text']})")
-    return RowRule(d["id"], d["label"], tuple(d["keywords"]), bool(d.get("exact")), d.get("group"),
-                   d.get("item"), pattern)
+    return RowRule(d["id"], d["label"], tuple(d["keywords"]), bool(d.get("exact")), pattern)
 
 
 @cache

@@ -51,6 +51,11 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff（）、，。：；“”《》〈〉"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 
 
+def drop_cjk_gaps(s: str) -> str:
+    """Remove whitespace between two CJK characters (layout or OCR word gaps, not content)."""
+    return _CJK_GAP.sub("", s)
+
+
 def clean_text(s: str) -> str:
     """Map full-width forms and radicals, fold runs of spaces, keep line breaks."""
     s = s.translate(_TABLE)
@@ -64,7 +69,7 @@ def clean_cell(s: str) -> str:
     s = clean_text(s).strip()
     if not s:
         return s
-    s = _CJK_GAP.sub("", s)
+    s = drop_cjk_gaps(s)
     return re.sub(r"\s+", " ", s)
 
 
@@ -80,7 +85,7 @@ def label_key(s: str) -> str:
 BLANK_MARKS = {"", "—", "——", "-", "--", "–", "/", "／", "无", "\\", "－", "一"}
 _UNIT = re.compile(r"(万元|亿元|元|件|个|项|条|宗|次|人次|%)$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +105,7 @@ def parse_value(text: str) -> ParsedValue:
     m = _UNIT.search(s)
     if m and m.start() > 0:
         unit, s = m.group(1), s[: m.start()]
-    if _THOUSANDS.match(s):
+    if THOUSANDS.match(s):
         s = s.replace(",", "")
     if not _NUMBER.match(s):
         return ParsedValue(None, False, unit)

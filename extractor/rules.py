@@ -17,51 +17,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# --- the template's ids (fields.tsv) ------------------------------------------------
+from .grammar import load
 
-T3_COLS = ("natural", "commercial", "research", "social", "legal", "org_other", "total")
-T3_ROWS_HEAD = (
-    "received", "carried_over", "granted", "partial",
-    "denied_secret", "denied_law", "denied_safety", "denied_third_party",
-    "denied_internal", "denied_process", "denied_enforcement", "denied_query",
-    "unavailable_not_held", "unavailable_no_ready", "unavailable_unclear",
-    "rejected_complaint", "rejected_duplicate", "rejected_publication", "rejected_mass",
-    "rejected_confirm",
-)
-T3_OTHER_2019 = ("other",)
-T3_OTHER_2021 = ("other_no_correction", "other_no_fee", "other_other")
-T3_ROWS_TAIL = ("total", "carried_forward")
-T4_GROUPS = ("review", "suit_direct", "suit_after_review")
-T4_COLS = ("upheld", "corrected", "other", "pending", "total")
-
-T2_2021 = (
-    "t2.rules.issued", "t2.rules.repealed", "t2.rules.in_force",
-    "t2.normative.issued", "t2.normative.repealed", "t2.normative.in_force",
-    "t2.licensing.decisions", "t2.punishment.decisions", "t2.coercion.decisions",
-    "t2.fees.amount",
-)
-T2_2019 = (
-    "t2.rules.made", "t2.rules.published", "t2.rules.total",
-    "t2.normative.made", "t2.normative.published", "t2.normative.total",
-    "t2.licensing.prev", "t2.licensing.change", "t2.licensing.decisions",
-    "t2.other_services.prev", "t2.other_services.change", "t2.other_services.decisions",
-    "t2.punishment.prev", "t2.punishment.change", "t2.punishment.decisions",
-    "t2.coercion.prev", "t2.coercion.change", "t2.coercion.decisions",
-    "t2.fees.prev", "t2.fees.change",
-    "t2.procurement.items", "t2.procurement.amount",
-)
-
-
-def _layout(t2: tuple[str, ...], other_rows: tuple[str, ...]) -> tuple[str, ...]:
-    rows = T3_ROWS_HEAD + other_rows + T3_ROWS_TAIL
-    return (t2 + tuple(f"t3.{r}.{c}" for r in rows for c in T3_COLS)
-            + tuple(f"t4.{g}.{c}" for g in T4_GROUPS for c in T4_COLS))
-
+# --- the layouts: the canonical keys of each edition, in template order ---------------
+# (the grammars hold the template's ids; fields.tsv is their contract)
 
 LAYOUTS: dict[str, tuple[str, ...]] = {
-    "2019": _layout(T2_2019, T3_OTHER_2019),
-    "2021": _layout(T2_2021, T3_OTHER_2021),
-    "2021-hybrid": _layout(T2_2021, T3_OTHER_2019),
+    "2019": tuple(load("2019").keys()),
+    "2021": tuple(load("2021").keys()),
+    "2021-hybrid": tuple(load("2021").keys(single_other=True)),
 }
 
 # --- labels for messages: (table, segment position, id) -> Chinese ---------------------

@@ -184,9 +184,10 @@ def parse_xml(data: bytes):
         raise ReadError(f"malformed XML ({e})", "open the file in its program and save it again") from None
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"       # OLE2 compound file: .doc/.xls/.wps, encrypted OOXML
 _OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
 def ole_is_encrypted_ooxml(data: bytes) -> bool:
     """A password-protected .docx/.xlsx is an OLE2 file holding an EncryptedPackage stream."""
-    return data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") and _OLE_ENCRYPTED in data[:1 << 20]
+    return data.startswith(OLE_MAGIC) and _OLE_ENCRYPTED in data[:1 << 20]

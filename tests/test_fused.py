@@ -45,3 +45,15 @@ def test_any_consistent_row_is_among_the_splits(parts):
     row = tuple(parts) + (sum(parts),)
     fused = "".join(str(v) for v in row)
     assert row in split_run([fused], 7, rules=ROW)
+
+
+def test_a_row_short_of_cells_splits_cells_holding_two_numbers_and_reads_thousands_separators():
+    from extractor.model import Origin
+    from extractor.recognize.rows import RawRow, ValueToken
+    from extractor.recognize.values import RowSpec, read_row
+    keys = [f"t3.received.{c}" for c in "abcdefg"]
+    spec = RowSpec("received", keys, (False,) * 7, (False,) * 7, ROW)
+    # five cells for seven columns: `1,234 5` and `0 0` each hold two (a lost boundary)
+    toks = [ValueToken(t, Origin("html")) for t in ("1,234 5", "0 0", "0", "1", "1,240")]
+    res = read_row(spec, RawRow("received", toks, False))
+    assert res.candidates == [(1234, 5, 0, 0, 0, 1, 1240)]

@@ -1,4 +1,7 @@
 """Crawler text with fused digits: rows settled by the table's arithmetic, or left null."""
+import json
+from pathlib import Path
+
 import pytest
 
 from extractor import parse
@@ -43,3 +46,27 @@ def test_rows_the_arithmetic_cannot_settle_stay_null_with_a_finding():
     assert {"received", "granted", "total"} <= set(amb)
     assert set(amb["received"].keys) == {"t3.received.natural", "t3.received.commercial"}
     assert "110000011" in amb["received"].message
+
+
+
+def _lost_boundary(text: str, row) -> str:
+    """`row` (a line of a Markdown table) with its first two value cells printed as one (`1 0`):
+    a cell boundary lost in copy-paste, or a PDF table missing a ruling."""
+    cells = row.strip("|").split("|")
+    first = next(i for i, c in enumerate(cells) if c.strip().isdigit())
+    fused = cells[:first] + [f" {cells[first].strip()} {cells[first + 1].strip()} "] + cells[first + 2:]
+    return text.replace(row, "|" + "|".join(fused) + "|")
+
+
+def test_two_numbers_in_one_grid_cell_are_two_cells():
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    text = (fixtures / "jy-2021.md").read_text(encoding="utf-8")
+    values = json.loads((fixtures / "specs/jy-2021.json").read_text(encoding="utf-8"))["values"]
+    rows = [ln for ln in text.splitlines() if ln.startswith("|")]
+    t3_row = next(ln for ln in rows if "没有现成信息需要另行制作" in ln)
+    t4_row = next(ln for ln in rows if ln.strip("| ")[:1].isdigit())      # table 四's data row: no label
+    for row, prefix in ((t3_row, "t3.unavailable_no_ready."), (t4_row, "t4.")):
+        r = parse(_lost_boundary(text, row).encode("utf-8"), filename="r.md")
+        keys = [k for k in values if k.startswith(prefix)]
+        assert [r.values[k] for k in keys] == [values[k] for k in keys], prefix
+        assert not r.errors, [f.message for f in r.errors]

@@ -55,7 +55,7 @@ def test_heading_numbers_in_other_styles():
     assert not _rules(r, "SECTION-NUMBER")
 
 
-def test_missing_part_and_tables_are_errors():
+def test_a_titled_report_without_template_tables_is_free_form():
     r = _report(h3="")
     # no template table at all: a report of the free-form kind, no template findings
     assert r.edition == "pre2019"

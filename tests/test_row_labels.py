@@ -24,3 +24,18 @@ def test_labels_map_to_rows(label, row):
 @pytest.mark.parametrize("label", ["申请人情况", "合计说明", "其他组织", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"])
 def test_other_text_maps_to_no_row(label):
     assert match_row(label, T3) is None
+
+
+def test_table3_columns_found_under_a_longer_header():
+    """`其他组织` for the template's `其他` column: rows with blank cells still read in place."""
+    import json
+    from pathlib import Path
+
+    from extractor import parse
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    page = (fixtures / "jt-2021.html").read_text(encoding="utf-8")
+    values = json.loads((fixtures / "specs/jt-2021.json").read_text(encoding="utf-8"))["values"]
+    header = page.index(">其他<")                     # table 三's column header (table 四 prints 其他<br>结果)
+    assert header < page.index("本年新收")
+    r = parse((page[:header] + ">其他组织<" + page[header + 4:]).encode("utf-8"), filename="r.html")
+    assert r.values == values

@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 from ..errors import ReadError
 from ..model import Document
+from ..safety import OLE_MAGIC
 
 
 @dataclass(slots=True)
@@ -46,7 +47,7 @@ def detect_format(data: bytes, filename: str | None = None) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _zip_format(data, ext)
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):          # OLE2: .doc/.xls/.wps
+    if head.startswith(OLE_MAGIC):                                    # OLE2: .doc/.xls/.wps
         return ext if ext in ("doc", "xls", "wps") else "doc"
     if head.lstrip().startswith(b"{\\rtf"):
         return "rtf"
@@ -92,5 +93,5 @@ def read_document(data: bytes, options: ReadOptions) -> Document:
         raise ReadError("not a document this tool reads (binary content of unknown type)",
                         "give a PDF, DOCX, DOC, HTML, text or Markdown report")
     module = importlib.import_module(f".{READERS[fmt]}", __name__)
-    doc = module.read(data, options) if fmt not in ("markdown",) else module.read_markdown(data, options)
-    return doc
+    read = module.read_markdown if fmt == "markdown" else module.read
+    return read(data, options)

@@ -8,12 +8,15 @@ import regex as re
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
 # gb2312/gbk pages routinely hold characters only GBK or GB18030 define
-_WIDEN = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "euc-cn": "gb18030",
+_WIDEN = {"gb2312": "gb18030", "gb_2312-80": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "euc-cn": "gb18030",
           "big5": "big5hkscs", "iso-8859-1": "cp1252", "latin-1": "cp1252"}
 
 
-def _norm(name: str) -> str:
+def codec_name(name: str) -> str:
+    """A declared charset as the Python codec to decode with ('' when unknown)."""
     name = name.strip().lower()
+    if name in _WIDEN:
+        return _WIDEN[name]
     try:
         name = codecs.lookup(name).name
     except LookupError:
@@ -30,7 +33,7 @@ def decode(data: bytes, *, declared: bool = False) -> tuple[str, str]:
     if declared:
         m = _META.search(data[:4096]) or _XML.search(data[:512])
         if m:
-            enc = _norm(m.group(1).decode("ascii", "ignore"))
+            enc = codec_name(m.group(1).decode("ascii", "ignore"))
             if enc:
                 tried.append(enc)
     for enc in tried + ["utf-8", "gb18030"]:

@@ -26,6 +26,7 @@ from ..errors import ReadError
 from ..model import Cell, Document, Origin, Paragraph, ReaderNote, Table
 from ..normalize import clean_cell, clean_text
 from ..safety import check_office_zip, parse_xml
+from .decode import codec_name
 from .docx_numbering import _Numbering, _Styles, _int, _num_pr, _outline
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -401,11 +402,9 @@ def _mht_html(blob: bytes) -> bytes | None:
     for part in msg.walk():
         if part.get_content_type() in ("text/html", "application/xhtml+xml"):
             payload = part.get_payload(decode=True) or b""
-            charset = (part.get_content_charset() or "").lower()
-            if charset in ("gb2312", "gbk", "gb_2312-80"):
-                charset = "gb18030"                 # pages labelled gb2312 carry GBK characters
+            charset = part.get_content_charset()
             try:
-                text = payload.decode(charset or "utf-8")
+                text = payload.decode(codec_name(charset) if charset else "utf-8")
             except (LookupError, UnicodeDecodeError):
                 return payload
             return b"\xef\xbb\xbf" + text.encode("utf-8")

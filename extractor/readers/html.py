@@ -133,12 +133,8 @@ class _Walker:
             return
         if tag == "table":
             self.flush()
-            index = sum(1 for b in self.blocks if isinstance(b, Table))
-            self.blocks.append(_grid(el, index))
-            # tables nested in cells become tables of their own
-            for inner in el.iter("table"):
-                if inner is not el:
-                    self.blocks.append(_grid(inner, 0))   # renumbered in read()
+            # tables nested in cells become tables of their own; read() numbers them all
+            self.blocks.extend(_grid(t, 0) for t in el.iter("table"))
             if el.tail:
                 self.buf.append(el.tail)
             return

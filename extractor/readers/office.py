@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import ReadError
 from ..model import Cell, Document, Origin, Paragraph, ReaderNote, Table
 from ..normalize import clean_cell, clean_text, is_value_text
-from ..safety import check_office_zip, ole_is_encrypted_ooxml
+from ..safety import OLE_MAGIC, check_office_zip, ole_is_encrypted_ooxml
 from . import detect_format
 from . import docx as docx_reader
 
@@ -39,7 +39,7 @@ def read(data: bytes, options) -> Document:
                         "remove the password in Word/WPS/Excel and save it again")
     if fmt == "xlsx":
         return read_xlsx(data, "xlsx")
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         fmt = _ole_kind(data, fmt)
     if data.startswith(b"PK\x03\x04"):               # .odt (or a zip-based .wps): refuse bombs first
         check_office_zip(data, fmt.upper())
@@ -48,7 +48,7 @@ def read(data: bytes, options) -> Document:
         doc = read_xlsx(convert(data, fmt, "xlsx", timeout), fmt)
     else:
         doc = docx_reader.read(convert(data, fmt, "docx", timeout), options)
-    if data.startswith(_OLE_MAGIC) and _imported_as_text(doc):
+    if data.startswith(OLE_MAGIC) and _imported_as_text(doc):
         raise ReadError(f"LibreOffice could not read this .{fmt} file (damaged: it fell back to "
                         "importing the raw bytes as text)", "open it in Word/WPS/Excel and save it again")
     doc.format = fmt
@@ -65,7 +65,6 @@ def _imported_as_text(doc: Document) -> bool:
     return False
 
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # the directory entry names (UTF-16LE) of each kind's main stream; "Book" is Excel 5/95
 _OLE_STREAMS = {"doc": ("WordDocument",), "xls": ("Workbook", "Book")}
 

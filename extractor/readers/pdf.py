@@ -21,7 +21,7 @@ import pypdfium2.raw as pdfium_c
 
 from ..errors import ReadError
 from ..model import Cell, Document, Origin, Paragraph, ReaderNote, Table
-from ..normalize import clean_cell, is_value_text
+from ..normalize import clean_cell, drop_cjk_gaps, is_value_text
 from . import ReadOptions
 from .pdf_ocr import fix_cell
 from .pdf_page import PageContent, read_page
@@ -173,14 +173,10 @@ def _unify_continued_tables(page_items: list[list]) -> None:
         unify_columns(chain)
 
 
-# OCR puts a space between most CJK words; in Chinese prose they are noise
-_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff（）、，。：；“”《》])\s+(?=[\u3400-\u9fff（）、，。：；“”《》])")
-
-
 def _flush(doc: Document, paras: list, run: list[Line], page: PageContent) -> None:
     for p in paragraphs(run, page):
-        if page.ocr:
-            p.text = _CJK_GAP.sub("", p.text)
+        if page.ocr:       # OCR puts a space between most CJK words; in Chinese prose they are noise
+            p.text = drop_cjk_gaps(p.text)
         block = Paragraph(p.text, p.page)
         doc.blocks.append(block)
         paras.append((block, p))

@@ -75,11 +75,6 @@ def _build(lines: list[str], fmt: str, markdown: bool) -> list:
         text = clean_text(stripped.lstrip("#").strip() if heading else stripped)
         blocks.append(Paragraph(text, heading=heading))
     flush_table()
-    for i, t in enumerate(b for b in blocks if not isinstance(b, Paragraph)):
-        t.index = i
-        for row in t.rows:
-            for c in row:
-                c.origin.table = i
     return blocks
 
 

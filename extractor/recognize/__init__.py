@@ -5,6 +5,7 @@ from ..grammar import Grammar, load
 from ..model import Document, Table
 from ..normalize import label_key
 from ..report import Finding, Link, Part, Report, Source
+from ..validate import sums_hold
 from . import grid, stream
 from .fused import SumRule
 from .layout import Layout, PartHit, find_parts, linearize, numeral_value, part_text
@@ -93,7 +94,6 @@ _COLUMN_RULES = frozenset({"T3-BALANCE", "T3-OUTCOMES"})
 
 def _t3_columns_hold(edition: str, single_other: bool):
     """Table 三's column arithmetic, used to settle rows whose digits split several ways."""
-    from ..validate import sums_hold
     layout = "2021-hybrid" if single_other else edition
     return lambda values: sums_hold(values, layout, _COLUMN_RULES)
 

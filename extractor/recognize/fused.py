@@ -13,7 +13,10 @@ from functools import lru_cache
 
 import regex as re
 
+from ..normalize import THOUSANDS
+
 TOKEN = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|—+|-{1,2}|/")
+_DIGIT = re.compile(r"\d")
 _PIECE = re.compile(r"-?(?:0|[1-9]\d{0,11})(?:\.\d+)?")
 MAX_NODES = 200_000
 
@@ -36,9 +39,10 @@ def value_run(segment: str) -> list[str]:
         gap = segment[pos:m.start()]
         if tokens and gap.strip(" \t\u3000元万件个项条"):
             break
-        if not tokens and re.search(r"\d", segment[:m.start()]):
+        if not tokens and _DIGIT.search(segment, 0, m.start()):
             break
-        tokens.append(m.group().replace(",", "") if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", m.group()) else m.group())
+        tok = m.group()
+        tokens.append(tok.replace(",", "") if THOUSANDS.match(tok) else tok)
         pos = m.end()
     return tokens
 

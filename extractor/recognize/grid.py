@@ -7,17 +7,14 @@ import regex as re
 
 from ..grammar import Grammar, RowRule
 from ..model import Cell, Table
-from ..normalize import BLANK_MARKS, label_key, parse_value
+from ..normalize import BLANK_MARKS, is_value_text, label_key
 from .rows import RawRow, ValueToken
+from .values import cell_pieces
 
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,2}|\d{1,2})")
 _T3_WORDS = ("本年新收", "上年结转", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "结转下年", "申请人情况", "国家秘密")
 _T2_WORDS = ("第二十条", "信息内容", "规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "事业性收费", "集中采购")
 _T4_WORDS = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉")
-
-
-def is_value(text: str) -> bool:
-    return text in BLANK_MARKS or parse_value(text).value is not None
 
 
 def _is_copy(cell: Cell) -> bool:
@@ -41,7 +38,7 @@ def classify(table: Table) -> str | None:
 
 def numeric_only(table: Table) -> bool:
     cells = [c.text for row in table.rows for c in row if c.text]
-    return bool(cells) and all(is_value(t) for t in cells)
+    return bool(cells) and all(is_value_text(t) for t in cells)
 
 
 def match_row(label: str, rules: tuple[RowRule, ...]) -> RowRule | None:
@@ -71,7 +68,7 @@ def _closest(bare: str, rules: tuple[RowRule, ...]) -> RowRule | None:
 
 
 def _label_cells(row: list[Cell]) -> list[int]:
-    return [i for i, c in enumerate(row) if c.text and not is_value(c.text)]
+    return [i for i, c in enumerate(row) if c.text and not is_value_text(c.text)]
 
 
 def _row_rule(row: list[Cell], rules: tuple[RowRule, ...]) -> tuple[RowRule | None, int, str]:
@@ -92,17 +89,18 @@ def _tokens_after(row: list[Cell], last_label: int) -> list[ValueToken]:
     cells = [c for c in row[last_label + 1:] if not _is_copy(c)]
     while cells and not cells[-1].text:
         cells.pop()
-    return [ValueToken(c.raw, c.origin, c) for c in cells]
+    return [ValueToken(c.raw, c.origin) for c in cells]
 
 
 def _column_map(rows: list[list[Cell]], labels: dict[str, str]) -> dict[str, int]:
-    """Column id -> grid column, from header cells equal to the template's column labels."""
+    """Column id -> grid column, from header cells that print the template's column labels
+    (a short label may open a longer header: 其他 / 其他组织)."""
     found: dict[str, int] = {}
     for row in rows:
         for j, c in enumerate(row):
             k = label_key(c.text)
             for cid, lab in labels.items():
-                if cid not in found and k and (k == lab or (len(lab) > 3 and lab in k)):
+                if cid not in found and k and (k.startswith(lab) or (len(lab) > 3 and lab in k)):
                     found[cid] = j
     return found
 
@@ -114,20 +112,20 @@ def _aligned(row: list[Cell], cmap: dict[str, int], order: list[str], last_label
     if len(set(cols)) != len(cols) or max(cols) >= len(row):
         return None
     cells = [row[j] for j in cols]
-    if not all(not c.text or is_value(c.text) for c in cells):
-        return None
+    if not all(not c.text or (is_value_text(c.text) and len(cell_pieces(c.raw)) == 1) for c in cells):
+        return None      # a label, or several numbers in one cell: the map does not fit this row
     # a value cell left outside the mapped columns means the map does not fit this row
     outside = [c for j, c in enumerate(row) if j > last_label and j not in cols and c.text and not _is_copy(c)]
     if outside:
         return None
-    return [ValueToken(c.raw, c.origin, c) for c in cells]
+    return [ValueToken(c.raw, c.origin) for c in cells]
 
 
 def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar) -> list[RawRow]:
     rows = [r for t in tables for r in t.rows]
     header_rows = []
     for r in rows:
-        if any(c.text and is_value(c.text) and c.text not in BLANK_MARKS for c in r):
+        if any(c.text and is_value_text(c.text) and c.text not in BLANK_MARKS for c in r):
             break
         header_rows.append(r)
     labels = dict(zip(grammar.t3_columns, (label_key(x) for x in grammar.t3_column_labels)))
@@ -179,14 +177,14 @@ def t4_row(tables: list[Table]) -> RawRow | None:
                        if any(w in label_key(c.text) for c in r for w in ("结果维持", "尚未审结", "结果纠正"))),
                       default=-1)
     body = [[c for c in r if not _is_copy(c)] for r in rows[last_header + 1:]]
-    data = next((r for r in body if any(c.text and is_value(c.text) for c in r)), None)
+    data = next((r for r in body if any(c.text and is_value_text(c.text) for c in r)), None)
     if data is None:   # an empty template: a row of fifteen blank cells
         data = next((r for r in body if len(r) >= 15 and all(not c.text for c in r)), None)
     if data is None:
         return None
-    labels = [i for i, c in enumerate(data) if c.text and not is_value(c.text)]
+    labels = [i for i, c in enumerate(data) if c.text and not is_value_text(c.text)]
     cells = data[labels[-1] + 1:] if labels else data
     while len(cells) > 15 and not cells[-1].text:
         cells = cells[:-1]
-    toks = [ValueToken(c.raw, c.origin, c) for c in cells]
+    toks = [ValueToken(c.raw, c.origin) for c in cells]
     return RawRow("t4", toks, len(toks) == 15, "", toks[0].origin if toks else None)

@@ -1,16 +1,15 @@
 """Rows as the recognizer sees them, whatever the format: a label and its value tokens."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ..model import Cell, Origin
+from ..model import Origin
 
 
 @dataclass(slots=True)
 class ValueToken:
     raw: str                 # printed text of the cell or token (may hold several fused cells)
     origin: Origin | None
-    cell: Cell | None = None # the grid cell it came from (None for flattened text)
 
 
 @dataclass(slots=True)
@@ -21,4 +20,3 @@ class RawRow:
     aligned: bool            # True: tokens are exactly the row's cells in template order
     label: str = ""
     origin: Origin | None = None
-    notes: list[str] = field(default_factory=list)

@@ -1,6 +1,8 @@
 """Template rows from flattened text: labels found in order, values read between them."""
 from __future__ import annotations
 
+from functools import cache
+
 import regex as re
 
 from ..grammar import Grammar, RowRule
@@ -47,12 +49,18 @@ def t3_rows(text: str, start: int, end: int, rules: tuple[RowRule, ...], fmt: st
     return _find_rows(text, start, end, rules, fmt)
 
 
+@cache
+def _header_patterns(words: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    """Each header word, spaces allowed between its characters (wrapped header cells)."""
+    return tuple(re.compile(r"\s*".join(map(re.escape, w))) for w in words)
+
+
 def t4_row(text: str, start: int, end: int, grammar: Grammar, fmt: str) -> RawRow | None:
     """Table 四 in running text: the header words, then fifteen numbers (maybe fused)."""
     seg = text[start:end]
     last = 0
-    for w in grammar.t4_header_words:
-        for m in re.finditer(r"\s*".join(w), seg):
+    for p in _header_patterns(grammar.t4_header_words):
+        for m in p.finditer(seg):
             last = max(last, m.end())
     if not last:
         return None

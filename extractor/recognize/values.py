@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from ..normalize import parse_value
+from ..normalize import THOUSANDS, clean_text, parse_value
 from ..report import CellOrigin, CellValue, Finding
 from .fused import SumRule, TooMany, agreed, split_run
 from .rows import RawRow
@@ -36,25 +36,36 @@ def _origin(tok) -> CellOrigin | None:
     return CellOrigin(**tok.origin.as_dict()) if tok and tok.origin else None
 
 
+def cell_pieces(raw: str) -> list[str]:
+    """A cell's printed text as value tokens: several when spaces on one line separate
+    numbers (`1 0`: two cells whose boundary was lost), else the text itself ([] when
+    blank). A line break is not a boundary: a long number wraps in a narrow column."""
+    text = raw.strip()
+    pieces = clean_text(text).split(" ")
+    if len(pieces) > 1 and all(any(ch.isdigit() for ch in p) and parse_value(p).value is not None
+                               for p in pieces):
+        return pieces
+    return [text] if text else []
+
+
 def read_row(spec: RowSpec, raw: RawRow | None) -> RowResult:
     res = RowResult(spec, raw)
     if raw is None:
         return res
     toks = raw.tokens
     n = len(spec.keys)
-    parsed = [parse_value(t.raw) for t in toks]
-    if len(toks) == n and all(p.value is not None for p in parsed):
-        res.direct = [CellValue(value=p.value, raw=t.raw.strip(), blank=p.blank, origin=_origin(t))
-                      for p, t in zip(parsed, toks)]
-        return res
-    if len(toks) == n or raw.aligned:
-        # one cell per column, but some hold text that is not a number
+    pieces = [cell_pieces(t.raw) for t in toks]
+    one_each = all(len(p) <= 1 for p in pieces)    # no cell holds several numbers
+    if one_each and (len(toks) == n or raw.aligned):
+        parsed = [parse_value(t.raw) for t in toks]
         res.direct = [CellValue(value=p.value, raw=t.raw.strip(), blank=p.blank, origin=_origin(t))
                       for p, t in zip(parsed, toks)]
         bad = [k for k, p in zip(spec.keys, parsed) if p.value is None]
-        res.note = f"cells not numbers: {', '.join(bad)}"
+        if bad:      # one cell per column, but some hold text that is not a number
+            res.note = f"cells not numbers: {', '.join(bad)}"
         return res
-    texts = [t.raw.strip() for t in toks if t.raw.strip()]
+    # the splitter cuts digit runs: a thousands separator is not a cut (`1,234`)
+    texts = [p.replace(",", "") if THOUSANDS.match(p) else p for ps in pieces for p in ps]
     if not texts or len(texts) > n:
         res.note = f"expected {n} cells, found {len(texts)}"
         return res
