@@ -22,7 +22,7 @@ from extractor import parse
 from extractor.batch.export import DOC_COLUMNS
 from extractor.batch.keys import canonical_keys
 from extractor.batch.sandbox import Sandbox, SandboxFailure, _descendants, _Forked
-from test_batch_samples import make_report, write_reports
+from test_batch_samples import make_docx, make_report, write_reports
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -536,6 +536,29 @@ def test_export_columns_are_the_template_keys_and_cover_the_grammars():
     assert list(TEMPLATE_KEYS) == official                    # same keys, same order as fields.tsv
     assert set(grammar_keys()) <= set(TEMPLATE_KEYS)          # nothing the recognizer emits is dropped
     assert list(canonical_keys()) == official
+
+
+def test_cells_keep_where_each_value_was_read(tmp_path):
+    """Origins are plain columns (no JSON): the same as parse() gives, cell by cell."""
+    data, _ = make_docx(3)
+    (tmp_path / "r.docx").write_bytes(data)
+    text, _ = make_report(4)
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "r.sqlite"
+    r = govreport("batch", tmp_path, "--db", db, "-j", "2")
+    assert r.returncode == 0, r.stderr
+    for name in ("r.docx", "r.txt"):
+        direct = parse(tmp_path / name)
+        expected = {k: (c.origin.format, c.origin.page, c.origin.table, c.origin.row, c.origin.col, int(c.origin.ocr))
+                    for k, c in direct.cells.items()}
+        with sqlite3.connect(db) as c:
+            got = {k: tuple(rest) for k, *rest in c.execute(
+                "SELECT c.key, c.origin_format, c.page, c.table_no, c.row_no, c.col_no, c.ocr FROM cells c"
+                " JOIN documents d ON d.id = c.document_id WHERE d.path = ? AND c.has_cell = 1",
+                (str(tmp_path / name),))}
+        assert len(got) == 200 and got == expected
+        assert {t[0] for t in got.values()} == {direct.source.format}
+    assert len({t[2:5] for t in got.values()}) > 1                   # real grid positions, not a constant
 
 
 def test_file_names_that_are_not_utf8_are_stored_readably(tmp_path):

@@ -3,7 +3,7 @@
 inputs       INPUT arguments -> files (folders, globs, @lists, stdin; non-documents skipped)
 worker       process_file(path, opts) -> record: the pure per-file function
 sandbox      a long-lived child process running the worker under time and memory limits
-engine       local (threads driving sandboxes) and Dask engines yielding records
+engine       local (one loop driving the sandboxes) and Dask engines yielding records
 run          plan (hash, skip what is stored) and execute (store records as they arrive)
 store        the SQLite schema and writes, each document whole in one transaction
 export       CSV / XLSX / JSONL out of the store

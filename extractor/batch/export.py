@@ -90,13 +90,14 @@ def records(conn: sqlite3.Connection, *, all_versions=False, statuses=None) -> I
     for (doc_id, path, sha, fmt, org, year, edition, status, error, version, read_ms, parse_ms, total_ms,
          created_at, extra) in docs:
         values, cells = {}, {}
-        for key, value, raw, blank, has_cell, origin, split in conn.execute(
-                "SELECT key, value, raw, blank, has_cell, origin, split FROM cells WHERE document_id = ?"
-                " ORDER BY pos", (doc_id,)):
+        for key, value, raw, blank, has_cell, o_format, page, table_no, row_no, col_no, ocr, split in conn.execute(
+                "SELECT key, value, raw, blank, has_cell, origin_format, page, table_no, row_no, col_no, ocr, split"
+                " FROM cells WHERE document_id = ? ORDER BY pos", (doc_id,)):
             values[key] = value
             if has_cell:
-                cells[key] = {"value": value, "raw": raw, "blank": bool(blank),
-                              "origin": json.loads(origin) if origin else None, "split": split}
+                origin = None if ocr is None else {"format": o_format, "page": page, "table": table_no,
+                                                   "row": row_no, "col": col_no, "ocr": bool(ocr)}
+                cells[key] = {"value": value, "raw": raw, "blank": bool(blank), "origin": origin, "split": split}
         findings = [
             {"rule": r, "severity": s, "where": w, "message": m, "expected": e, "actual": a,
              "keys": json.loads(k) if k else []}

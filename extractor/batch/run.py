@@ -21,7 +21,6 @@ class Plan:
     """What a batch will do, decided before any parsing."""
     todo: list[str] = field(default_factory=list)                 # paths to parse
     sha: dict[str, str] = field(default_factory=dict)             # path -> sha256 (of todo and stored)
-    fmt: dict[str, str] = field(default_factory=dict)             # path -> detected format (todo)
     replace: dict[str, int] = field(default_factory=dict)         # sha256 -> stored failed doc to supersede
     duplicates: dict[str, list[str]] = field(default_factory=dict)  # sha256 -> other paths of a todo file
     stored: dict[str, int] = field(default_factory=dict)          # path -> doc id already in the store
@@ -38,16 +37,9 @@ class Outcome:
     interrupted: bool = False
 
 
-def file_sha256(path: str) -> tuple[str, bytes]:
-    """sha256 of a file and its first 64 KB (for format detection), read once."""
-    h = hashlib.sha256()
-    head = b""
+def file_sha256(path: str) -> str:
     with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            if not head:
-                head = chunk[:65536]
-            h.update(chunk)
-    return h.hexdigest(), head
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def plan(files: list[str], store: Store, *, retry_failed: bool = False,
@@ -58,7 +50,7 @@ def plan(files: list[str], store: Store, *, retry_failed: bool = False,
     first: dict[str, str] = {}                       # sha256 -> first todo path with it
     for path in files:
         try:
-            sha, head = file_sha256(path)
+            sha = file_sha256(path)
         except OSError as e:
             p.unreadable.append(failure(path, f"cannot read: {e.strerror or e}"))
             continue
@@ -74,11 +66,16 @@ def plan(files: list[str], store: Store, *, retry_failed: bool = False,
             p.replace[sha] = hit[0]
         first[sha] = path
         p.todo.append(path)
-        try:
-            p.fmt[path] = detect_format(head, path)
-        except Exception:
-            pass
     return p
+
+
+def sniff_format(path: str) -> str | None:
+    """The format of a file whose worker died before saying (timeout, crash)."""
+    try:
+        with open(path, "rb") as f:
+            return detect_format(f.read(65536), path)
+    except Exception:
+        return None
 
 
 def execute(p: Plan, store: Store, opts: Options, *, engine: str = "local", jobs: int = 1,
@@ -104,8 +101,8 @@ def execute(p: Plan, store: Store, opts: Options, *, engine: str = "local", jobs
                 path = rec["path"]
                 if rec.get("sha256") is None and path in p.sha:   # timeout/crash: the parent knows the hash
                     rec["sha256"] = p.sha[path]
-                if rec.get("format") is None:
-                    rec["format"] = p.fmt.get(path)
+                if rec.get("format") is None and path in p.sha:
+                    rec["format"] = sniff_format(path)
                 sha = p.sha.get(path, rec.get("sha256"))
                 items.append((rec, p.duplicates.get(sha, []), p.replace.get(sha)))
             out.ids.update(_store(store, items))

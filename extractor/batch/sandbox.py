@@ -38,6 +38,10 @@ _LEN = struct.Struct(">I")
 STARTUP_SECONDS = 120.0        # importing the extractor on a loaded machine
 
 
+def timeout_reason(seconds: float) -> str:
+    return f"timeout after {seconds:g} s"
+
+
 class SandboxFailure(Exception):
     """The child did not answer: timeout, crash, memory. str() is the one-line reason."""
 
@@ -284,12 +288,6 @@ class Sandbox:
                 pass
         self.proc = None
 
-    def kill_now(self) -> None:
-        """Kill the child from another thread; the thread using it sees the death and moves on."""
-        proc = self.proc
-        if proc is not None and proc.poll() is None:
-            _kill_tree(proc.pid)
-
     def close(self) -> None:
         """Ask the child to exit (EOF on its stdin); kill it if it does not."""
         if self.proc is not None:
@@ -328,7 +326,7 @@ class Sandbox:
         result = self._receive(timeout)
         if result is _TIMEOUT:
             self.kill()
-            raise SandboxFailure(f"timeout after {timeout:g} s")
+            raise SandboxFailure(timeout_reason(timeout))
         if result is None:
             reason = self._death_reason("crashed")
             self.kill()
@@ -405,6 +403,11 @@ def _child_main(memory_mb: int) -> None:
     import logging
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     from . import worker                            # the one import of the extractor per worker
+    import gc
+    # what is loaded by now (for a forked child: the parent's warm modules) lives as long as
+    # the child: out of the collector's sight, so each collection walks only the current
+    # file's objects (~8% of a worker's time on small files) and forked pages stay shared
+    gc.freeze()
     if memory_mb > 0:
         import resource
         limit = memory_mb * 1024 * 1024

@@ -8,8 +8,9 @@ Tables (SQL keywords avoided as names, so plain queries work unquoted):
                created_at, extra (JSON of report fields not stored elsewhere)
   paths        where each document's content is: (path, document_id); a path points
                to one document per parser version (its current content)
-  cells        long form values: document_id, pos, key, value, raw, blank,
-               has_cell, origin (JSON), split
+  cells        long form values: document_id, pos, key, value, raw, blank, has_cell,
+               the cell's origin as plain columns (origin_format, page, table_no,
+               row_no, col_no, ocr), split
   findings     document_id, pos, rule, severity, location (the report's "where"),
                message, expected, actual, keys (JSON list)
   attachments  document_id, pos, text, url
@@ -28,9 +29,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
-SCHEMA_VERSION = "1"
+from ..report import Report
+
+SCHEMA_VERSION = "2"          # 2: cell origins as columns, not JSON
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -62,16 +66,21 @@ CREATE TABLE IF NOT EXISTS paths (
 );
 CREATE INDEX IF NOT EXISTS paths_document ON paths (document_id);
 CREATE TABLE IF NOT EXISTS cells (
-    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
-    pos         INTEGER NOT NULL,
-    key         TEXT NOT NULL,
+    document_id   INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    pos           INTEGER NOT NULL,     -- the report's order of keys
+    key           TEXT NOT NULL,
     value,                              -- no type: keeps 3 (count) apart from 3.0 (amount)
-    raw         TEXT,
-    blank       INTEGER NOT NULL DEFAULT 0,
-    has_cell    INTEGER NOT NULL DEFAULT 0,
-    origin      TEXT,
-    split       TEXT,
-    PRIMARY KEY (document_id, key)
+    raw           TEXT,
+    blank         INTEGER NOT NULL DEFAULT 0,
+    has_cell      INTEGER NOT NULL DEFAULT 0,
+    origin_format TEXT,                 -- the reader's format (docx for a .doc LibreOffice converted)
+    page          INTEGER,              -- PDF page, from 1
+    table_no      INTEGER,              -- table, row and column in the reader's grid, from 0
+    row_no        INTEGER,
+    col_no        INTEGER,
+    ocr           INTEGER,              -- 1 read by OCR, 0 not, NULL: no origin
+    split         TEXT,
+    PRIMARY KEY (document_id, pos)
 ) WITHOUT ROWID;
 -- no index on cells(key): it would double the cost of storing a document; a query by key
 -- scans (about 0.5 s per million cells); CREATE INDEX cells_key ON cells (key) if you need it
@@ -109,6 +118,20 @@ CREATE TABLE IF NOT EXISTS parts (
 # report fields that have their own columns or tables; anything else goes to documents.extra
 _STORED = {"source", "organization", "year", "edition", "parts", "values", "cells",
            "findings", "attachments", "parser_version"}
+_EXTRA = set(Report.model_fields) - _STORED    # stored as JSON in documents.extra
+_CELL_FIELDS = 13                 # a cells row without its document_id
+_NO_CELL = (None, 0, 0, None, None, None, None, None, None, None)   # raw .. split of a key with no cell
+# cells go in by multi-row INSERTs of up to 76 rows (76 * 13 + 1 parameters fit the 999 of the
+# most limited SQLite builds): one statement per 76 cells instead of one step per cell
+# (executemany) costs the single writer ~40% less per document
+_CELLS_PER_INSERT = 999 // _CELL_FIELDS
+
+
+@lru_cache(maxsize=None)
+def _insert_cells(n: int) -> str:
+    """INSERT of n cells rows: ?1 is the document id, then the rows' fields in order."""
+    row = "(?1, " + ", ".join("?" * _CELL_FIELDS) + ")"
+    return "INSERT INTO cells VALUES " + ", ".join([row] * n)
 
 
 class StoreError(Exception):
@@ -127,7 +150,11 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")    # WAL + NORMAL: a killed process loses nothing committed
+            # WAL + synchronous=NORMAL: a commit is a write to the WAL, without fsync (fsync
+            # happens at checkpoints). A killed process (kill -9, crash) loses nothing committed;
+            # only an OS crash or power cut can lose the last commits, never corrupt the file,
+            # and a rerun reads those few files again. FULL would fsync every commit.
+            conn.execute("PRAGMA synchronous = NORMAL")
             conn.executescript(_SCHEMA)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -257,8 +284,10 @@ class Store:
             return None
         doc_id = cur.lastrowid
         rows = rec["rows"]
-        c.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      [(doc_id, *r) for r in rows["cells"]])
+        cells, step = rows["cells"], _CELLS_PER_INSERT * _CELL_FIELDS
+        for i in range(0, len(cells), step):
+            part = cells[i:i + step]
+            c.execute(_insert_cells(len(part) // _CELL_FIELDS), (doc_id, *part))
         for table, n in (("findings", 9), ("attachments", 4), ("parts", 6)):
             if rows[table]:
                 c.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * n)})",
@@ -266,41 +295,60 @@ class Store:
         return doc_id
 
 
-def prepare(rec: dict) -> dict:
-    """A worker record with its report flattened into the rows the store writes.
+def report_rows(rec: dict, report, links: list[dict] | None = None) -> dict:
+    """A worker record (without `report`) plus the rows the store writes for `report`
+    (a Report, or None for a failure): plain tuples in the tables' column order, the
+    cells in one flat tuple (13 fields per row: few objects to pickle and unpickle).
 
-    Runs in the worker (engine.call_sandboxed) so the single writer only inserts;
-    idempotent, so the store accepts raw and prepared records alike.
+    Runs in the worker (worker.run_task), reading the Report's attributes directly:
+    no JSON dump of the report, no JSON per cell. `links`: the attachments to store
+    (already resolved against the page's URL), by default the report's own.
     """
-    if "rows" in rec:
-        return rec
-    report = rec.get("report") or {}
-    findings = report.get("findings") or []
-    extra = {k: v for k, v in report.items() if k not in _STORED}
-    values = report.get("values") or {}
-    cells = report.get("cells") or {}
-    cell_rows = []
-    for pos, key in enumerate(list(values) + [k for k in cells if k not in values]):
-        cell = cells.get(key) or {}
-        origin = cell.get("origin")
-        cell_rows.append((pos, key, values[key] if key in values else cell.get("value"), cell.get("raw"),
-                          int(bool(cell.get("blank"))), int(key in cells),
-                          json.dumps(origin, ensure_ascii=False, separators=(",", ":")) if origin else None,
-                          cell.get("split")))
     out = {k: v for k, v in rec.items() if k != "report"}
-    out["n_errors"] = sum(f.get("severity") == "error" for f in findings)
-    out["n_warnings"] = sum(f.get("severity") == "warning" for f in findings)
+    if report is None:
+        out.update(n_errors=0, n_warnings=0, extra=None,
+                   rows={"cells": (), "findings": [], "attachments": [], "parts": []})
+        return out
+    values, cells = report.values, report.cells
+    flat: list = []                   # the cells rows, one after the other in one flat list
+    for pos, key in enumerate(list(values) + [k for k in cells if k not in values]):
+        cell = cells.get(key)
+        value = values[key] if key in values else cell.value
+        if cell is None:
+            flat += (pos, key, value, *_NO_CELL)
+            continue
+        o = cell.origin
+        if o is None:
+            flat += (pos, key, value, cell.raw, int(cell.blank), 1, None, None, None, None, None, None, cell.split)
+        else:
+            flat += (pos, key, value, cell.raw, int(cell.blank), 1, o.format, o.page, o.table, o.row, o.col,
+                     int(o.ocr), cell.split)
+    findings = report.findings
+    extra = report.model_dump(mode="json", include=_EXTRA) if _EXTRA else None
+    if links is None:
+        links = [{"text": a.text, "url": a.url} for a in report.attachments]
+    out["n_errors"] = sum(f.severity == "error" for f in findings)
+    out["n_warnings"] = sum(f.severity == "warning" for f in findings)
     out["extra"] = json.dumps(extra, ensure_ascii=False) if extra else None
     out["rows"] = {
-        "cells": cell_rows,
-        "findings": [(pos, f.get("rule"), f.get("severity"), f.get("where"), f.get("message"),
-                      _scalar(f.get("expected")), _scalar(f.get("actual")),
-                      json.dumps(f.get("keys") or [], ensure_ascii=False)) for pos, f in enumerate(findings)],
-        "attachments": [(pos, a.get("text"), a.get("url")) for pos, a in enumerate(report.get("attachments") or [])],
-        "parts": [(pos, p.get("number"), p.get("title"), p.get("printed_number"), p.get("text"))
-                  for pos, p in enumerate(report.get("parts") or [])],
+        "cells": tuple(flat),
+        "findings": [(pos, f.rule, f.severity, f.where, f.message, _scalar(f.expected), _scalar(f.actual),
+                      json.dumps(f.keys or [], ensure_ascii=False)) for pos, f in enumerate(findings)],
+        "attachments": [(pos, a.get("text"), a.get("url")) for pos, a in enumerate(links)],
+        "parts": [(pos, p.number, p.title, p.printed_number, p.text) for pos, p in enumerate(report.parts)],
     }
     return out
+
+
+def prepare(rec: dict) -> dict:
+    """A record as the store writes it: as is when a worker flattened it already
+    (run_task), else (a failure made here, a process_file record) flattened now."""
+    if "rows" in rec:
+        return rec
+    report = rec.get("report")
+    if report is not None:
+        report = Report.model_validate(report)
+    return report_rows(rec, report, rec["report"].get("attachments") if report is not None else None)
 
 
 def storable(path: str) -> str:

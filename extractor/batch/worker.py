@@ -12,6 +12,10 @@ attachments (a page from which no table was read but which links attachments,
 typically a portal notice 附件：xxx.pdf; its edition may still say pre2019),
 not_report (readable, but no report in it), failed (unreadable, timeout, crash).
 `report` is Report.model_dump(mode="json"), or None when the file failed.
+
+The engines run `run_task` instead: the same record, but with the report already
+flattened into the store's rows (plain tuples, built from the Report object without
+a JSON dump), so the single writer in the parent only inserts.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from .. import __version__, parse
 from ..errors import ReadError
 from ..readers import detect_format
 from .attachments import resolve_links
-from .store import prepare
+from .store import report_rows
 
 MEMORY_REASON = "memory limit: the file needed more memory than --memory-limit allows"
 STATUSES = ("ok", "findings", "attachments", "not_report", "failed")
@@ -56,11 +60,16 @@ def failure(path: str, reason: str, *, sha256: str | None = None, fmt: str | Non
 
 def status_of(report: dict) -> str:
     """The document's status from its report (see module doc)."""
-    if report.get("attachments") and not report.get("cells"):
+    return _status(bool(report.get("attachments")), bool(report.get("cells")), report.get("edition"),
+                   any(f.get("severity") == "error" for f in report.get("findings") or ()))
+
+
+def _status(has_attachments: bool, has_cells: bool, edition: str | None, has_errors: bool) -> str:
+    if has_attachments and not has_cells:
         return "attachments"          # a notice page: no table read, but it links the report files
-    if report.get("edition") is None:
+    if edition is None:
         return "not_report"
-    if any(f.get("severity") == "error" for f in report.get("findings") or ()):
+    if has_errors:
         return "findings"
     return "ok"
 
@@ -76,8 +85,8 @@ def _where(exc: BaseException) -> str:
     return f" (at {Path(frame.filename).parent.name}/{Path(frame.filename).name}:{frame.lineno})"
 
 
-def process_bytes(data: bytes, path: str, opts: Options = Options(), *, read_s: float = 0.0) -> dict:
-    """Parse one document given as bytes; `path` names it in the record and in messages."""
+def _parse(data: bytes, path: str, opts: Options, read_s: float) -> tuple[dict, object]:
+    """(record without its report, the Report) or (failure record, None)."""
     t0 = time.perf_counter()
     sha = hashlib.sha256(data).hexdigest()
     try:
@@ -93,47 +102,91 @@ def process_bytes(data: bytes, path: str, opts: Options = Options(), *, read_s: 
     try:
         report = parse(data, filename=path, ocr=opts.ocr, max_pages=opts.max_pages,
                        max_seconds=opts.max_seconds)
-        rec = report.model_dump(mode="json")
     except ReadError as e:
-        return fail(e.problem + (f" ({e.hint})" if e.hint else ""))
+        return fail(e.problem + (f" ({e.hint})" if e.hint else "")), None
     except MemoryError:
-        return {**fail(MEMORY_REASON), "_restart": True}
+        return {**fail(MEMORY_REASON), "_restart": True}, None
     except RecursionError as e:
-        return fail(f"internal error: RecursionError{_where(e)}")
+        return fail(f"internal error: RecursionError{_where(e)}"), None
     except Exception as e:                 # a bug of ours on this file: record it, keep going
-        return fail(f"internal error: {type(e).__name__}: {str(e)[:200]}{_where(e)}")
+        return fail(f"internal error: {type(e).__name__}: {str(e)[:200]}{_where(e)}"), None
     parse_s = time.perf_counter() - t0
-    rec["source"]["path"] = path
-    if opts.base_url:
-        rec["attachments"] = resolve_links(rec.get("attachments") or [], opts.base_url)
     return {
-        "path": path, "sha256": sha, "format": rec["source"].get("format") or fmt,
-        "status": status_of(rec), "error": None,
-        "organization": rec.get("organization"), "year": rec.get("year"), "edition": rec.get("edition"),
-        "parser_version": rec.get("parser_version") or __version__,
+        "path": path, "sha256": sha, "format": report.source.format or fmt, "status": None, "error": None,
+        "organization": report.organization, "year": report.year, "edition": report.edition,
+        "parser_version": report.parser_version or __version__,
         "read_ms": read_ms, "parse_ms": _ms(parse_s), "total_ms": _ms(read_s + time.perf_counter() - t0),
-        "report": rec,
-    }
+    }, report
+
+
+def _links(report, opts: Options) -> list[dict]:
+    links = [{"text": a.text, "url": a.url} for a in report.attachments]
+    return resolve_links(links, opts.base_url) if opts.base_url and links else links
+
+
+def process_bytes(data: bytes, path: str, opts: Options = Options(), *, read_s: float = 0.0) -> dict:
+    """Parse one document given as bytes; `path` names it in the record and in messages."""
+    rec, report = _parse(data, path, opts, read_s)
+    if report is None:
+        return rec
+    try:
+        dump = report.model_dump(mode="json")
+    except MemoryError:
+        raise
+    except Exception as e:                 # a report we cannot serialize: a bug of ours
+        return failure(path, f"internal error: {type(e).__name__}: {str(e)[:200]}{_where(e)}",
+                       sha256=rec["sha256"], fmt=rec["format"])
+    dump["source"]["path"] = path
+    dump["attachments"] = _links(report, opts)
+    rec["status"] = status_of(dump)
+    rec["report"] = dump
+    return rec
+
+
+def _read(path: str) -> tuple[bytes | None, dict | None, float]:
+    """(bytes, None, seconds) or (None, failure record, 0)."""
+    t0 = time.perf_counter()
+    try:
+        return Path(path).read_bytes(), None, time.perf_counter() - t0
+    except FileNotFoundError:
+        return None, failure(path, "no such file"), 0.0
+    except IsADirectoryError:
+        return None, failure(path, "is a directory, not a file"), 0.0
+    except PermissionError:
+        return None, failure(path, "permission denied"), 0.0
+    except OSError as e:
+        return None, failure(path, f"cannot read: {e.strerror or e}"), 0.0
 
 
 def process_file(path: str, opts: Options = Options()) -> dict:
     """Read and parse one file. Never raises for a bad file: returns a failure record."""
-    t0 = time.perf_counter()
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        return failure(path, "no such file")
-    except IsADirectoryError:
-        return failure(path, "is a directory, not a file")
-    except PermissionError:
-        return failure(path, "permission denied")
-    except OSError as e:
-        return failure(path, f"cannot read: {e.strerror or e}")
-    return process_bytes(data, path, opts, read_s=time.perf_counter() - t0)
+    data, failed, read_s = _read(path)
+    if failed is not None:
+        return failed
+    return process_bytes(data, path, opts, read_s=read_s)
 
 
 def run_task(path: str, opts: Options = Options(), data: bytes | None = None) -> dict:
-    """What the engines run in a worker: process_file (or process_bytes when the bytes
-    were shipped), flattened into store rows here, so the single writer only inserts."""
-    rec = process_file(path, opts) if data is None else process_bytes(data, path, opts)
-    return prepare(rec)
+    """What the engines run in a worker: the record of process_file (or of process_bytes
+    when the bytes were shipped) with, instead of `report`, the store's rows.
+
+    The rows are plain tuples read off the Report object: no JSON dump of the report,
+    no dicts of dicts to pickle, nothing left for the single writer but to insert."""
+    read_s = 0.0
+    if data is None:
+        data, failed, read_s = _read(path)
+        if failed is not None:
+            return report_rows(failed, None)
+    rec, report = _parse(data, path, opts, read_s)
+    if report is None:
+        return report_rows(rec, None)
+    try:
+        rec = report_rows(rec, report, _links(report, opts))
+    except MemoryError:
+        raise
+    except Exception as e:                 # a bug of ours on this report: a failure row, not a crash
+        return report_rows(failure(path, f"internal error: {type(e).__name__}: {str(e)[:200]}{_where(e)}",
+                                   sha256=rec["sha256"], fmt=rec["format"]), None)
+    rec["status"] = _status(bool(rec["rows"]["attachments"]), bool(report.cells), report.edition,
+                            rec["n_errors"] > 0)
+    return rec
