@@ -21,11 +21,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from extractor import normalize, parse  # noqa: E402
-from extractor.recognize import fused  # noqa: E402
+from extractor.recognize import fused, grid  # noqa: E402
 
 
 def _cold_parse(data: bytes, name: str):
-    for f in (normalize.clean_cell, normalize.parse_value, normalize.label_key, fused._split_run):
+    for f in (normalize.clean_cell, normalize.parse_value, normalize.label_key, fused._split_run, grid._closest):
         f.cache_clear()
     return parse(data, filename=name)
 

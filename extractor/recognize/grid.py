@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 import regex as re
 
@@ -56,12 +57,21 @@ def match_row(label: str, rules: tuple[RowRule, ...]) -> RowRule | None:
     return best or _closest(bare, rules)
 
 
+@lru_cache(maxsize=4096)      # header and prose rows recur; difflib is the slow part of a parse
 def _closest(bare: str, rules: tuple[RowRule, ...]) -> RowRule | None:
     """A misread label (OCR's 属于行政执法案郑): the one official label it is clearly close to."""
     if len(bare) < 4:
         return None
-    scored = sorted(((SequenceMatcher(None, bare, _ITEM.sub("", label_key(r.label))).ratio(), i)
-                     for i, r in enumerate(rules) if not r.exact), reverse=True)
+    scored = []
+    for i, r in enumerate(rules):
+        if r.exact:
+            continue
+        m = SequenceMatcher(None, bare, _ITEM.sub("", label_key(r.label)))
+        if m.real_quick_ratio() >= 0.8 and m.quick_ratio() >= 0.8:     # cheap upper bounds first
+            scored.append((m.ratio(), i))
+        else:
+            scored.append((0.0, i))
+    scored.sort(reverse=True)
     if scored and scored[0][0] >= 0.8 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.2):
         return rules[scored[0][1]]
     return None
