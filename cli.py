@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from extractor import ReadError, Report, parse
-from extractor.grammar import load
+from extractor.batch.keys import canonical_keys
 
 app = typer.Typer(
     help="Read 政府信息公开工作年度报告 (PDF, DOCX, DOC, HTML, text, Markdown) into typed, validated data.\n\n"
@@ -73,11 +73,7 @@ def _with_progress(items, total: int):
 
 
 def _csv_rows(reports: list[Report]) -> tuple[list[str], list[list]]:
-    keys: list[str] = []
-    for ed in ("2021", "2019"):
-        for k in load(ed).keys() + load(ed).keys(single_other=True):
-            if k not in keys:
-                keys.append(k)
+    keys = list(canonical_keys())        # the same columns as `govreport export`
     header = ["path", "organization", "year", "edition", "errors"] + keys
     rows = [[r.source.path, r.organization, r.year, r.edition, len(r.errors)] + [r.values.get(k) for k in keys]
             for r in reports]

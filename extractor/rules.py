@@ -17,16 +17,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .grammar import load
+from .grammar import all_grammars
 
 # --- the layouts: the canonical keys of each edition, in template order ---------------
 # (the grammars hold the template's ids; fields.tsv is their contract)
 
-LAYOUTS: dict[str, tuple[str, ...]] = {
-    "2019": tuple(load("2019").keys()),
-    "2021": tuple(load("2021").keys()),
-    "2021-hybrid": tuple(load("2021").keys(single_other=True)),
-}
+LAYOUTS: dict[str, tuple[str, ...]] = {}
+for _g in all_grammars():
+    LAYOUTS[_g.edition] = tuple(_g.keys())
+    if _g.keys(single_other=True) != _g.keys():
+        LAYOUTS[f"{_g.edition}-hybrid"] = tuple(_g.keys(single_other=True))
+
+
+def layout_name(edition: str, single_other: bool) -> str:
+    """The layout of an edition, or of its hybrid (single （六）其他处理 row) when it has one."""
+    hybrid = f"{edition}-hybrid"
+    return hybrid if single_other and hybrid in LAYOUTS else edition
+
 
 # --- labels for messages: (table, segment position, id) -> Chinese ---------------------
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from .report import Finding, Report
 from .rules import (KEY_RULES, LABELS, LAYOUTS, PROSE_RULES, SUM_RULES, TABLE_NAMES, KeyRule, ProseRule,
-                    SumRule)
+                    SumRule, layout_name)
 
 Term = tuple[int, bool, str]          # (sign +1/-1, read from last year's report, key)
 _EPS = 1e-6
@@ -118,15 +118,16 @@ def _prose_checks(layout_name: str):
 
 def layout_of(report: Report) -> str | None:
     """'2019', '2021', '2021-hybrid', or None for reports without template tables."""
-    if report.edition == "2019":
-        return "2019"
-    if report.edition != "2021":
+    if report.edition not in LAYOUTS:
         return None
+    hybrid = LAYOUTS.get(f"{report.edition}-hybrid")
+    if hybrid is None:
+        return report.edition
+    full = LAYOUTS[report.edition]
     v = report.values
-    single = any(v.get(f"t3.other.{c}") is not None for c in ("total", "natural"))
-    split = any(v.get(f"t3.other_{r}.{c}") is not None
-                for r in ("no_correction", "no_fee", "other") for c in ("total", "natural"))
-    return "2021-hybrid" if single and not split else "2021"
+    single = any(v.get(k) is not None for k in set(hybrid) - set(full))
+    split = any(v.get(k) is not None for k in set(full) - set(hybrid))
+    return layout_name(report.edition, single and not split)
 
 
 # --- evaluation ----------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Plain text and Markdown: crawler output, copy-paste, tables flattened by tabs or pipes."""
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import regex as re
 
 from ..errors import ReadError
@@ -94,7 +96,6 @@ def _read(data: bytes, options, fmt: str) -> Document:
 
 
 def _resolve(base: str | None, href: str) -> str:
-    from urllib.parse import urljoin
     return urljoin(base, href) if base else href
 
 

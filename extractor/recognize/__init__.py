@@ -1,10 +1,11 @@
 """Map a Document onto the template: parts, edition, and every cell of tables 二/三/四."""
 from __future__ import annotations
 
-from ..grammar import Grammar, load
+from ..grammar import Grammar, all_grammars, load
 from ..model import Document, Table
 from ..normalize import label_key
 from ..report import Finding, Link, Part, Report, Source
+from ..rules import layout_name
 from ..validate import sums_hold
 from . import grid, stream
 from .fused import SumRule
@@ -12,9 +13,6 @@ from .layout import Layout, PartHit, find_parts, linearize, numeral_value, part_
 from .meta import period_year, title_meta
 from .rows import RawRow
 from .values import RowResult, RowSpec, emit, read_row, settle
-
-_T3_SUB_MARKS = ("逾期不补正", "缴纳费用", "收费通知")
-
 
 def _region(layout: Layout, parts: dict[int, PartHit], number: int) -> tuple[int, int]:
     """Offsets of a part's body, or of the whole text when the part was not found."""
@@ -41,32 +39,39 @@ def _table_text(tables: list[Table]) -> str:
     return "|".join(label_key(c.text) for t in tables for r in t.rows for c in r if c.text)
 
 
+def _sub_row_keywords(g: Grammar) -> tuple[str, ...]:
+    """Keywords of the rows an edition prints in place of the single （六）其他处理 row."""
+    single = set(g.t3_rows_for(single_other=True))
+    return tuple(kw for r in g.t3_rows if r not in single for kw in r.keywords if len(kw) > 2)
+
+
 def _detect_edition(layout: Layout, parts, tables) -> tuple[str | None, bool]:
-    """(edition or None without template tables, table 三 keeps the single （六）其他处理 row)."""
-    g21, g19 = load("2021"), load("2019")
+    """(edition or None without template tables, table 三 keeps the single （六）其他处理 row).
+
+    Table 二's column labels tell the edition; on a tie, whether table 三 prints the
+    （六） sub-rows does."""
     if tables["t2"]:
         t2_text = _table_text(tables["t2"])
     else:
         s, e = _region(layout, parts, 2)
         t2_text = layout.text[s:e]
-    score21 = sum(m in t2_text for m in g21.markers)
-    score19 = sum(m in t2_text for m in g19.markers)
     if tables["t3"]:
         t3_text = _table_text(tables["t3"])
     else:
         s, e = _region(layout, parts, 3)
         t3_text = layout.text[s:e]
-    has_t3 = "本年新收" in t3_text.replace(" ", "") or "予以公开" in t3_text
-    has_sub = any(m in t3_text for m in _T3_SUB_MARKS)
-    if not (has_t3 or score21 or score19):
+    grammars = all_grammars()
+    score = {g.edition: sum(m in t2_text for m in g.markers) for g in grammars}
+    subs = {g.edition: _sub_row_keywords(g) for g in grammars}
+    has_sub = {e: any(kw in t3_text for kw in kws) for e, kws in subs.items()}
+    has_t3 = any(kw in t3_text.replace(" ", "") for r in grammars[0].t3_rows[:3] for kw in r.keywords)
+    if not (has_t3 or any(score.values())):
         return None, False
-    if score21 > score19:
-        edition = "2021"
-    elif score19 > score21:
-        edition = "2019"
-    else:
-        edition = "2021" if has_sub else "2019"
-    return edition, edition == "2021" and not has_sub
+    best = max(score.values())
+    tied = [g.edition for g in grammars if score[g.edition] == best]
+    # on a tie: an edition whose sub-rows are printed, else one that has none
+    edition = next((e for e in tied if has_sub[e]), None) or next((e for e in tied if not subs[e]), tied[0])
+    return edition, bool(subs[edition]) and not has_sub[edition]
 
 
 def _t3_specs(g: Grammar, single_other: bool) -> list[RowSpec]:
@@ -94,7 +99,7 @@ _COLUMN_RULES = frozenset({"T3-BALANCE", "T3-OUTCOMES"})
 
 def _t3_columns_hold(edition: str, single_other: bool):
     """Table 三's column arithmetic, used to settle rows whose digits split several ways."""
-    layout = "2021-hybrid" if single_other else edition
+    layout = layout_name(edition, single_other)
     return lambda values: sums_hold(values, layout, _COLUMN_RULES)
 
 
@@ -119,8 +124,8 @@ def _prose_hints(g: Grammar, text: str) -> dict[str, float]:
 
 def recognize(doc: Document, source: Source, version: str) -> Report:
     layout = linearize(doc)
-    base = load("2021")
-    part_hits = find_parts(layout, base)
+    # the six parts are the same in every edition: any grammar finds them before the edition is known
+    part_hits = find_parts(layout, all_grammars()[0])
     parts = {h.number: h for h in part_hits}
     lines = ([doc.title] if doc.title else []) + [p.text[:300] for p in doc.paragraphs[:12]]
     org, title_year = title_meta(lines)
@@ -188,15 +193,17 @@ def recognize(doc: Document, source: Source, version: str) -> Report:
 
     report.values = {k: values.get(k) for k in g.keys(single_other)}
     report.cells = {k: cells[k] for k in report.values if k in cells}
-    findings.extend(_structure_findings(part_hits, t2_results, t3_results, t4_results))
+    findings.extend(_structure_findings(g, part_hits, t2_results, t3_results, t4_results))
     return report
 
 
-def _structure_findings(part_hits: list[PartHit], t2: list[RowResult], t3: list[RowResult],
+def _structure_findings(g: Grammar, part_hits: list[PartHit], t2: list[RowResult], t3: list[RowResult],
                         t4: list[RowResult]) -> list[Finding]:
     out = []
     found = {h.number for h in part_hits}
-    names = {p["number"]: p["title"] for p in load("2021").parts}
+    names = {p["number"]: p["title"] for p in g.parts}
+    labels = {r.id: r.label for r in g.t3_rows + (g.t3_single_other,)} | {
+        r.id: r.label for b in g.t2_blocks for r in b.rows}
     for n in range(1, 7):
         if n not in found:
             out.append(Finding(rule="MISSING-SECTION", severity="error", where=str(n),
@@ -215,5 +222,6 @@ def _structure_findings(part_hits: list[PartHit], t2: list[RowResult], t3: list[
         for r in results:
             if r.raw is None:
                 out.append(Finding(rule="MISSING-ROW", severity="error", where=r.spec.row_id,
-                                   message=f"{name}缺少「{r.spec.row_id}」行", keys=r.spec.keys))
+                                   message=f"{name}缺少「{labels.get(r.spec.row_id, r.spec.row_id)}」行",
+                                   keys=r.spec.keys))
     return out
