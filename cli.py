@@ -15,8 +15,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from extractor import ReadError, Report, parse
-from extractor.batch.keys import canonical_keys
+from govreport import ReadError, Report, parse
+from govreport.batch.keys import canonical_keys
 
 app = typer.Typer(
     help="Read 政府信息公开工作年度报告 (PDF, DOCX, DOC, HTML, text, Markdown) into typed, validated data.\n\n"
@@ -165,7 +165,7 @@ def schema():
     sys.stdout.write(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1) + "\n")
 
 
-from extractor.batch.commands import batch, export  # noqa: E402  (issue 3: batch at portal scale)
+from govreport.batch.commands import batch, export  # noqa: E402  (issue 3: batch at portal scale)
 
 app.command()(batch)
 app.command()(export)

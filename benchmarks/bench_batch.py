@@ -39,9 +39,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from extractor.batch.run import execute, plan          # noqa: E402
-from extractor.batch.store import Store                 # noqa: E402
-from extractor.batch.worker import Options              # noqa: E402
+from worktree import use_working_tree  # noqa: E402
+
+use_working_tree()                     # time this tree's code, also in the workers
+
+from govreport.batch.run import execute, plan          # noqa: E402
+from govreport.batch.store import Store                 # noqa: E402
+from govreport.batch.worker import Options              # noqa: E402
 from test_batch_samples import make_docx, write_reports  # noqa: E402
 
 
@@ -155,7 +159,7 @@ def ceiling(seconds: float = 1.0) -> float:
 
 
 def _parse_all(files: list[str]) -> None:
-    from extractor import parse
+    from govreport import parse
     for f in files:
         parse(f)
 

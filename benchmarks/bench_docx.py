@@ -17,12 +17,16 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+from worktree import use_working_tree  # noqa: E402
+
+use_working_tree()                     # time this tree's code, not an installed copy
 
 import docx  # noqa: E402
 
-from extractor import parse  # noqa: E402
-from extractor.readers import docx as docx_reader  # noqa: E402
+from govreport import parse  # noqa: E402
+from govreport.readers import docx as docx_reader  # noqa: E402
 
 
 def baseline(data: bytes) -> int:

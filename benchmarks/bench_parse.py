@@ -18,10 +18,14 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
 
-from extractor import normalize, parse  # noqa: E402
-from extractor.recognize import fused, grid  # noqa: E402
+from worktree import use_working_tree  # noqa: E402
+
+use_working_tree()                     # time this tree's code, not an installed copy
+
+from govreport import normalize, parse  # noqa: E402
+from govreport.recognize import fused, grid  # noqa: E402
 
 
 def _cold_parse(data: bytes, name: str):

@@ -17,7 +17,11 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+from worktree import use_working_tree  # noqa: E402
+
+use_working_tree()                     # time this tree's code, not an installed copy
 DEFAULT = REPO.parent / "shared" / "corpus" / "js-huaian-city-2024.pdf"
 GOAL = 0.25
 
@@ -32,13 +36,13 @@ def plumber_tables(data: bytes) -> int:
 
 
 def ours_full(data: bytes, name: str):
-    from extractor import parse
+    from govreport import parse
     return parse(data, filename=name)
 
 
 def ours_reader(data: bytes, name: str):
-    from extractor.readers import ReadOptions
-    from extractor.readers.pdf import read
+    from govreport.readers import ReadOptions
+    from govreport.readers.pdf import read
     return read(data, ReadOptions(filename=name))
 
 
@@ -50,7 +54,7 @@ def timed(fn, *args) -> float:
 
 def profile(data: bytes, name: str, rounds: int) -> list[tuple[str, float]]:
     """Median time per stage of the reader, by wrapping its stage functions."""
-    from extractor.readers import pdf as P, pdf_page
+    from govreport.readers import pdf as P, pdf_page
     stages = {
         "open (pypdfium2)": (P, "open_pdf"),
         "pages (pypdfium2 load + text page + below)": (P, "read_page"),

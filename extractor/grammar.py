@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import regex as re
 
@@ -83,9 +84,17 @@ def _row(d: dict) -> RowRule:
     return RowRule(d["id"], d["label"], tuple(d["keywords"]), bool(d.get("exact")), pattern)
 
 
+def grammar_dir():
+    """govreport/grammars/ when installed; the repo's grammars/ next to extractor/ in a working tree."""
+    installed = resources.files(__package__).joinpath("grammars")
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "grammars"
+
+
 @cache
 def load(edition: str) -> Grammar:
-    raw = json.loads(resources.files("grammars").joinpath(f"{edition}.json").read_text(encoding="utf-8"))
+    raw = json.loads(grammar_dir().joinpath(f"{edition}.json").read_text(encoding="utf-8"))
     t2 = tuple(Block(b["block"], tuple(b["columns"]), tuple(_row(r) for r in b["rows"])) for b in raw["t2"]["blocks"])
     return Grammar(
         edition=raw["edition"],

@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from worktree import use_working_tree
+
+use_working_tree()      # `import govreport` (here and in subprocesses) is this tree's extractor/
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from extractor import parse
-from extractor.batch.export import DOC_COLUMNS
-from extractor.batch.keys import canonical_keys
-from extractor.batch.sandbox import Sandbox, SandboxFailure, _descendants, _Forked
+from govreport import parse
+from govreport.batch.export import DOC_COLUMNS
+from govreport.batch.keys import canonical_keys
+from govreport.batch.sandbox import Sandbox, SandboxFailure, _descendants, _Forked
 from test_batch_samples import make_docx, make_report, write_reports
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def govreport(*args: str, stdin: str | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
     """Run the batch commands as a user would (a fresh process, output captured: not a terminal)."""
-    return subprocess.run([sys.executable, "-m", "extractor.batch", *map(str, args)], input=stdin,
+    return subprocess.run([sys.executable, "-m", "govreport.batch", *map(str, args)], input=stdin,
                           capture_output=True, text=True, timeout=timeout, cwd=REPO)
 
 
@@ -113,7 +113,7 @@ def _alive(pid: int) -> bool:
 def test_resume_after_kill_9(tmp_path):
     docs = write_reports(tmp_path / "docs", 60, pad=3000)   # ~0.7 MB each: a run lasts a while
     db = tmp_path / "r.sqlite"
-    proc = subprocess.Popen([sys.executable, "-m", "extractor.batch", "batch", str(tmp_path / "docs"),
+    proc = subprocess.Popen([sys.executable, "-m", "govreport.batch", "batch", str(tmp_path / "docs"),
                              "--db", str(db), "--jobs", "2"], cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -271,7 +271,7 @@ def test_same_content_under_two_paths_is_one_document_and_a_replaced_file_moves(
 # -- inputs ---------------------------------------------------------------------------------
 
 def test_inputs_folders_globs_lists_stdin_and_skipped_files(tmp_path):
-    from extractor.batch.inputs import collect
+    from govreport.batch.inputs import collect
     folder = tmp_path / "portal"
     docs = write_reports(folder / "a", 2)
     docs.update(write_reports(folder / "b" / "c", 2, start=2))
@@ -399,7 +399,7 @@ def test_csv_export_round_trip(filled):
 
 def test_csv_to_stdout(filled):
     tmp, db, docs = filled
-    r = subprocess.run([sys.executable, "-m", "extractor.batch", "export", "--db", str(db), "-o", "-",
+    r = subprocess.run([sys.executable, "-m", "govreport.batch", "export", "--db", str(db), "-o", "-",
                         "--status", "ok"], capture_output=True, cwd=REPO, timeout=120)
     assert r.returncode == 0
     rows = list(csv.reader(io.StringIO(r.stdout.decode("utf-8-sig"), newline="")))
@@ -429,7 +429,7 @@ def test_xlsx_export_round_trip(filled):
 
 
 def test_jsonl_export_is_the_full_report(filled):
-    from extractor import Report
+    from govreport import Report
     tmp, db, docs = filled
     out = tmp / "out.jsonl"
     r = govreport("export", "--db", db, "--format", "jsonl", "-o", out)
@@ -457,7 +457,7 @@ def test_export_of_a_missing_database_is_one_line(tmp_path):
 
 def test_cli_has_batch_and_export(tmp_path):
     from typer.testing import CliRunner
-    from cli import app
+    from govreport.cli import app
     docs = write_reports(tmp_path / "docs", 2)
     runner = CliRunner()
     r = runner.invoke(app, ["batch", str(tmp_path / "docs"), "--db", str(tmp_path / "r.sqlite"), "-j", "1"])
@@ -496,10 +496,10 @@ def test_dask_local_cluster_stores_the_same_documents_as_the_local_engine(tmp_pa
     assert findings_a == findings_b
 
     # with a remote scheduler the files' bytes travel to the workers: same documents again
-    from extractor.batch.inputs import collect
-    from extractor.batch.run import execute, plan
-    from extractor.batch.store import Store
-    from extractor.batch.worker import Options
+    from govreport.batch.inputs import collect
+    from govreport.batch.run import execute, plan
+    from govreport.batch.store import Store
+    from govreport.batch.worker import Options
     shipped = tmp_path / "shipped.sqlite"
     with Store(shipped) as store:
         out = execute(plan(collect([str(folder)]).files, store), store, Options(), engine="dask", jobs=2,
@@ -511,7 +511,7 @@ def test_dask_local_cluster_stores_the_same_documents_as_the_local_engine(tmp_pa
 
 def test_dask_engine_without_dask_is_one_clear_line(tmp_path, monkeypatch):
     from typer.testing import CliRunner
-    from extractor.batch.commands import batch
+    from govreport.batch.commands import batch
     import typer
     write_reports(tmp_path / "docs", 1)
     monkeypatch.setitem(sys.modules, "dask.distributed", None)          # as if the extra were not installed
@@ -530,7 +530,7 @@ def test_dask_engine_without_dask_is_one_clear_line(tmp_path, monkeypatch):
 
 def test_export_columns_are_the_template_keys_and_cover_the_grammars():
     from conftest import shared_file
-    from extractor.batch.keys import TEMPLATE_KEYS, grammar_keys
+    from govreport.batch.keys import TEMPLATE_KEYS, grammar_keys
     fields = shared_file("template/fields.tsv").read_text(encoding="utf-8").splitlines()[1:]
     official = list(dict.fromkeys(line.split("\t")[0] for line in fields if line.strip()))
     assert list(TEMPLATE_KEYS) == official                    # same keys, same order as fields.tsv
@@ -576,14 +576,14 @@ def test_file_names_that_are_not_utf8_are_stored_readably(tmp_path):
 
 def test_dask_workers_with_another_govreport_version_are_refused(tmp_path, monkeypatch):
     pytest.importorskip("dask.distributed")
-    import extractor
-    from extractor.batch.engine import EngineError
-    from extractor.batch.run import execute, plan
-    from extractor.batch.store import Store
-    from extractor.batch.worker import Options
+    import govreport
+    from govreport.batch.engine import EngineError
+    from govreport.batch.run import execute, plan
+    from govreport.batch.store import Store
+    from govreport.batch.worker import Options
     docs = write_reports(tmp_path / "docs", 2)
-    real = extractor.__version__
-    monkeypatch.setattr(extractor, "__version__", "9.9.9")            # this machine upgraded, workers not
+    real = govreport.__version__
+    monkeypatch.setattr(govreport, "__version__", "9.9.9")            # this machine upgraded, workers not
     with Store(tmp_path / "r.sqlite") as store:
         with pytest.raises(EngineError, match=rf"has govreport {real}, this machine 9.9.9 \(2 of 2 workers"):
             execute(plan(list(docs), store, parser_version="9.9.9"), store, Options(), engine="dask", jobs=2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from extractor.batch.keys import T3_COLUMNS
+from govreport.batch.keys import T3_COLUMNS
 
 COUNTIES = ["新县", "光山县", "罗山县", "商城县", "固始县", "潢川县", "淮滨县", "息县", "平桥区", "浉河区",
             "洪泽区", "淮阴区", "清江浦区", "涟水县", "盱眙县", "金湖县"]
@@ -201,7 +201,7 @@ def make_docx(i: int, bad: bool = False) -> tuple[bytes, dict]:
 # -- the generator's own check: what we generate is what the parser reads --------------
 
 def test_generated_reports_parse_to_their_values():
-    from extractor import parse
+    from govreport import parse
     for i in (0, 7, 23):
         text, values = make_report(i)
         report = parse(text.encode("utf-8"), filename=f"gen-{i}.txt")
@@ -212,7 +212,7 @@ def test_generated_reports_parse_to_their_values():
 
 
 def test_a_bad_generated_report_has_a_row_sum_finding():
-    from extractor import parse
+    from govreport import parse
     text, values = make_report(5, bad=True)
     report = parse(text.encode("utf-8"), filename="gen-bad.txt")
     assert report.values["t3.granted.total"] == values["t3.granted.total"]
@@ -220,7 +220,7 @@ def test_a_bad_generated_report_has_a_row_sum_finding():
 
 
 def test_a_generated_word_report_parses_to_its_values():
-    from extractor import parse
+    from govreport import parse
     data, values = make_docx(11)
     report = parse(data, filename="gen-11.docx")
     assert report.edition == "2021" and report.source.format == "docx"

@@ -75,7 +75,7 @@ def test_stdin_and_csv(tmp_path):
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["organization"] == "白鹤市自然资源和规划局" and rows[0]["path"] == "<stdin>"
-    from extractor import parse
+    from govreport import parse
     values = parse(data, filename="x.txt").values
     assert {k: rows[0][k] for k in values} == {k: "" if v is None else str(v) for k, v in values.items()}
     target = tmp_path / "out.csv"

@@ -10,10 +10,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 from conftest import shared_file
-from extractor.errors import ReadError
-from extractor.model import Table
-from extractor.readers import ReadOptions, read_document
-from extractor.readers.docx_numbering import format_number
+from govreport.errors import ReadError
+from govreport.model import Table
+from govreport.readers import ReadOptions, read_document
+from govreport.readers.docx_numbering import format_number
 
 
 def _bytes(d) -> bytes:
@@ -277,7 +277,7 @@ def test_real_template_reads_with_its_merges():
 
 def test_real_template_extracts_as_a_blank_2021_report():
     path = shared_file("corpus/govnianbao-template-2021.docx")
-    from extractor import parse
+    from govreport import parse
     report = parse(path)
     assert report.source.format == "docx"
     assert report.edition == "2021"
@@ -320,7 +320,7 @@ def _filled_template(values: dict) -> bytes:
 
 def test_filled_real_template_yields_every_value():
     from conftest import truth
-    from extractor import parse
+    from govreport import parse
     values = truth("js-huaian-city-2024")["values"]
     report = parse(_filled_template(values), filename="filled.docx")
     assert report.edition == "2021"
@@ -367,7 +367,7 @@ def test_alt_chunk_mht_is_read_in_place():
 
 def test_real_template_grid_matches_python_docx_cell_identity():
     """Our XML walk against python-docx's own view: row.cells repeats a merged cell's _tc."""
-    from extractor.normalize import clean_cell
+    from govreport.normalize import clean_cell
     path = shared_file("corpus/govnianbao-template-2021.docx")
     ours = _read(path.read_bytes())
     theirs = docx.Document(str(path))

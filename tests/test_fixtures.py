@@ -21,7 +21,7 @@ from fixtures import make  # noqa: E402
 from fixtures import spec as S  # noqa: E402
 from fixtures import template as T  # noqa: E402
 
-import extractor  # noqa: E402
+import govreport  # noqa: E402
 
 FIXDIR = REPO / "fixtures"
 MANIFEST = json.loads((FIXDIR / "manifest.json").read_text(encoding="utf-8"))
@@ -142,16 +142,16 @@ def test_fixtures_are_small():
 
 @pytest.mark.parametrize("file", COMMITTED)
 def test_committed_fixture_reads_exactly(file):
-    report = extractor.parse(FIXDIR / file, ocr=BY_FILE[file].ocr)
+    report = govreport.parse(FIXDIR / file, ocr=BY_FILE[file].ocr)
     check_report(report, file)
 
 
 def test_committed_fixture_from_bytes_and_cli():
     """The README's command: `govreport extract fixtures/<x>.html` prints the same values."""
     file = "jt-2021.html"
-    by_bytes = extractor.parse((FIXDIR / file).read_bytes(), filename=file)
+    by_bytes = govreport.parse((FIXDIR / file).read_bytes(), filename=file)
     check_report(by_bytes, file)
-    cmd = [sys.executable, "-c", "import sys, cli; sys.argv[0] = 'govreport'; cli.app()"]
+    cmd = [sys.executable, "-m", "govreport"]
     out = subprocess.run(cmd + ["extract", "--format", "json", str(FIXDIR / file)], capture_output=True, timeout=120)
     assert out.returncode == 0, out.stderr.decode("utf-8", "replace")[-500:]
     got = json.loads(out.stdout)
@@ -179,7 +179,7 @@ def _generate(file: str, tmp_path):
 def test_generated_fixture_reads_exactly(file, tmp_path, monkeypatch):
     monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
     path = _generate(file, tmp_path)
-    report = extractor.parse(path, ocr=BY_FILE[file].ocr)
+    report = govreport.parse(path, ocr=BY_FILE[file].ocr)
     check_report(report, file)
     if BY_FILE[file].ocr:
         assert any(c.origin and c.origin.ocr for c in report.cells.values()), "OCR-read cells must say so in their origin"

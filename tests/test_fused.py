@@ -1,7 +1,7 @@
 """Splitting fused digit runs: only what the template's arithmetic makes certain."""
 from hypothesis import given, settings, strategies as st
 
-from extractor.recognize.fused import SumRule, agreed, split_run, value_run
+from govreport.recognize.fused import SumRule, agreed, split_run, value_run
 
 ROW = (SumRule((0, 1, 2, 3, 4, 5), 6),)
 T4 = tuple(SumRule((g * 5, g * 5 + 1, g * 5 + 2, g * 5 + 3), g * 5 + 4) for g in range(3))
@@ -48,9 +48,9 @@ def test_any_consistent_row_is_among_the_splits(parts):
 
 
 def test_a_row_short_of_cells_splits_cells_holding_two_numbers_and_reads_thousands_separators():
-    from extractor.model import Origin
-    from extractor.recognize.rows import RawRow, ValueToken
-    from extractor.recognize.values import RowSpec, read_row
+    from govreport.model import Origin
+    from govreport.recognize.rows import RawRow, ValueToken
+    from govreport.recognize.values import RowSpec, read_row
     keys = [f"t3.received.{c}" for c in "abcdefg"]
     spec = RowSpec("received", keys, (False,) * 7, (False,) * 7, ROW)
     # five cells for seven columns: `1,234 5` and `0 0` each hold two (a lost boundary)

@@ -9,9 +9,9 @@ import docx
 import pytest
 
 from conftest import need_tool
-from extractor.errors import ReadError
-from extractor.model import Table
-from extractor.readers import ReadOptions, read_document
+from govreport.errors import ReadError
+from govreport.model import Table
+from govreport.readers import ReadOptions, read_document
 from test_docx import _add_chinese_list, _numbered
 
 
@@ -172,7 +172,7 @@ def test_corrupt_xlsx_is_a_read_error():
 
 def test_filled_template_as_doc_yields_every_value(tmp_path):
     from conftest import truth
-    from extractor import parse
+    from govreport import parse
     from test_docx import _filled_template
     values = truth("js-huaian-city-2024")["values"]
     doc_bytes = _soffice_convert(_filled_template(values), "doc", tmp_path)
@@ -183,7 +183,7 @@ def test_filled_template_as_doc_yields_every_value(tmp_path):
 
 
 def _has_calc() -> bool:
-    from extractor.readers.office import _has_calc as has, find_soffice
+    from govreport.readers.office import _has_calc as has, find_soffice
     soffice = find_soffice()
     return bool(soffice) and has(soffice)
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import need_tool, shared_file, truth
-from extractor.errors import ReadError
-from extractor.model import Paragraph, Table
-from extractor.readers import ReadOptions
-from extractor.readers.pdf import read
-from extractor.readers.pdf_page import Char, dedupe_chars
+from govreport.errors import ReadError
+from govreport.model import Paragraph, Table
+from govreport.readers import ReadOptions
+from govreport.readers.pdf import read
+from govreport.readers.pdf_page import Char, dedupe_chars
 
 T3_COLS = ("natural", "commercial", "research", "social", "legal", "org_other", "total")
 T4_KEYS = [f"t4.{g}.{c}" for g in ("review", "suit_direct", "suit_after_review")
@@ -258,7 +258,7 @@ def test_scanned_pdf_needs_ocr_then_reads_numbers(generated):
 
 
 def test_ocr_without_tesseract_names_the_packages(generated, monkeypatch):
-    import extractor.readers.pdf_ocr as ocr
+    import govreport.readers.pdf_ocr as ocr
     monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
     with pytest.raises(ReadError, match="tesseract") as e:
         read(_scanned(generated, dpi=72), ReadOptions(ocr=True))

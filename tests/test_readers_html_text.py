@@ -1,6 +1,6 @@
 """HTML and text readers: the document model they build from messy real-world input."""
-from extractor.model import Paragraph
-from extractor.readers import ReadOptions, detect_format, read_document
+from govreport.model import Paragraph
+from govreport.readers import ReadOptions, detect_format, read_document
 
 WORD_PASTE = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
 <title>某某县人民政府2024年政府信息公开工作年度报告_某某县</title></head><body>

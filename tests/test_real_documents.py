@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from extractor import parse
+from govreport import parse
 
 from conftest import SHARED, shared_file
 
@@ -19,7 +19,7 @@ def test_real_report_matches_truth(name):
     truth = json.loads(shared_file(f"truth/{name}.json").read_text(encoding="utf-8"))
     doc = shared_file(truth["document"])
     if doc.suffix == ".pdf":
-        pytest.importorskip("extractor.readers.pdf")
+        pytest.importorskip("govreport.readers.pdf")
     report = parse(doc)
     assert (report.organization, report.year, report.edition) == (truth["organization"], truth["year"], truth["edition"])
     flagged = {k for f in report.findings if f.rule in ("FUSED-AMBIGUOUS", "CELL-UNREADABLE") for k in f.keys}

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor import parse
+from govreport import parse
 
 pytest.importorskip("fixtures.render_text")
 from fixtures import render_text, spec as S  # noqa: E402

@@ -1,6 +1,6 @@
 """Parts, titles and editions: how the recognizer reads a report's structure."""
-from extractor import parse
-from extractor.recognize.meta import title_meta
+from govreport import parse
+from govreport.recognize.meta import title_meta
 
 BODY = """{title}
 一、总体情况

@@ -1,8 +1,8 @@
 """Row labels as printed, misprinted or misread, mapped onto the template's rows."""
 import pytest
 
-from extractor.grammar import load
-from extractor.recognize.grid import match_row
+from govreport.grammar import load
+from govreport.recognize.grid import match_row
 
 T3 = load("2021").t3_rows
 
@@ -31,7 +31,7 @@ def test_table3_columns_found_under_a_longer_header():
     import json
     from pathlib import Path
 
-    from extractor import parse
+    from govreport import parse
     fixtures = Path(__file__).resolve().parent.parent / "fixtures"
     page = (fixtures / "jt-2021.html").read_text(encoding="utf-8")
     values = json.loads((fixtures / "specs/jt-2021.json").read_text(encoding="utf-8"))["values"]

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.report import CellValue, Part, Report, Source
-from extractor.validate import validate, validate_series
+from govreport.report import CellValue, Part, Report, Source
+from govreport.validate import validate, validate_series
 
 from conftest import shared_file, truth
 
@@ -351,7 +351,7 @@ def test_series_carry_and_stock():
 
 def test_seed_prose_warning_and_no_errors():
     path = shared_file("seeds/000_eacb47a0de807e98.txt")
-    from extractor import parse
+    from govreport import parse
     report = parse(path)
     assert report.errors == []
     warnings = [(f.rule, f.where, f.expected, f.actual) for f in report.findings if f.rule == "PROSE-TABLE"]

@@ -10,9 +10,9 @@ import zipfile
 
 import pytest
 
-from extractor.errors import ReadError
-from extractor.readers import ReadOptions, read_document
-from extractor.safety import MAX_MEMBERS, prolog_declares_dtd
+from govreport.errors import ReadError
+from govreport.readers import ReadOptions, read_document
+from govreport.safety import MAX_MEMBERS, prolog_declares_dtd
 
 BOMB_BYTES = 2 * 1024 ** 3          # 2 GiB of zeros: deflates to ~2 MB, written in ~4 s
 
@@ -240,7 +240,7 @@ def test_padding_bomb_is_refused():
 
 
 def test_xml_size_cap(monkeypatch):
-    import extractor.safety as safety
+    import govreport.safety as safety
     data = _docx_with(_DOC_HEAD.encode())
     monkeypatch.setattr(safety, "MAX_XML_BYTES", 4096)
     err, _, _ = _refused(data)

@@ -1,7 +1,7 @@
 """The `govreport batch` and `govreport export` commands (registered in cli.py).
 
 Plain typer-annotated functions: cli.py does `app.command()(batch)` and
-`app.command()(export)`. `python -m extractor.batch` runs them on their own.
+`app.command()(export)`. `python -m govreport.batch` runs them on their own.
 """
 from __future__ import annotations
 
@@ -244,7 +244,7 @@ def export(
 
 
 def main() -> None:
-    """`python -m extractor.batch batch|export ...` without the rest of the CLI."""
+    """`python -m govreport.batch batch|export ...` without the rest of the CLI."""
     app = typer.Typer(add_completion=False, no_args_is_help=True, help=f"govreport {__version__} batch tools")
     app.command()(batch)
     app.command()(export)

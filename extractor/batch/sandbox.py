@@ -159,7 +159,7 @@ def fork_allowed() -> bool:
     """Fork (no new interpreter, no imports: ~5 ms instead of ~0.3 s) on Linux when this
     process has imported the worker already; GOVREPORT_SANDBOX_EXEC=1 forces exec."""
     return (sys.platform.startswith("linux") and hasattr(os, "fork")
-            and "extractor.batch.worker" in sys.modules and not os.environ.get("GOVREPORT_SANDBOX_EXEC"))
+            and f"{__package__}.worker" in sys.modules and not os.environ.get("GOVREPORT_SANDBOX_EXEC"))
 
 
 def warm_up() -> None:
@@ -170,7 +170,7 @@ def warm_up() -> None:
     from ..readers import READERS
     for module in sorted(set(READERS.values())):
         try:
-            importlib.import_module(f"extractor.readers.{module}")
+            importlib.import_module(f"..readers.{module}", __package__)
         except Exception:                      # an optional dependency missing: the file that
             pass                               # needs that reader will say so
     all_grammars()
@@ -195,8 +195,9 @@ class Sandbox:
         env = dict(os.environ)
         env.setdefault("OMP_THREAD_LIMIT", "1")       # tesseract: 1 thread per worker is fastest
         env.setdefault("MALLOC_ARENA_MAX", "2")       # keeps virtual size (RLIMIT_AS) honest
-        # the child imports this very extractor, wherever the parent found it
-        root = str(Path(__file__).resolve().parents[2])
+        # the child imports this very package, wherever the parent found it (not resolved:
+        # the tests import the working tree through a symlink named govreport)
+        root = str(Path(__file__).absolute().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
         if self._err is not None:
             self._err.close()
@@ -207,7 +208,7 @@ class Sandbox:
         else:
             with _FORK_LOCK:
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "extractor.batch.sandbox", str(self.memory_mb)],
+                    [sys.executable, "-m", f"{__package__}.sandbox", str(self.memory_mb)],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err,
                     start_new_session=True, env=env, bufsize=0)
         ready = self._receive(STARTUP_SECONDS)
@@ -439,7 +440,7 @@ def _resolve(func: str):
     """'process_file' (a worker function) or 'module:function' (tests, tools)."""
     import importlib
     module, _, name = func.rpartition(":")
-    return getattr(importlib.import_module(module or "extractor.batch.worker"), name)
+    return getattr(importlib.import_module(module or f"{__package__}.worker"), name)
 
 
 def _path_arg(func: str, args: tuple) -> str:

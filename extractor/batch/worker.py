@@ -74,13 +74,16 @@ def _status(has_attachments: bool, has_cells: bool, edition: str | None, has_err
     return "ok"
 
 
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
 def _where(exc: BaseException) -> str:
     """file:line of the innermost frame of ours (else the innermost), so an internal
     error can be found without a traceback."""
     tb = traceback.extract_tb(exc.__traceback__)
     if not tb:
         return ""
-    ours = [f for f in tb if "/extractor/" in f.filename.replace("\\", "/")]
+    ours = [f for f in tb if Path(f.filename).resolve().is_relative_to(_PACKAGE_DIR)]
     frame = (ours or tb)[-1]
     return f" (at {Path(frame.filename).parent.name}/{Path(frame.filename).name}:{frame.lineno})"
 

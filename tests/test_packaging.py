@@ -1,0 +1,50 @@
+"""The distribution is the one package `govreport` (extractor/, grammars/ and cli.py mapped
+into it), and the tests run this working tree's code, not an installed copy."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+
+def test_every_subpackage_of_extractor_is_packaged():
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert config["package-dir"] == {"govreport": "extractor", "govreport.grammars": "grammars"}
+    on_disk = {"govreport." + ".".join(p.parent.relative_to(REPO / "extractor").parts)
+               for p in (REPO / "extractor").rglob("__init__.py")}
+    on_disk = {name.rstrip(".") for name in on_disk} | {"govreport.grammars"}
+    assert set(config["packages"]) == on_disk
+
+
+def test_tests_import_the_working_tree():
+    import govreport
+    import govreport.cli
+    assert (REPO / "extractor") in Path(govreport.__file__).resolve().parents
+    assert Path(govreport.cli.__file__).resolve() == REPO / "cli.py"
+    child = subprocess.run([sys.executable, "-c", "import govreport.grammar as g; print(g.__file__); print(g.grammar_dir())"],
+                           capture_output=True, text=True, check=True, cwd="/")
+    module_file, grammars = child.stdout.splitlines()
+    assert Path(module_file).resolve() == REPO / "extractor" / "grammar.py"
+    assert Path(grammars) == REPO / "grammars"
+
+
+def test_wheel_holds_only_the_govreport_package(tmp_path):
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(REPO)],
+                           capture_output=True, text=True)
+    if build.returncode and "No matching distribution" in build.stderr:
+        pytest.skip("no package index to fetch setuptools from for the isolated build")
+    assert build.returncode == 0, build.stderr
+    (wheel,) = tmp_path.glob("govreport-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")} == {"govreport"}
+    for needed in ("govreport/__main__.py", "govreport/cli.py", "govreport/py.typed",
+                   "govreport/grammars/2019.json", "govreport/grammars/2021.json", "govreport/readers/pdf.py"):
+        assert needed in names
+    entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "govreport = govreport.cli:app" in entry_points
