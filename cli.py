@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from govreport import ReadError, Report, parse
+from govreport import ReadError, Report, __version__, parse
 from govreport.batch.keys import canonical_keys
 
 app = typer.Typer(
@@ -25,7 +25,19 @@ app = typer.Typer(
          "  govreport extract a.html b.pdf -f csv -o out.csv\n\n"
          "  govreport validate report.docx               # findings; exit 0 ok, 1 errors, 2 unreadable\n\n"
          "  cat page.html | govreport extract -          # stdin",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    no_args_is_help=True, pretty_exceptions_enable=False)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"govreport {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                                help="Print the version and exit")] = False) -> None:
+    """Read 政府信息公开工作年度报告 into typed, validated data."""
 
 
 class Format(str, Enum):

@@ -2,6 +2,7 @@
 into it), and the tests run this working tree's code, not an installed copy."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tomllib
@@ -48,3 +49,13 @@ def test_wheel_holds_only_the_govreport_package(tmp_path):
         assert needed in names
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "govreport = govreport.cli:app" in entry_points
+
+
+def test_python_dash_m_govreport_prints_the_version():
+    import govreport
+    out = subprocess.run([sys.executable, "-m", "govreport", "--version"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == f"govreport {govreport.__version__}\n"
+    completion = subprocess.run([sys.executable, "-m", "govreport", "--help"], capture_output=True, text=True,
+                                timeout=120, env={**os.environ, "COLUMNS": "200"})
+    assert "--install-completion" in completion.stdout
