@@ -5,11 +5,16 @@ collects those links; here they are made absolute so a scraper can fetch them.
 """
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
+
+from ..readers.text import resolve_url
 
 
 def is_absolute(url: str) -> bool:
-    return bool(urlsplit(url).scheme)
+    try:
+        return bool(urlsplit(url).scheme)
+    except ValueError:          # malformed (`http://[::1`): keep it as printed
+        return True
 
 
 def resolve_links(links: list[dict], base_url: str | None) -> list[dict]:
@@ -20,6 +25,6 @@ def resolve_links(links: list[dict], base_url: str | None) -> list[dict]:
     for link in links:
         url = link.get("url") or ""
         if url and not is_absolute(url):
-            url = urljoin(base_url, url)
+            url = resolve_url(base_url, url)
         out.append({**link, "url": url})
     return out

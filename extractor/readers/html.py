@@ -1,8 +1,6 @@
 """HTML pages: portal articles, Word-paste markup, merged cells, GBK pages."""
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 import lxml.html
 import regex as re
 from lxml import etree
@@ -11,6 +9,7 @@ from ..errors import ReadError
 from ..model import Cell, Document, Origin, Paragraph, Table
 from ..normalize import clean_cell, clean_text
 from .decode import decode
+from .text import resolve_url
 
 _BLOCK = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "blockquote",
           "pre", "center", "dl", "dt", "dd", "main", "body", "html", "tr", "form", "address", "figure", "caption"}
@@ -176,7 +175,7 @@ def read(data: bytes, options) -> Document:
         href = a.get("href") or ""
         label = clean_text(a.text_content()).strip()
         if href and (_ATTACH.search(href) or "附件" in label):
-            links.append((label, urljoin(base_url, href) if base_url else href))
+            links.append((label, resolve_url(base_url, href)))
     body = root.find("body")
     walker = _Walker()
     walker.walk(body if body is not None else root)

@@ -13,7 +13,10 @@ from .decode import decode
 _CRAWLER_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录|来源|索引号)\s*[:：]\s*(.*)$")
 _BODY_SEP = re.compile(r"^=+\s*正文\s*=+\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_URL_ATTACH = re.compile(r"([A-Za-z0-9_./:%?=&~+\-]+\.(?:pdf|docx?|wps|xlsx?|rtf))\b", re.I)
+# an attachment URL: a run of URL characters (matched possessively, so a long run is read
+# once, not once per start position) that holds a document extension
+_URL_RUN = re.compile(r"[A-Za-z0-9_./:%?=&~+\-]++")
+_EXT_END = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|rtf)(?![A-Za-z0-9_])", re.I)
 
 
 def _check_text(text: str, options) -> None:
@@ -89,14 +92,31 @@ def _read(data: bytes, options, fmt: str) -> Document:
     doc.title = fields.get("标题") or None
     base = fields.get("原文链接")
     for p in doc.paragraphs:
-        for m in _URL_ATTACH.finditer(p.text):
-            if "附件" in p.text:
-                doc.links.append(("附件", _resolve(base, m.group(1))))
+        if "附件" in p.text:
+            doc.links.extend(("附件", resolve_url(base, url)) for url in attachment_urls(p.text))
     return doc
 
 
-def _resolve(base: str | None, href: str) -> str:
-    return urljoin(base, href) if base else href
+def attachment_urls(text: str) -> list[str]:
+    """Each URL-character run up to its last document extension (linear in the text)."""
+    urls = []
+    for run in _URL_RUN.finditer(text):
+        last = None
+        for m in _EXT_END.finditer(text, run.start(), run.end()):
+            last = m
+        if last is not None:
+            urls.append(text[run.start():last.end()])
+    return urls
+
+
+def resolve_url(base: str | None, href: str) -> str:
+    """href against the page's URL; the href as printed when either is malformed (`http://[::1`)."""
+    if not base:
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
 
 
 def read(data: bytes, options) -> Document:

@@ -1,6 +1,7 @@
 """Map a Document onto the template: parts, edition, and every cell of tables 二/三/四."""
 from __future__ import annotations
 
+from ..budget import Budget
 from ..grammar import Grammar, all_grammars, load
 from ..model import Document, Table
 from ..normalize import label_key
@@ -122,7 +123,7 @@ def _prose_hints(g: Grammar, text: str) -> dict[str, float]:
     return hints
 
 
-def recognize(doc: Document, source: Source, version: str) -> Report:
+def recognize(doc: Document, source: Source, version: str, budget: Budget | None = None) -> Report:
     layout = linearize(doc)
     # the six parts are the same in every edition: any grammar finds them before the edition is known
     part_hits = find_parts(layout, all_grammars()[0])
@@ -181,13 +182,14 @@ def recognize(doc: Document, source: Source, version: str) -> Report:
     prose = "\n".join(p.text for p in report.parts if p.number in (1, 2)) or layout.text[:20000]
 
     t2_found = _first_by_rule(t2_raw)
-    t2_results = [read_row(spec, t2_found.get(spec.row_id)) for spec in _t2_specs(g)]
-    settle(t2_results, hints=_prose_hints(g, prose))
+    budget = budget or Budget()
+    t2_results = [read_row(spec, t2_found.get(spec.row_id), budget) for spec in _t2_specs(g)]
+    settle(t2_results, hints=_prose_hints(g, prose), budget=budget)
     t3_found = _first_by_rule(t3_raw)
     t3_specs = _t3_specs(g, single_other)
-    t3_results = [read_row(spec, t3_found.get(spec.row_id)) for spec in t3_specs]
-    settle(t3_results, check=_t3_columns_hold(edition, single_other))
-    t4_results = [read_row(_t4_spec(g), t4_raw)]
+    t3_results = [read_row(spec, t3_found.get(spec.row_id), budget) for spec in t3_specs]
+    settle(t3_results, check=_t3_columns_hold(edition, single_other), budget=budget)
+    t4_results = [read_row(_t4_spec(g), t4_raw, budget)]
     for results in (t2_results, t3_results, t4_results):
         emit(results, values, cells, findings)
 

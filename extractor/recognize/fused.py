@@ -9,16 +9,18 @@ surviving splits agree on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import regex as re
 
+from ..budget import Budget, unlimited
 from ..normalize import THOUSANDS
 
 TOKEN = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|—+|-{1,2}|/")
 _DIGIT = re.compile(r"\d")
 _PIECE = re.compile(r"-?(?:0|[1-9]\d{0,11})(?:\.\d+)?")
-MAX_NODES = 200_000
+MAX_NODES = 200_000          # per row: more readings than this is "too many ways to split"
+_CACHE_MAX = 1024            # rows of zeros recur in every report
+_cache: dict[tuple, tuple[tuple | None, int]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,9 @@ class SumRule:
 
 
 class TooMany(Exception):
-    pass
+    def __init__(self, nodes: int = 0):
+        super().__init__(nodes)
+        self.nodes = nodes
 
 
 def value_run(segment: str) -> list[str]:
@@ -52,14 +56,35 @@ def _number(s: str):
 
 
 def split_run(tokens: list[str], n: int, *, decimals: tuple[bool, ...] = (), signed: tuple[bool, ...] = (),
-              rules: tuple[SumRule, ...] = ()) -> list[tuple]:
-    """Every way to read `tokens` as exactly n numbers satisfying `rules`."""
-    return list(_split_run(tuple(tokens), n, decimals, signed, rules))
+              rules: tuple[SumRule, ...] = (), budget: Budget | None = None) -> list[tuple]:
+    """Every way to read `tokens` as exactly n numbers satisfying `rules`.
+
+    Steps are charged to the document's `budget` (Spent when it runs out), cached
+    results included, so the outcome never depends on what was read before."""
+    budget = budget or unlimited()
+    key = (tuple(tokens), n, decimals, signed, rules)
+    hit = _cache.get(key)
+    if hit is None:
+        limit = min(MAX_NODES, budget.left)
+        try:
+            hit = _split_run(key[0], n, decimals, signed, rules, limit)
+        except TooMany:
+            if limit < MAX_NODES:            # stopped by the budget, not by the row's own cap
+                budget.spend(limit + 1)
+            hit = (None, MAX_NODES + 1)
+        if len(_cache) >= _CACHE_MAX:
+            _cache.clear()
+        _cache[key] = hit
+    out, nodes = hit
+    budget.spend(nodes)
+    if out is None:
+        raise TooMany(nodes)
+    return list(out)
 
 
-@lru_cache(maxsize=1024)      # rows of zeros recur in every report
 def _split_run(tokens: tuple[str, ...], n: int, decimals: tuple[bool, ...], signed: tuple[bool, ...],
-               rules: tuple[SumRule, ...]) -> tuple[tuple, ...]:
+               rules: tuple[SumRule, ...], limit: int) -> tuple[tuple, int]:
+    """(the readings, steps taken); TooMany past `limit` steps."""
     decimals = decimals or (False,) * n
     signed = signed or (False,) * n
     by_last: dict[int, list[SumRule]] = {}
@@ -96,8 +121,8 @@ def _split_run(tokens: tuple[str, ...], n: int, decimals: tuple[bool, ...], sign
     def walk(ti: int, off: int, c: int):
         nonlocal nodes
         nodes += 1
-        if nodes > MAX_NODES:
-            raise TooMany
+        if nodes > limit:
+            raise TooMany(nodes)
         if c == n:
             if ti == len(chars):
                 out.append(tuple(cells))
@@ -131,9 +156,9 @@ def _split_run(tokens: tuple[str, ...], n: int, decimals: tuple[bool, ...], sign
             cells.pop()
 
     if sum(len(t) for t in tokens) < n and not any(t in ("—", "-", "/") for t in tokens):
-        return ()
+        return (), 1
     walk(0, 0, 0)
-    return tuple(out)
+    return tuple(out), nodes
 
 
 def agreed(candidates: list[tuple]) -> list:

@@ -4,12 +4,14 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from ..budget import Budget, Spent, unlimited
 from ..normalize import THOUSANDS, clean_text, parse_value
 from ..report import CellOrigin, CellValue, Finding
 from .fused import SumRule, TooMany, agreed, split_run
 from .rows import RawRow
 
 MAX_COMBINATIONS = 100_000
+SPENT = "budget spent"          # RowResult.note when the document's search budget ran out
 
 
 @dataclass(slots=True)
@@ -48,7 +50,7 @@ def cell_pieces(raw: str) -> list[str]:
     return [text] if text else []
 
 
-def read_row(spec: RowSpec, raw: RawRow | None) -> RowResult:
+def read_row(spec: RowSpec, raw: RawRow | None, budget: Budget | None = None) -> RowResult:
     res = RowResult(spec, raw)
     if raw is None:
         return res
@@ -73,23 +75,28 @@ def read_row(spec: RowSpec, raw: RawRow | None) -> RowResult:
         res.note = "cells not numbers"
         return res
     try:
-        cands = split_run(texts, n, decimals=spec.decimals, signed=spec.signed, rules=spec.rules)
+        cands = split_run(texts, n, decimals=spec.decimals, signed=spec.signed, rules=spec.rules, budget=budget)
         res.split = "arithmetic" if spec.rules else "unique"
         if not cands and spec.rules:
             # the published row may break its own arithmetic: accept a split that is unique anyway
-            cands = split_run(texts, n, decimals=spec.decimals, signed=spec.signed)
+            cands = split_run(texts, n, decimals=spec.decimals, signed=spec.signed, budget=budget)
             res.split = "unique"
     except TooMany:
         cands = []
         res.note = "too many ways to split"
+    except Spent:
+        cands = []
+        res.note = SPENT
     res.candidates = cands
     if not cands and not res.note:
         res.note = "no way to split the digits into the row's cells"
     return res
 
 
-def settle(results: list[RowResult], check=None, hints: dict[str, float] | None = None) -> None:
+def settle(results: list[RowResult], check=None, hints: dict[str, float] | None = None,
+           budget: Budget | None = None) -> None:
     """Narrow rows with several readings: by prose figures, then by the table's arithmetic."""
+    budget = budget or unlimited()
     for r in results:
         if len(r.candidates) > 1 and hints:
             keep = [c for c in r.candidates
@@ -110,18 +117,24 @@ def settle(results: list[RowResult], check=None, hints: dict[str, float] | None 
             fixed.update({k: c.value for k, c in zip(r.spec.keys, r.direct)})
         elif len(r.candidates) == 1:
             fixed.update(dict(zip(r.spec.keys, r.candidates[0])))
-    survivors = [[] for _ in open_rows]
-    for combo in itertools.product(*(r.candidates for r in open_rows)):
-        vals = dict(fixed)
-        for r, c in zip(open_rows, combo):
-            vals.update(dict(zip(r.spec.keys, c)))
-        if check(vals):
-            for i, c in enumerate(combo):
-                if c not in survivors[i]:
-                    survivors[i].append(c)
+    # indices of the readings that hold in some combination: sets, so each test is O(1)
+    survivors: list[set[int]] = [set() for _ in open_rows]
+    try:
+        for combo in itertools.product(*(range(len(r.candidates)) for r in open_rows)):
+            budget.spend(len(open_rows))
+            vals = dict(fixed)
+            for r, i in zip(open_rows, combo):
+                vals.update(zip(r.spec.keys, r.candidates[i]))
+            if check(vals):
+                for s, i in zip(survivors, combo):
+                    s.add(i)
+    except Spent:
+        for r in open_rows:
+            r.note = SPENT            # left ambiguous: the finding says the search stopped
+        return
     for r, s in zip(open_rows, survivors):
         if s and len(s) < len(r.candidates):
-            r.candidates, r.split = s, "arithmetic"
+            r.candidates, r.split = [c for i, c in enumerate(r.candidates) if i in s], "arithmetic"
 
 
 def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Finding]) -> None:
@@ -158,9 +171,15 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
                 why = "都符合表格的勾稽关系" if r.spec.rules else "都是合法的数字（该行没有可校验的勾稽关系）"
                 if r.split == "prose":
                     why += "，正文提到的数字也无法确定"
+                if r.note == SPENT:
+                    why += "（本文档的搜索预算已用尽，未能用勾稽关系排除）"
                 msg = (f"「{r.raw.label or r.spec.row_id}」行的数字连在一起（{raw_text}），有 {len(r.candidates)} 种拆分{why}"
                        f"：{options}{'…' if len(r.candidates) > 6 else ''}。无法确定的单元格留空，不作猜测")
                 rule = "FUSED-AMBIGUOUS"
+            elif r.note == SPENT:
+                msg = (f"「{r.raw.label or r.spec.row_id}」行的数字连在一起（{raw_text}），本文档的拆分搜索预算已用尽，"
+                       "未能拆分；相关单元格留空，不作猜测")
+                rule = "BUDGET-SPENT"
             else:
                 msg = f"「{r.raw.label or r.spec.row_id}」行的数值无法读取（{raw_text or '空'}）：{r.note or '无法拆分'}，相关单元格留空"
                 rule = "CELL-UNREADABLE"
