@@ -108,10 +108,38 @@ def parse_value(text: str) -> ParsedValue:
     if THOUSANDS.match(s):
         s = s.replace(",", "")
     if not _NUMBER.match(s):
-        return ParsedValue(None, False, unit)
+        # a count in Chinese numerals (十九); a lone 一 stays a dash mark above
+        return ParsedValue(chinese_count(s), False, unit)
     if "." in s:
         return ParsedValue(float(s), False, unit)
     return ParsedValue(int(s), False, unit)
+
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMBER = re.compile(r"^[〇零一二两三四五六七八九十百千万]+$")
+
+
+def chinese_count(s: str) -> int | None:
+    """A count printed in Chinese numerals (十九, 二百零三), or None when `s` is not one.
+
+    Only the counting form: a digit is followed by a unit or ends the number, so runs
+    like 二二 or 二〇二四 (a year) are not counts."""
+    if not _CN_NUMBER.match(s):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in s:
+        if ch in _CN_DIGITS:
+            if digit is not None and digit != 0:
+                return None                       # two digits in a row: not a count
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+        else:                                     # 万
+            total = (total + section + (digit or 0)) * 10000
+            section, digit = 0, None
+    return total + section + (digit or 0)
 
 
 def is_value_text(text: str) -> bool:

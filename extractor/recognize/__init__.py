@@ -168,7 +168,7 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
         t3_raw = grid.t3_rows(tables["t3"], t3_rules, g)
     else:
         s, e = _region(layout, parts, 3)
-        t3_raw = stream.t3_rows(layout.text, s, e, t3_rules, fmt)
+        t3_raw = stream.t3_rows(layout.text, s, e, t3_rules, fmt, len(g.t3_columns))
     # --- table 四
     if tables["t4"]:
         t4_raw = grid.t4_row(tables["t4"])

@@ -78,7 +78,18 @@ def _closest(bare: str, rules: tuple[RowRule, ...]) -> RowRule | None:
 
 
 def _label_cells(row: list[Cell]) -> list[int]:
-    return [i for i, c in enumerate(row) if c.text and not is_value_text(c.text)]
+    """Text cells up to the row's first value: text among the values (a garbled or
+    spelled-out number) is an unreadable cell of the row, not a label that shifts it."""
+    out = []
+    for i, c in enumerate(row):
+        if not c.text:
+            continue
+        if is_value_text(c.text):
+            if out:
+                break
+            continue
+        out.append(i)
+    return out
 
 
 def _row_rule(row: list[Cell], rules: tuple[RowRule, ...]) -> tuple[RowRule | None, int, str]:

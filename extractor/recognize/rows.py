@@ -20,3 +20,4 @@ class RawRow:
     aligned: bool            # True: tokens are exactly the row's cells in template order
     label: str = ""
     origin: Origin | None = None
+    note: str | None = None  # why the reader could not place the row's values (they are not split or guessed)

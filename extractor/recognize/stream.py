@@ -1,16 +1,115 @@
-"""Template rows from flattened text: labels found in order, values read between them."""
+"""Template rows from flattened text: labels found in order, values read between them.
+
+Two kinds of flattened table. Crawler text puts a whole table on one line, each row's
+numbers right after its label, often fused (`规范性文件898989`): the values are the run
+after each label and the fused-digit splitter reads them. Text made from PDFs
+(pdftotext, copy-paste) puts the table over many lines, every number a cell of its own,
+but labels wrap around numbers and numbers stray from their labels: the labels are
+matched with the numbers taken out, and align.place puts the numbers on the rows.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 import regex as re
 
 from ..grammar import Grammar, RowRule
 from ..model import Origin
-from .fused import value_run
+from ..normalize import THOUSANDS, parse_value
+from .align import Slot, place
+from .fused import SumRule, value_run
 from .rows import RawRow, ValueToken
 
 _BLOCK_START = re.compile(r"第二十条第")
+# a number standing as a cell of its own: not glued to a digit or a dot on its left, and
+# followed by a space, a line end or a unit (so `1.属于…` item numbers and `2024年` stay text);
+# blank marks and Chinese numerals only between spaces (`本年增/减` and `三、本` stay text)
+_CELL = re.compile(r"(?<![\d.,\-+])[-+]?\d[\d,]*(?:\.\d+)?(?=[元万件个项条]?(?:\s|$))"
+                   r"|(?<=^|\s)(?:—+|-{1,2}|/|[〇零一二两三四五六七八九十百千万]+)(?=\s|$)(?!\s*[、.．])", re.M)
+_FOOTER = re.compile(r"^\s*(?:[-－—]\s*\d{1,3}\s*[-－—]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?)\s*$", re.M)
+_SPACE = re.compile(r"\s+")
+MIN_LINES = 3          # numbers on this many lines: a table printed over lines, not a crawler's one-line table
+
+
+@dataclass(slots=True)
+class Scan:
+    """A region of text as the labels see it and as the numbers see it."""
+    bare: str              # the text without number cells, whitespace or page footers
+    before: list[int]      # before[i]: how many number cells precede bare[i] (one extra entry for the end)
+    cells: list[str]       # the number cells in reading order
+    lines: int             # lines that hold number cells
+
+
+def scan(text: str) -> Scan:
+    text = _FOOTER.sub("", text)
+    bare: list[str] = []
+    before: list[int] = []
+    cells: list[str] = []
+    lines: set[int] = set()
+    pos = 0
+
+    def keep(chunk: str) -> None:
+        for ch in _SPACE.sub("", chunk):
+            bare.append(ch)
+            before.append(len(cells))
+
+    for m in _CELL.finditer(text):
+        keep(text[pos:m.start()])
+        tok = m.group()
+        cells.append(tok.replace(",", "") if THOUSANDS.match(tok) else tok)
+        lines.add(text.count("\n", 0, m.start()))
+        pos = m.end()
+    keep(text[pos:])
+    before.append(len(cells))
+    return Scan("".join(bare), before, cells, len(lines))
+
+
+def _label_hits(bare: str, rules: tuple[RowRule, ...]) -> dict[str, tuple[int, int]]:
+    """Each rule's label in the bare text: in template order where possible, else anywhere
+    not already taken (pdftotext may print a label after the rows that follow it)."""
+    hits: dict[str, tuple[int, int]] = {}
+    cursor = 0
+    for rule in rules:
+        m = rule.text.search(bare, cursor)
+        if m:
+            cursor = m.end()
+        else:
+            m = next((x for x in rule.text.finditer(bare)
+                      if not any(s < x.end() and x.start() < e for s, e in hits.values())), None)
+        if m and m.end() > m.start():
+            hits[rule.id] = (m.start(), m.end())
+    return hits
+
+
+def _aligned_rows(text: str, rules: tuple[RowRule, ...], widths: dict[str, int],
+                  sums: dict[str, tuple[SumRule, ...]], fmt: str) -> list[RawRow] | None:
+    """Rows of a table printed over many lines, or None when the text is a one-line table."""
+    sc = scan(text)
+    if sc.lines < MIN_LINES:
+        return None
+    hits = _label_hits(sc.bare, rules)
+    starts = sorted(s for s, _ in hits.values())
+    slots = []
+    for rule in rules:
+        group = None
+        if rule.id in hits:
+            s = hits[rule.id][0]
+            nxt = next((x for x in starts if x > s), len(sc.bare))
+            group = (sc.before[s], sc.before[nxt])
+        slots.append(Slot(rule.id, widths[rule.id], sums.get(rule.id, ()), group))
+    values = [parse_value(c).value for c in sc.cells]
+    out = []
+    for rule, slot, p in zip(rules, slots, place(slots, values)):
+        label = sc.bare[hits[rule.id][0]:hits[rule.id][1]] if rule.id in hits else ""
+        if p.span is not None:
+            toks = sc.cells[p.span[0]:p.span[1]]
+            out.append(RawRow(rule.id, [ValueToken(t, Origin(fmt)) for t in toks], True, label, Origin(fmt)))
+        elif rule.id in hits or slot.group is not None:
+            toks = sc.cells[slot.group[0]:slot.group[1]] if slot.group else []
+            out.append(RawRow(rule.id, [ValueToken(t, Origin(fmt)) for t in toks], False, label, Origin(fmt),
+                              note=p.note))
+    return out
 
 
 def _find_rows(text: str, start: int, end: int, rules: tuple[RowRule, ...], fmt: str,
@@ -42,10 +141,18 @@ def t2_rows(text: str, start: int, end: int, grammar: Grammar, fmt: str) -> list
     if m:
         start = m.start()
     rules = tuple(r for b in grammar.t2_blocks for r in b.rows)
+    widths = {r.id: len(b.columns) for b in grammar.t2_blocks for r in b.rows}
+    aligned = _aligned_rows(text[start:end], rules, widths, {}, fmt)
+    if aligned is not None:
+        return aligned
     return _find_rows(text, start, end, rules, fmt, stop=_BLOCK_START)
 
 
-def t3_rows(text: str, start: int, end: int, rules: tuple[RowRule, ...], fmt: str) -> list[RawRow]:
+def t3_rows(text: str, start: int, end: int, rules: tuple[RowRule, ...], fmt: str, width: int) -> list[RawRow]:
+    row_sum = (SumRule(tuple(range(width - 1)), width - 1),)
+    aligned = _aligned_rows(text[start:end], rules, {r.id: width for r in rules}, {r.id: row_sum for r in rules}, fmt)
+    if aligned is not None:
+        return aligned
     return _find_rows(text, start, end, rules, fmt)
 
 
@@ -58,12 +165,30 @@ def _header_patterns(words: tuple[str, ...]) -> tuple[re.Pattern, ...]:
 def t4_row(text: str, start: int, end: int, grammar: Grammar, fmt: str) -> RawRow | None:
     """Table 四 in running text: the header words, then fifteen numbers (maybe fused)."""
     seg = text[start:end]
-    last = 0
+    first, last = len(seg), 0
     for p in _header_patterns(grammar.t4_header_words):
         for m in p.finditer(seg):
-            last = max(last, m.end())
+            first, last = min(first, m.start()), max(last, m.end())
     if not last:
         return None
+    width = len(grammar.t4_groups) * len(grammar.t4_columns)
+    sc = scan(seg[first:])
+    after = scan(seg[last:]).cells
+    if len(after) == width and sc.lines >= MIN_LINES:
+        # printed over lines, every cell after the whole header: the header says so
+        return RawRow("t4", [ValueToken(t, Origin(fmt)) for t in after], True, "", Origin(fmt))
+    if len(sc.cells) == width or sc.lines >= MIN_LINES:
+        # printed over lines (pdftotext): the header wraps around the numbers; the row is
+        # placed only when its cells are all there and every group's sum holds in that order
+        n = len(grammar.t4_columns)
+        rules = tuple(SumRule(tuple(range(i, i + n - 1)), i + n - 1) for i in range(0, width, n))
+        slot = Slot("t4", width, rules, None)     # no label of its own: placed by order and sums only
+        p = place([slot], [parse_value(c).value for c in sc.cells])[0]
+        toks = [ValueToken(t, Origin(fmt)) for t in sc.cells]
+        if p.span is not None:
+            return RawRow("t4", toks, True, "", Origin(fmt))
+        if sc.lines >= MIN_LINES:
+            return RawRow("t4", toks, False, "", Origin(fmt), note=p.note)
     toks = value_run(seg[last:])
     if not toks:
         return None

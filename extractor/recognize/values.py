@@ -54,6 +54,9 @@ def read_row(spec: RowSpec, raw: RawRow | None, budget: Budget | None = None) ->
     res = RowResult(spec, raw)
     if raw is None:
         return res
+    if raw.note:         # the reader could not place the row's cells: never split or guess them
+        res.note = raw.note
+        return res
     toks = raw.tokens
     n = len(spec.keys)
     pieces = [cell_pieces(t.raw) for t in toks]

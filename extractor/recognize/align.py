@@ -1,0 +1,119 @@
+"""Place the numbers of flattened text onto the template's rows.
+
+Text made from PDFs (pdftotext, copy-paste from a viewer) loses the grid: labels wrap
+around their numbers, a row's first value can land before its label or after the
+row's other values, a label can follow its numbers. The grammar fixes each row's
+order, its number of cells and its arithmetic, so a row is given numbers when
+
+- its label owns exactly the row's number of cells (the labels say so), or
+- the numbers between two rows placed by their labels fill the rows between them
+  exactly, in order, and each such row's own sums hold (the arithmetic admits that
+  one placement).
+
+Every other row stays unplaced with a note saying why; nothing is guessed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .fused import SumRule
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One template row to place."""
+    row_id: str
+    width: int                            # cells in the row
+    rules: tuple[SumRule, ...]            # the row's own sums (cell indices)
+    group: tuple[int, int] | None         # numbers its label owns: [start, end) in the sequence; None: label not found
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    span: tuple[int, int] | None          # [start, end) in the number sequence, or None when unplaced
+    how: str = ""                         # "label" or "order"
+    note: str | None = None               # why the row stayed unplaced
+
+
+def _holds(rules: tuple[SumRule, ...], cells: list) -> bool:
+    if any(v is None for v in cells):
+        return False
+    return all(abs(sum(cells[i] for i in r.parts) - cells[r.total]) < 1e-6 for r in rules)
+
+
+def _stretches(out: list) -> list[tuple[int, int]]:
+    """Maximal runs [i, j) of unplaced rows."""
+    runs, i = [], 0
+    while i < len(out):
+        if out[i] is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(out) and out[j] is None:
+            j += 1
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+def _in_order(slots: list[Slot], out: list, i: int, j: int, total: int) -> list[tuple[int, int]] | None:
+    """The spans rows i..j-1 take when the numbers between their placed neighbours fill them exactly."""
+    lo = out[i - 1].span[1] if i > 0 else 0
+    hi = out[j].span[0] if j < len(slots) else total
+    if hi - lo != sum(s.width for s in slots[i:j]):
+        return None
+    spans, pos = [], lo
+    for s in slots[i:j]:
+        spans.append((pos, pos + s.width))
+        pos += s.width
+    return spans
+
+
+def place(slots: list[Slot], values: list) -> list[Placement]:
+    """A placement per slot. `values`: the number sequence read as numbers (None: unreadable)."""
+    out: list[Placement | None] = [
+        Placement(s.group, "label") if s.group and s.group[1] - s.group[0] == s.width else None for s in slots]
+    changed = True
+    while changed:            # each placed row is a new anchor for the rows beside it
+        changed = False
+        for i, j in _stretches(out):
+            spans = _in_order(slots, out, i, j, len(values))
+            if spans is None:
+                continue
+            holds = [_holds(slots[k].rules, values[a:b]) for k, (a, b) in zip(range(i, j), spans)]
+            for k, span, ok in zip(range(i, j), spans, holds):
+                group = slots[k].group
+                # every row holds: the order is confirmed; else a row whose label starts where
+                # its numbers do; a lone row between placed rows, its label among its numbers,
+                # takes them whatever its sums say (a wrong sum is then the document's)
+                lone = j - i == 1 and group is not None and span[0] <= group[0] <= span[1]
+                if (ok and (all(holds) or (group is not None and group[0] == span[0]))) or lone:
+                    out[k] = Placement(span, "order")
+                    changed = True
+    final: list[Placement] = []
+    for k, p in enumerate(out):
+        final.append(p if p is not None else Placement(None, note=_why(slots, out, k, values)))
+    return final
+
+
+def _why(slots: list[Slot], out: list, k: int, values: list) -> str:
+    i, j = next((a, b) for a, b in _stretches(out) if a <= k < b)
+    spans = _in_order(slots, out, i, j, len(values))
+    width = slots[k].width
+    if spans is None:
+        group = slots[k].group
+        near = f"本行标签后有 {group[1] - group[0]} 个数字" if group is not None else "未找到本行标签"
+        lo = out[i - 1].span[1] if i > 0 else 0
+        hi = out[j].span[0] if j < len(slots) else len(values)
+        return (f"文本中表格的行列结构丢失：{near}，本行应有 {width} 个；相邻已确定的行之间有 {hi - lo} 个数字，"
+                f"而这些行共应有 {sum(s.width for s in slots[i:j])} 个（空白单元格可能没有印出），无法确定各数字的位置")
+    a, b = spans[k - i]
+    shown = " ".join(_show(v) for v in values[a:b])
+    ok = _holds(slots[k].rules, values[a:b])
+    return (f"文本中表格的数字顺序错乱：按行的顺序，本行的 {width} 个数字读作（{shown}），"
+            + ("不符合本行的合计关系" if not ok else "但相邻的行不符合合计关系，这一顺序不可信")
+            + "，无法确定各数字所在的单元格")
+
+
+def _show(v) -> str:
+    return "?" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
