@@ -17,6 +17,9 @@ class Origin:
     row: int | None = None
     col: int | None = None
     ocr: bool = False
+    # why the reader is not sure this text is what is printed (e.g. "ocr": no second read
+    # confirmed it); arithmetic findings over such cells do not accuse the document
+    uncertain: str | None = None
 
     def as_dict(self) -> dict:
         d = {"format": self.format, "page": self.page, "table": self.table, "row": self.row, "col": self.col}

@@ -43,14 +43,6 @@ def parse(source: str | Path | bytes, filename: str | None = None, *, ocr: bool 
         raise
     src = Source(path=path or filename, format=doc.format, sha256=hashlib.sha256(data).hexdigest())
     report = recognize(doc, src, __version__)
-    report.findings.extend(_mark_ocr_doubt(report, validate(report)))
+    report.findings.extend(validate(report))
     return report
 
-
-def _mark_ocr_doubt(report: Report, findings: list) -> list:
-    """An arithmetic error among OCR-read cells is as likely a misread as a misprint: say so."""
-    for f in findings:
-        ocr = [k for k in f.keys if (c := report.cells.get(k)) and c.origin and c.origin.ocr]
-        if ocr and f.severity == "error":
-            f.message += "（相关单元格由 OCR 识别，可能是识别错误，请核对原件）"
-    return findings

@@ -30,6 +30,9 @@ class CellValue(BaseModel):
     blank: bool = Field(False, description="Printed blank, dash or 无 and read as 0")
     origin: CellOrigin | None = None
     split: str | None = Field(None, description="How a fused digit run was split: 'unique', 'arithmetic' or 'prose'")
+    uncertain: str | None = Field(
+        None, description="Why the reader is not sure of this value (e.g. 'ocr': read by OCR, not confirmed); "
+                          "an arithmetic rule over such a cell is a warning, not an error about the document")
 
 
 class Finding(BaseModel):

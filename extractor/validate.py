@@ -4,6 +4,8 @@ Rule instances (one per rule and `where`, with their keys expanded) are built on
 layout and cached: validate() itself is a loop of dict look-ups and additions.
 A rule instance that needs an unread key (value None) is skipped: the recognizer has
 already said why the cell is unknown. A blank cell is 0 and is checked like any other.
+A rule that fails over a cell the reader is unsure of (CellValue.uncertain) is a warning:
+the misreading is as likely as the misprint, so it does not accuse the document.
 """
 from __future__ import annotations
 
@@ -187,8 +189,23 @@ def _finding(inst: Instance, exp, act, report: Report, prev: Report | None) -> F
         cell = report.cells.get(inst.actual[0][2])
         if cell is not None and cell.blank:
             msg += "（该格印为空白，按 0 计）"
-    return Finding(rule=inst.rule.id, severity=inst.rule.severity, where=inst.where, message=msg,
-                   expected=_num(exp), actual=_num(act), keys=list(inst.keys))
+    return _doubt(Finding(rule=inst.rule.id, severity=inst.rule.severity, where=inst.where, message=msg,
+                          expected=_num(exp), actual=_num(act), keys=list(inst.keys)), report)
+
+
+_DOUBT_WORDS = {"ocr": "由 OCR 识别且未经复核"}
+
+
+def _doubt(f: Finding, report: Report) -> Finding:
+    """An error resting on cells the reader is unsure of becomes a warning that says so."""
+    unsure = [(k, c.uncertain) for k in f.keys if (c := report.cells.get(k)) is not None and c.uncertain]
+    if not unsure or f.severity != "error":
+        return f
+    why = "、".join(dict.fromkeys(_DOUBT_WORDS.get(u, u) for _, u in unsure))
+    f.severity = "warning"
+    f.message += (f"（{'、'.join(k for k, _ in unsure)} 的读数不确定（{why}），可能是读取错误而非报告本身的错误，"
+                  "请核对原件）")
+    return f
 
 
 def _check_sums(instances, report: Report, prev: Report | None) -> list[Finding]:
@@ -220,7 +237,8 @@ def sums_hold(values: dict, layout_name: str, rule_ids: frozenset[str]) -> bool:
     return True
 
 
-def _check_keys(layout_name: str, values: dict) -> list[Finding]:
+def _check_keys(layout_name: str, report: Report) -> list[Finding]:
+    values = report.values
     out = []
     for rule, keys in _key_checks(layout_name):
         for key in keys:
@@ -234,9 +252,9 @@ def _check_keys(layout_name: str, values: dict) -> list[Finding]:
             if bad:
                 table = key.split(".")[0]
                 label = f"{TABLE_NAMES.get(table, table)}「{key_label(key)}」"
-                out.append(Finding(rule=rule.id, severity=rule.severity, where=key,
-                                   message=rule.message.format(label=label, key=key, actual=_num(v)),
-                                   expected=expected, actual=_num(v), keys=[key]))
+                out.append(_doubt(Finding(rule=rule.id, severity=rule.severity, where=key,
+                                          message=rule.message.format(label=label, key=key, actual=_num(v)),
+                                          expected=expected, actual=_num(v), keys=[key]), report))
     return out
 
 
@@ -289,7 +307,7 @@ def validate(report: Report) -> list[Finding]:
     if layout is None:
         return []
     return (_check_sums(_instances(layout, False), report, None)
-            + _check_keys(layout, report.values)
+            + _check_keys(layout, report)
             + _check_prose(layout, report))
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from worktree import use_working_tree
 use_working_tree()      # `import govreport` (here and in subprocesses) is this tree's extractor/
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# ../shared beside the checkout; GOVREPORT_SHARED points elsewhere (e.g. from a git worktree)
+SHARED = Path(os.environ.get("GOVREPORT_SHARED") or REPO.parent / "shared")
 
 
 def shared_file(rel: str) -> Path:

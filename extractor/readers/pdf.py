@@ -191,7 +191,8 @@ def _to_table(t: PageTable, index: int, page: int) -> Table:
             raw = src.text or ""
             if t.ocr:
                 raw = fix_cell(raw)     # OCR's own slips (`21!`, `Il10`) are not the document's text
-            cells.append(Cell(raw, clean_cell(raw), Origin(FORMAT, page, index, r, c, t.ocr), g.merged_from))
+            cells.append(Cell(raw, clean_cell(raw), Origin(FORMAT, page, index, r, c, t.ocr, "ocr" if t.ocr else None),
+                              g.merged_from))
         rows.append(cells)
     return Table(index, rows, page)
 

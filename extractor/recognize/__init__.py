@@ -1,6 +1,8 @@
 """Map a Document onto the template: parts, edition, and every cell of tables 二/三/四."""
 from __future__ import annotations
 
+import regex as re
+
 from ..budget import Budget
 from ..grammar import Grammar, all_grammars, load
 from ..model import Document, Table
@@ -10,9 +12,10 @@ from ..rules import layout_name
 from ..validate import sums_hold
 from . import grid, stream
 from .fused import SumRule
-from .layout import Layout, PartHit, find_parts, linearize, numeral_value, part_text
+from .layout import TABLE_MARK, Layout, PartHit, find_parts, linearize, numeral_value, own_headings, part_text
 from .meta import period_year, title_meta
 from .rows import RawRow
+from .structure import TableRead, blank_template, garbled_text, section_findings, table_findings
 from .values import RowResult, RowSpec, emit, read_row, settle
 
 def _region(layout: Layout, parts: dict[int, PartHit], number: int) -> tuple[int, int]:
@@ -46,7 +49,11 @@ def _sub_row_keywords(g: Grammar) -> tuple[str, ...]:
     return tuple(kw for r in g.t3_rows if r not in single for kw in r.keywords if len(kw) > 2)
 
 
-def _detect_edition(layout: Layout, parts, tables) -> tuple[str | None, bool]:
+def _first_edition_year() -> int:
+    return min(int(g.edition) for g in all_grammars())
+
+
+def _detect_edition(layout: Layout, parts, tables, year: int | None) -> tuple[str | None, bool]:
     """(edition or None without template tables, table 三 keeps the single （六）其他处理 row).
 
     Table 二's column labels tell the edition; on a tie, whether table 三 prints the
@@ -56,11 +63,10 @@ def _detect_edition(layout: Layout, parts, tables) -> tuple[str | None, bool]:
     else:
         s, e = _region(layout, parts, 2)
         t2_text = layout.text[s:e]
-    if tables["t3"]:
-        t3_text = _table_text(tables["t3"])
-    else:
-        s, e = _region(layout, parts, 3)
-        t3_text = layout.text[s:e]
+    # table 三 may be read in part as a grid and in part as text (PDFs without rulings):
+    # whether it prints the （六） sub-rows is told from both
+    s, e = _region(layout, parts, 3)
+    t3_text = _table_text(tables["t3"]) + "|" + label_key(layout.text[s:e])
     grammars = all_grammars()
     score = {g.edition: sum(m in t2_text for m in g.markers) for g in grammars}
     subs = {g.edition: _sub_row_keywords(g) for g in grammars}
@@ -68,6 +74,8 @@ def _detect_edition(layout: Layout, parts, tables) -> tuple[str | None, bool]:
     has_t3 = any(kw in t3_text.replace(" ", "") for r in grammars[0].t3_rows[:3] for kw in r.keywords)
     if not (has_t3 or any(score.values())):
         return None, False
+    if year is not None and year < _first_edition_year() and not any(tables.values()):
+        return None, False      # a free-form report from before the first template that uses its words
     best = max(score.values())
     tied = [g.edition for g in grammars if score[g.edition] == best]
     # on a tie: an edition whose sub-rows are printed, else one that has none
@@ -132,20 +140,20 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
     org, title_year = title_meta(lines)
     year = title_year or period_year(layout.text[:5000])
     tables = _classify_tables(doc)
-    edition, single_other = _detect_edition(layout, parts, tables)
+    edition, single_other = _detect_edition(layout, parts, tables, year)
 
     report = Report(source=source, organization=org, year=year, edition=edition, parser_version=version,
                     attachments=[Link(text=t, url=u) for t, u in doc.links])
     report.findings.extend(Finding(rule=n.rule, severity=n.severity, where=n.where, message=n.message) for n in doc.notes)
     report.parts = [Part(number=h.number, title=h.title, printed_number=h.printed, text=part_text(layout, h))
-                    for h in part_hits]
+                    for h in sorted(part_hits, key=lambda h: h.number)]
     if edition is None:
         if doc.links and len(part_hits) < 3:
             # a portal notice: the report itself is an attachment for the scraper to fetch
             report.findings.append(Finding(
                 rule="REPORT-IN-ATTACHMENT", severity="warning", where="document",
                 message="本页没有报告表格，报告在附件中：" + "；".join(f"{t or '附件'} {u}" for t, u in doc.links[:10])))
-        elif title_year:      # titled like a report, but without template tables
+        elif title_year or (year and year < _first_edition_year()):   # a report, without template tables
             report.edition = "pre2019"
             report.findings.append(Finding(rule="FREE-FORM", severity="info", where="document",
                                            message="自由格式的报告（2019 年以前的格式），没有可对应模板的表格，不提取表格数值"))
@@ -195,35 +203,60 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
 
     report.values = {k: values.get(k) for k in g.keys(single_other)}
     report.cells = {k: cells[k] for k in report.values if k in cells}
-    findings.extend(_structure_findings(g, part_hits, t2_results, t3_results, t4_results))
+    blank = blank_template(report.cells, list(report.values))
+    if blank is not None:
+        # the blank template: no zeros presented as data
+        report.values = dict.fromkeys(report.values)
+        for c in report.cells.values():
+            c.value = None
+        findings.append(blank)
+        return report
+    reads = _table_reads(g, parts, tables, len(layout.text), t2_results, t3_results, t4_results)
+    garbled = garbled_text(n.rule for n in doc.notes)
+    own = own_headings(layout, g, part_hits, _TABLE_LABEL_WORDS)
+    part_order = [h.number for h in part_hits]
+    if own and not (len(own) >= 2 or part_order != sorted(part_order)
+                    or any(h.printed and numeral_value(h.printed) != h.number for h in part_hits)):
+        own = []        # one odd heading in a report that otherwise follows the template
+    first_table = min(layout.table_offsets.values(), default=len(layout.text))
+    findings.extend(section_findings(g, part_hits, own, reads, layout.text, first_table, garbled))
+    findings.extend(table_findings(g, list(reads.values()), _label_text(layout, doc), garbled))
     return report
 
 
-def _structure_findings(g: Grammar, part_hits: list[PartHit], t2: list[RowResult], t3: list[RowResult],
-                        t4: list[RowResult]) -> list[Finding]:
-    out = []
-    found = {h.number for h in part_hits}
-    names = {p["number"]: p["title"] for p in g.parts}
-    labels = {r.id: r.label for r in g.t3_rows + (g.t3_single_other,)} | {
-        r.id: r.label for b in g.t2_blocks for r in b.rows}
-    for n in range(1, 7):
-        if n not in found:
-            out.append(Finding(rule="MISSING-SECTION", severity="error", where=str(n),
-                               message=f"缺少第{n}部分「{names[n]}」", expected=names[n]))
-    for h in part_hits:
-        if h.printed is not None and numeral_value(h.printed) != h.number:
-            out.append(Finding(rule="SECTION-NUMBER", severity="warning", where=str(h.number),
-                               message=f"「{names[h.number]}」的标题序号印为「{h.printed}」，应为第{h.number}部分",
-                               expected=h.number, actual=h.printed))
-    for tid, results, name in (("t2", t2, "表二（主动公开政府信息情况）"), ("t3", t3, "表三（收到和处理政府信息公开申请情况）"),
-                               ("t4", t4, "表四（行政复议、行政诉讼情况）")):
-        present = [r for r in results if r.raw is not None]
-        if not present:
-            out.append(Finding(rule="MISSING-TABLE", severity="error", where=tid, message=f"未找到{name}"))
-            continue
-        for r in results:
-            if r.raw is None:
-                out.append(Finding(rule="MISSING-ROW", severity="error", where=r.spec.row_id,
-                                   message=f"{name}缺少「{labels.get(r.spec.row_id, r.spec.row_id)}」行",
-                                   keys=r.spec.keys))
+_NOT_LABEL = re.compile(r"[0-9.,\-]+")
+# words of table rows printed like part headings in text (一、本年新收…, 三、本年度办理结果)
+_TABLE_LABEL_WORDS = ("本年新收", "上年结转", "办理结果", "结转下年", "申请人情况")
+
+
+def _table_reads(g: Grammar, parts: dict[int, PartHit], tables: dict[str, list[Table]], text_end: int,
+                 t2: list[RowResult], t3: list[RowResult], t4: list[RowResult]) -> dict[str, TableRead]:
+    rules = {r.id: r for b in g.t2_blocks for r in b.rows} | {r.id: r for r in g.t3_rows + (g.t3_single_other,)}
+    out = {}
+    for kind, results, number in (("t2", t2, 2), ("t3", t3, 3), ("t4", t4, 4)):
+        keywords = {r.spec.row_id: _label_words(rules[r.spec.row_id]) for r in results if r.spec.row_id in rules}
+        words = (tuple(w for ws in keywords.values() for w in ws if len(w) > 2) if kind != "t4"
+                 # not 行政复议 / 行政诉讼 (in every part 四 heading) nor 总计 (a column of 三 too)
+                 else tuple(w for w in g.t4_header_words
+                            if w not in g.parts[3]["title"] and w not in g.t3_column_labels))
+        hit = parts.get(number)
+        bounded = bool(tables[kind]) or (hit is not None and hit.end < text_end)
+        out[kind] = TableRead(kind, results, keywords, words, bounded)
     return out
+
+
+_WINDOW = 4      # characters of a label that, found anywhere, show it is printed (maybe cut or wrapped)
+
+
+def _label_words(rule) -> tuple[str, ...]:
+    """The row's keywords and every run of _WINDOW characters of its label: a label cut at
+    the page edge (1.属于国家秘) is still the document's row."""
+    label = _NOT_LABEL.sub("", label_key(rule.label)).lstrip("一二三四五六七八九十")
+    return rule.keywords + tuple(label[i:i + _WINDOW] for i in range(len(label) - _WINDOW + 1))
+
+
+def _label_text(layout: Layout, doc: Document) -> str:
+    """Every paragraph and cell as label_key() text without digits: plain pdftotext puts a
+    row's values inside its wrapped label (确认或重 / 0 / 新出具)."""
+    cells = "|".join(c.text for t in doc.tables for row in t.rows for c in row if c.text)
+    return _NOT_LABEL.sub("", label_key(layout.text.replace(TABLE_MARK, "") + "|" + cells))

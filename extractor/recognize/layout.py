@@ -7,6 +7,7 @@ import regex as re
 
 from ..grammar import Grammar
 from ..model import Document, Table
+from ..normalize import label_key
 
 TABLE_MARK = "\ue000"    # stands for a table in the linear text, so parts know which tables they hold
 _NUMERAL = "一二三四五六七八九十"
@@ -53,8 +54,13 @@ def numeral_value(s: str) -> int | None:
     return _NUMERAL.index(s) + 1 if len(s) == 1 and s in _NUMERAL else None
 
 
+_HEADING_LINE = 50         # a heading line is short: longer lines are prose that mentions a title
+_WORDS_BEFORE = 16         # words a heading may print between its numeral and the title
+
+
 def _candidates(text: str, pattern: re.Pattern):
-    """Heading-like matches of a part title: at a line start, or after a numeral like 三、."""
+    """Heading-like matches of a part title: at a line start, after a numeral like 三、, or on
+    a short numbered line with a few words before the title (五、政府信息公开工作存在的主要问题…)."""
     for m in pattern.finditer(text):
         start = m.start()
         # look back for a numeral prefix right before the title
@@ -67,6 +73,10 @@ def _candidates(text: str, pattern: re.Pattern):
                 head_start = start - len(back) + k
                 break
         line_start = text.rfind("\n", 0, start) + 1
+        if pm is None and start - line_start <= _WORDS_BEFORE + 4:
+            lm = _HEAD.match(text, line_start, start)
+            if lm and lm.group("num") and _heading_line(text, start):
+                pm, head_start = lm, line_start
         at_line_start = not text[line_start:start].strip() or (pm is not None and not text[line_start:head_start].strip())
         if pm is not None:
             printed = pm.group("top") or pm.group("sub") or pm.group("arabic")
@@ -76,28 +86,77 @@ def _candidates(text: str, pattern: re.Pattern):
             yield (start, m.end(), None, "top")
 
 
+def _pick(text: str, pattern: re.Pattern, cursor: int):
+    """The first top-level candidate at or after `cursor`, else the first sub-level one."""
+    best = None
+    for start, end, printed, kind in _candidates(text, pattern):
+        if start < cursor:
+            continue
+        if kind == "top":
+            return start, end, printed
+        if best is None:
+            best = (start, end, printed)
+    return best
+
+
+def _heading_line(text: str, start: int) -> bool:
+    """The line holding `start` is short and ends no sentence: a heading, not prose."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    return len(line.strip()) <= _HEADING_LINE and "。" not in line
+
+
 def find_parts(layout: Layout, grammar: Grammar) -> list[PartHit]:
-    """Locate the six parts in order; a part not found is simply absent from the list."""
+    """Locate the six parts; a part not found is simply absent from the list.
+
+    Parts are looked for in template order; a part not found after the previous one is
+    then looked for anywhere (reports with their own structure put 问题 and 其他事项
+    before the tables printed as 附表). Hits are returned in the order they are printed."""
     text, cursor, hits = layout.text, 0, []
+    taken: list[tuple[int, int]] = []
+    missing = []
     for part, pattern in zip(grammar.parts, grammar.part_patterns):
-        best = None
-        for start, end, printed, kind in _candidates(text, pattern):
-            if start < cursor:
-                continue
-            if kind == "top":
-                best = (start, end, printed)
-                break
-            if best is None:
-                best = (start, end, printed)
+        best = _pick(text, pattern, cursor)
         if best:
             start, end, printed = best
             hits.append(PartHit(part["number"], text[start:end].strip(), printed, start, end))
+            taken.append((start, end))
             cursor = end
+        else:
+            missing.append((part, pattern))
+    for part, pattern in missing:
+        for start, end, printed, kind in _candidates(text, pattern):
+            if kind == "top" and not any(s <= start < e for s, e in taken) and _heading_line(text, start):
+                hits.append(PartHit(part["number"], text[start:end].strip(), printed, start, end))
+                taken.append((start, end))
+                break
+    hits.sort(key=lambda h: h.start)
     for a, b in zip(hits, hits[1:]):
         a.end = b.start
     if hits:
         hits[-1].end = len(text)
     return hits
+
+
+_TOP_HEADING = re.compile(rf"^[ \t]*(?P<num>[{_NUMERAL}]{{1,2}})\s*[、.．]\s*(?P<title>[^\n。；;：:]{{2,30}})[ \t]*$",
+                          re.MULTILINE)
+
+
+def own_headings(layout: Layout, grammar: Grammar, hits: list[PartHit], table_words: tuple[str, ...]) -> list[str]:
+    """Top-level numbered headings (二、工作机制保障) that are none of the template's parts
+    and no table label (三、本年度办理结果): the report's own part list."""
+    out = []
+    for m in _TOP_HEADING.finditer(layout.text):
+        title = m.group("title")
+        key = label_key(title)
+        if (any(p.search(title) for p in grammar.part_patterns) or any(ch.isdigit() for ch in title)
+                or any(w in key or w.startswith(key[:2]) for w in table_words)):
+            continue
+        out.append((numeral_value(m.group("num")), m.group(0).strip()))
+    # a numeral a template part is printed with is that part's: a stray 三、… line is no own part
+    taken = {numeral_value(h.printed) for h in hits if h.printed and numeral_value(h.printed) == h.number}
+    return [text for n, text in out if n not in taken]
 
 
 def part_text(layout: Layout, hit: PartHit) -> str:

@@ -38,6 +38,11 @@ def _origin(tok) -> CellOrigin | None:
     return CellOrigin(**tok.origin.as_dict()) if tok and tok.origin else None
 
 
+def _doubt(toks) -> str | None:
+    """The reader's doubt about any of the tokens a cell was read from."""
+    return next((t.origin.uncertain for t in toks if t.origin and t.origin.uncertain), None)
+
+
 def cell_pieces(raw: str) -> list[str]:
     """A cell's printed text as value tokens: several when spaces on one line separate
     numbers (`1 0`: two cells whose boundary was lost), else the text itself ([] when
@@ -63,7 +68,8 @@ def read_row(spec: RowSpec, raw: RawRow | None, budget: Budget | None = None) ->
     one_each = all(len(p) <= 1 for p in pieces)    # no cell holds several numbers
     if one_each and (len(toks) == n or raw.aligned):
         parsed = [parse_value(t.raw) for t in toks]
-        res.direct = [CellValue(value=p.value, raw=t.raw.strip(), blank=p.blank, origin=_origin(t))
+        res.direct = [CellValue(value=p.value, raw=t.raw.strip(), blank=p.blank, origin=_origin(t),
+                                uncertain=_doubt((t,)))
                       for p, t in zip(parsed, toks)]
         bad = [k for k, p in zip(spec.keys, parsed) if p.value is None]
         if bad:      # one cell per column, but some hold text that is not a number
@@ -161,12 +167,13 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
             continue
         raw_text = " ".join(t.raw.strip() for t in r.raw.tokens)
         origin = _origin(r.raw.tokens[0]) if r.raw.tokens else None
+        doubt = _doubt(r.raw.tokens)
         picked = agreed(r.candidates)
         for i, k in enumerate(keys):
             v = picked[i] if picked else None
             values[k] = v
             cells[k] = CellValue(value=v, raw=raw_text, blank=False, origin=origin,
-                                 split=(r.split if v is not None else None))
+                                 split=(r.split if v is not None else None), uncertain=doubt)
         unknown = [k for k, v in zip(keys, picked or [None] * len(keys)) if v is None]
         if unknown:
             options = "；".join(" | ".join(str(x) for x in c) for c in r.candidates[:6])

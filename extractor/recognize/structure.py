@@ -1,0 +1,143 @@
+"""Structure findings that say whose fault a gap is.
+
+A part, table or row is called missing (an error about the document) only when the
+document demonstrably lacks it: its label is nowhere in the document's text, the text was
+readable, and the table around it was read whole (its grid, or its part from heading to
+the next part's heading, or its first and last rows). Anything else the reader could not place is a reading finding (warning) that
+names the keys left null. A document whose every value cell is printed blank is the blank
+template, not a report of zeros.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex as re
+
+from ..grammar import Grammar
+from ..normalize import label_key
+from ..report import Finding
+from .layout import PartHit, numeral_value
+from .values import RowResult
+
+TABLE_NAMES = {"t2": "表二（主动公开政府信息情况）", "t3": "表三（收到和处理政府信息公开申请情况）",
+               "t4": "表四（行政复议、行政诉讼情况）"}
+PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
+# reader notes that mean the text itself may be garbled: absence of a label proves nothing
+_GARBLING_NOTES = frozenset({"PDF-CID", "OCR"})
+# what parts 1, 5 and 6 say when their heading is not printed as the template's
+_PART_CONTENT = {
+    5: re.compile(r"(?:问题|不足|差距)[^。]{0,60}?(?:改进|整改|下一步|措施)|下一步"),
+    6: re.compile(r"其他需要报告|信息处理费|收取.{0,6}费|政务公开工作要点"),
+}
+_MIN_PART1_PROSE = 40          # characters of prose before the tables that make a 总体情况
+
+
+@dataclass(slots=True)
+class TableRead:
+    """One template table as read: its row results and what proves a gap is the document's."""
+    kind: str                  # t2, t3, t4
+    results: list[RowResult]
+    keywords: dict[str, tuple[str, ...]]   # row id -> label keywords
+    table_words: tuple[str, ...]           # words only this table prints (its labels and headers)
+    bounded: bool              # its grid was found, or its part runs from its heading to the next part's
+
+
+def _label_present(words: tuple[str, ...], text: str) -> bool:
+    return any(w and w in text for w in words)
+
+
+def _whole(t: TableRead) -> bool:
+    """The table was read from its first row to its last."""
+    return bool(t.results) and t.results[0].raw is not None and t.results[-1].raw is not None
+
+
+def _row_label(g: Grammar, row_id: str) -> str:
+    rows = g.t3_rows + (g.t3_single_other,) + tuple(r for b in g.t2_blocks for r in b.rows)
+    return next((r.label for r in rows if r.id == row_id), row_id)
+
+
+def table_findings(g: Grammar, tables: list[TableRead], doc_text: str, garbled: bool) -> list[Finding]:
+    """`doc_text`: label_key() of every paragraph and cell of the document, digits removed."""
+    out = []
+    for t in tables:
+        name = TABLE_NAMES[t.kind]
+        present = [r for r in t.results if r.raw is not None]
+        if not present:
+            keys = [k for r in t.results for k in r.spec.keys]
+            if garbled or _label_present(t.table_words, doc_text):
+                out.append(Finding(
+                    rule="TABLE-UNREAD", severity="warning", where=t.kind, keys=keys,
+                    message=f"文中有{name}的标签，但未能读出表格的行和数值，相关单元格留空"
+                            if not garbled else f"文字无法可靠解码，未能读出{name}，相关单元格留空"))
+            else:
+                out.append(Finding(rule="MISSING-TABLE", severity="error", where=t.kind, keys=keys,
+                                   message=f"未找到{name}：文中没有该表的任何标签"))
+            continue
+        provable = not garbled and (t.bounded or _whole(t))
+        for r in t.results:
+            if r.raw is not None:
+                continue
+            label = _row_label(g, r.spec.row_id)
+            in_text = _label_present(t.keywords.get(r.spec.row_id, ()), doc_text)
+            if provable and not in_text:
+                out.append(Finding(rule="MISSING-ROW", severity="error", where=r.spec.row_id, keys=r.spec.keys,
+                                   message=f"{name}缺少「{label}」行：全文没有该行的标签"))
+            else:
+                why = "文中有该行的标签，但其数值未能对应到各列" if in_text else "该行未能读出（表格未能完整读取）"
+                out.append(Finding(rule="ROW-UNREAD", severity="warning", where=r.spec.row_id, keys=r.spec.keys,
+                                   message=f"{name}「{label}」行：{why}，相关单元格留空"))
+    return out
+
+
+def _has_content(n: int, tables: dict[str, TableRead], text: str, first_table_at: int) -> bool:
+    """Whether the document holds part n's content even though its heading was not found."""
+    for kind, number in PART_OF_TABLE.items():
+        if number == n:
+            t = tables.get(kind)
+            return t is not None and any(r.raw is not None for r in t.results)
+    if n == 1:
+        return len(label_key(text[:first_table_at])) >= _MIN_PART1_PROSE
+    rx = _PART_CONTENT.get(n)
+    return bool(rx and rx.search(text))
+
+
+def section_findings(g: Grammar, part_hits: list[PartHit], own: list[str], tables: dict[str, TableRead],
+                     text: str, first_table_at: int, garbled: bool) -> list[Finding]:
+    out = []
+    found = {h.number for h in part_hits}
+    names = {p["number"]: p["title"] for p in g.parts}
+    if own:
+        out.append(Finding(
+            rule="OWN-STRUCTURE", severity="info", where="document",
+            message="报告使用自己的部分结构（" + "；".join(own[:8]) + "），模板的六个部分按标题和内容识别，不按序号判断"
+                    + ("；未以模板标题出现的部分：" + "、".join(f"第{n}部分「{names[n]}」" for n in range(1, 7)
+                                                  if n not in found) if len(found) < 6 else "")))
+    for n in range(1, 7):
+        if n in found or own:
+            continue
+        if garbled or _has_content(n, tables, text, first_table_at):
+            out.append(Finding(rule="SECTION-UNREAD", severity="warning", where=str(n), expected=names[n],
+                               message=f"未能识别第{n}部分「{names[n]}」的标题，但文中有该部分的内容"
+                                       if not garbled else f"文字无法可靠解码，未能识别第{n}部分「{names[n]}」"))
+        else:
+            out.append(Finding(rule="MISSING-SECTION", severity="error", where=str(n), expected=names[n],
+                               message=f"缺少第{n}部分「{names[n]}」：既没有该部分的标题，也没有其内容"))
+    if not own:
+        for h in part_hits:
+            if h.printed is not None and numeral_value(h.printed) != h.number:
+                out.append(Finding(rule="SECTION-NUMBER", severity="warning", where=str(h.number),
+                                   message=f"「{names[h.number]}」的标题序号印为「{h.printed}」，应为第{h.number}部分",
+                                   expected=h.number, actual=h.printed))
+    return out
+
+
+def garbled_text(note_rules) -> bool:
+    return any(r in _GARBLING_NOTES for r in note_rules)
+
+
+def blank_template(cells: dict, keys: list[str]) -> Finding | None:
+    """Every value cell of the three tables present and printed blank: the blank template."""
+    if len(cells) < len(keys) * 0.9 or not all(c.blank and not (c.raw or "").strip() for c in cells.values()):
+        return None
+    return Finding(rule="BLANK-TEMPLATE", severity="error", where="document", keys=list(keys),
+                   message="这是空白的年度报告模板：三张表格的所有数值单元格都是空白，没有填报数据，数值留空（不当作 0）")
