@@ -52,6 +52,36 @@ def test_generated_pdftotext_reads_every_cell_and_finds_planted_errors(name, kin
         assert _errors(report) == {tuple(x) for x in spec["inconsistencies"]}
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_converter_markdown_cut_into_pieces_reads_every_cell(name):
+    # pieces joined over the page footer; a row whose numbers opened the next piece gets them
+    spec = SPECS[name]
+    for seed in (1, 2, 3):
+        report = parse(render_text.markdown_converter(spec, seed), filename=f"{name}.md")
+        right, wrong, unnamed = _check(report, spec)
+        assert not wrong and right == len(report.values)
+        assert _errors(report) == {tuple(x) for x in spec["inconsistencies"]}
+
+
+def test_converter_markdown_label_wrapped_over_the_page_break():
+    spec = SPECS["jy-2021"]
+    lines = render_text.markdown(spec, 112).decode("utf-8").split("\n")
+    i = next(k for k, x in enumerate(lines) if "不掌握" in x)
+    cells = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+    w = len(cells)
+    label_end = w - 7
+    first = [c.replace("（四）无法提供", "（四）无").replace("相关政府信息", "相关政府") if j < label_end else ""
+             for j, c in enumerate(cells)]
+    rest = [("法提供" if "无法提供" in c else "信息" if "不掌握" in c else "") if j < label_end else c
+            for j, c in enumerate(cells)]
+    row = lambda r: "| " + " | ".join(r) + " |"  # noqa: E731
+    text = "\n".join(lines[:i] + [row(first), "", "第 3 页", "", row(rest), "|" + "---|" * w] + lines[i + 1:])
+    report = parse(text.encode("utf-8"), filename="x.md")
+    right, wrong, unnamed = _check(report, spec)
+    assert not wrong and right == len(report.values)
+    assert _errors(report) == set()
+
+
 @pytest.mark.parametrize("name", ["zfj-2021", "jt-2021", "wj-2019"])
 def test_a_stray_number_leaves_its_rows_null_with_findings_never_shifted(name):
     # the first number of 属于国家秘密 printed after the next row's numbers: the two rows

@@ -7,12 +7,14 @@ import regex as re
 
 from ..errors import ReadError
 from ..model import Document, Paragraph, grid_from_rows
-from ..normalize import clean_text
+from ..normalize import clean_cell, clean_text, is_value_text
 from .decode import decode
 
 _CRAWLER_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录|来源|索引号)\s*[:：]\s*(.*)$")
 _BODY_SEP = re.compile(r"^=+\s*正文\s*=+\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_PAGE_FOOTER = re.compile(r"^(?:[-－—]\s*\d{1,3}\s*[-－—]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3})$")
+_ITEM_START = re.compile(r"^[（(]?(?:[一二三四五六七八九十]{1,2}|\d{1,2})[）)、.．]")
 # an attachment URL: a run of URL characters (matched possessively, so a long run is read
 # once, not once per start position) that holds a document extension
 _URL_RUN = re.compile(r"[A-Za-z0-9_./:%?=&~+\-]++")
@@ -42,13 +44,53 @@ def _split_header(lines: list[str]) -> tuple[dict, list[str]]:
     return {}, lines
 
 
+def _is_label(cell: str) -> bool:
+    return bool(cell) and not is_value_text(cell)
+
+
+def _stitch(rows: list[list[str]], cuts: set[int]) -> list[list[str]]:
+    """Rows of a converter's pipe table as printed: empty rows (a piece's blank header)
+    dropped, and a row whose labels came without their numbers joined with the next row
+    when that row brings numbers under no label of its own, or under the rest of a label
+    wrapped over a page break (`cuts`: indices of rows that open a piece): else the first
+    would read as blanks and the numbers would belong to no row."""
+    out: list[list[str]] = []
+    opens = False                # the row opens a piece (a dropped empty header row may come first)
+    for i, row in enumerate(rows):
+        cells = [clean_cell(c) for c in row]
+        opens = opens or i in cuts
+        if not any(cells):
+            continue
+        first_of_piece, opens = opens, False
+        if out:
+            prev = [clean_cell(c) for c in out[-1]]
+            values_at = [j for j, c in enumerate(cells) if c and is_value_text(c)]
+            labels_at = [j for j, c in enumerate(prev) if c]
+            # the previous row: labels only, all of them left of this row's numbers (a header
+            # row has labels above the numbers); this row: no label that starts a row of its own
+            if len(row) == len(out[-1]) and values_at and labels_at and max(labels_at) < min(values_at) \
+                    and all(_is_label(prev[j]) for j in labels_at) \
+                    and not any(_ITEM_START.match(c) for c in cells if _is_label(c)) \
+                    and (first_of_piece or not any(_is_label(c) for c in cells)):
+                out[-1] = [a + b if a and b and _is_label(b) else (a or b)
+                           for a, b in zip(out[-1], row)]
+                continue
+        out.append(list(row))
+    return out
+
+
 def _build(lines: list[str], fmt: str, markdown: bool) -> list:
     blocks: list = []
     table_rows: list[list[str]] = []
     table_kind = None
+    held: list[str] = []         # blank and page-footer lines after a pipe table: a page break inside it?
+    cuts: set[int] = set()       # rows of the current pipe table that open a new piece
 
     def flush_table():
         nonlocal table_rows, table_kind
+        if table_kind == "pipe":
+            table_rows = _stitch(table_rows, cuts)
+            cuts.clear()
         if table_rows:
             if len(table_rows) == 1 and table_kind == "tab" and len([c for c in table_rows[0] if c.strip()]) < 2:
                 blocks.append(Paragraph(clean_text(" ".join(table_rows[0])).strip()))
@@ -62,10 +104,20 @@ def _build(lines: list[str], fmt: str, markdown: bool) -> list:
         if markdown and stripped.startswith("|") and stripped.count("|") >= 2:
             if _MD_RULE.match(stripped):
                 continue
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if held and not (table_kind == "pipe" and len(cells) == len(table_rows[0])):
+                flush_table()
+                blocks.extend(Paragraph(clean_text(h)) for h in held if h)
+            if held and table_kind == "pipe":
+                cuts.add(len(table_rows))      # a table cut by a page break goes on: the pieces are one table
+            held = []
             if table_kind not in (None, "pipe"):
                 flush_table()
             table_kind = "pipe"
-            table_rows.append([c.strip() for c in stripped.strip("|").split("|")])
+            table_rows.append(cells)
+            continue
+        if table_kind == "pipe" and (not stripped or _PAGE_FOOTER.match(stripped)):
+            held.append(stripped)
             continue
         if "\t" in raw and stripped:
             if table_kind not in (None, "tab"):
@@ -74,6 +126,8 @@ def _build(lines: list[str], fmt: str, markdown: bool) -> list:
             table_rows.append(raw.split("\t"))
             continue
         flush_table()
+        blocks.extend(Paragraph(clean_text(h)) for h in held if h)
+        held = []
         if not stripped:
             continue
         heading = markdown and stripped.startswith("#")
