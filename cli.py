@@ -134,14 +134,24 @@ def validate(
     files: Annotated[list[str], typer.Argument(help="Report files; '-' reads stdin")],
     ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs")] = False,
     show_info: Annotated[bool, typer.Option("--info", help="Also list info findings")] = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="text, or json: per file its findings with "
+                                        "rule, severity, where, documents, keys, expected, actual, id")] = "text",
+    baseline: Annotated[Optional[Path], typer.Option(help="Findings already accepted (a saved `validate --format json`, "
+                                                     "or one id per line): only new ones are listed and counted")] = None,
 ):
     """List each report's findings: arithmetic errors, missing parts/tables/rows, unread cells.
 
     Exit 0: no error findings; 1: some report has error findings; 2: a file could not be read.
     """
     from rich.console import Console
+    from extractor.audit.commands import baseline_ids, new_findings, validate_record
+    if format not in ("text", "json"):
+        _err(f"validate: unknown --format {format!r} (use text or json)")
+        raise typer.Exit(2)
+    accepted = baseline_ids(baseline)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     console = Console(highlight=False, soft_wrap=True)
+    records = []
     worst = 0
     for path, report in _run(files, ocr):
         if report is None:
@@ -156,18 +166,28 @@ def validate(
             _err(f"{path}: not a 政府信息公开工作年度报告 (no template parts or tables found)")
             worst = 2
             continue
-        shown = [f for f in report.findings if show_info or f.severity != "info"]
-        errors = len(report.errors)
+        fresh = new_findings(report.findings, accepted)
+        shown = [f for f in fresh if show_info or f.severity != "info"]
+        errors = sum(f.severity == "error" for f in fresh)
+        if errors and worst < 1:
+            worst = 1
+        if format == "json":
+            records.append(validate_record(report, shown, len(report.findings) - len(fresh)))
+            continue
         head = f"{path}: {report.organization or '?'} {report.year or '?'} ({report.edition}) — "
-        head += f"{errors} error(s), {sum(f.severity == 'warning' for f in report.findings)} warning(s)"
+        head += f"{errors} error(s), {sum(f.severity == 'warning' for f in fresh)} warning(s)"
+        if len(fresh) < len(report.findings):
+            head += f", {len(report.findings) - len(fresh)} accepted in the baseline"
         console.print(head, markup=False)
         for f in shown:
             extra = ""
             if f.expected is not None or f.actual is not None:
                 extra = f"  [expected {f.expected}, actual {f.actual}]"
             console.print(f"  {f.severity:7s} {f.rule:16s} {f.where:22s} {f.message}{extra}", markup=False)
-        if errors and worst < 1:
-            worst = 1
+            if f.diagnosis is not None:
+                console.print(f"          diagnosis: {f.diagnosis.message}", markup=False)
+    if format == "json":
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
     raise typer.Exit(worst)
 
 
@@ -181,6 +201,11 @@ from govreport.batch.commands import batch, export  # noqa: E402  (issue 3: batc
 
 app.command()(batch)
 app.command()(export)
+
+from extractor.audit.commands import audit, report  # noqa: E402  (issue 9: series, HTML report)
+
+app.command()(audit)
+app.command()(report)
 
 
 def main():  # pragma: no cover

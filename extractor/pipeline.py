@@ -44,5 +44,14 @@ def parse(source: str | Path | bytes, filename: str | None = None, *, ocr: bool 
     src = Source(path=path or filename, format=doc.format, sha256=hashlib.sha256(data).hexdigest())
     report = recognize(doc, src, __version__)
     report.findings.extend(validate(report))
+    finish_findings(report)
     return report
+
+
+def finish_findings(report: Report) -> None:
+    """What every finding list gets once complete: diagnoses of failing arithmetic, stable ids."""
+    from .audit.diagnosis import diagnose
+    from .audit.fingerprint import assign_ids
+    diagnose(report)
+    assign_ids(report)
 

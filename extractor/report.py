@@ -35,6 +35,26 @@ class CellValue(BaseModel):
                           "an arithmetic rule over such a cell is a warning, not an error about the document")
 
 
+class DocumentRef(BaseModel):
+    """A document a cross-document finding involves."""
+    path: str | None = None
+    sha256: str
+    organization: str | None = None
+    year: int | None = None
+
+
+class Diagnosis(BaseModel):
+    """The smallest set of printed cells whose change makes every failing arithmetic rule hold."""
+    cells: list[str] = Field(description="Keys of the likely culprit cells (all of them are needed)")
+    corrections: dict[str, Number] = Field(
+        description="Per culprit key, the value that would make the rules hold (a diagnosis, never read as data)")
+    kind: str = Field(description="The slip it looks like: digit-dropped, digit-added, digits-transposed, "
+                                  "neighbouring-column, blank-total-block, or unexplained")
+    explains: list[str] = Field(default_factory=list, description="The failing rules it explains, as rule@where")
+    alternatives: int = Field(0, description="Other cell sets of the same size that would explain them as well")
+    message: str = Field(description="The diagnosis, in Chinese")
+
+
 class Finding(BaseModel):
     rule: str = Field(description="Rule id from rules.md (T3-BALANCE, MISSING-ROW, ...)")
     severity: Severity
@@ -43,6 +63,12 @@ class Finding(BaseModel):
     expected: Number | str | None = None
     actual: Number | str | None = None
     keys: list[str] = Field(default_factory=list, description="Canonical keys of the cells involved")
+    id: str | None = Field(None, description="Stable fingerprint of the finding: document sha256, rule, where, keys")
+    diagnosis: Diagnosis | None = Field(None, description="Arithmetic findings: the printed cells likely to blame")
+    sentence: str | None = Field(None, description="PROSE-TABLE: the sentence of the prose that states the figure")
+    part: int | None = Field(None, description="PROSE-TABLE: the part (1..6) the sentence is in")
+    documents: list[DocumentRef] = Field(default_factory=list,
+                                         description="Cross-document findings (X-*): the documents and years involved")
 
 
 class Part(BaseModel):

@@ -1,0 +1,208 @@
+"""The `govreport audit` and `govreport report` commands, and validate's JSON output and
+baseline (registered in cli.py; imported only when one of them runs)."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import ReadError
+from ..report import Finding, Report
+
+
+class AuditFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def load_reports(args: list[str], ocr: bool = False) -> tuple[list[Report], bool]:
+    """Files, folders, globs and @lists -> reports; (reports, every input was read).
+    Unreadable inputs cost one stderr line each, never the others."""
+    from ..batch.inputs import collect
+    from ..pipeline import parse
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    inputs = collect(args)
+    ok = not inputs.missing
+    for m in inputs.missing:
+        _err(f"{m}: no such file or folder (check the path)")
+    reports = []
+    for path in inputs.files:
+        try:
+            reports.append(parse(path, ocr=ocr))
+        except ReadError as e:
+            e.path = e.path or path
+            _err(e.line())
+            ok = False
+        except Exception as e:  # a bug of ours must not cost the other files their results
+            _err(f"{path}: internal error while reading ({type(e).__name__}: {e}) — please report it with the file")
+            ok = False
+    return reports, ok
+
+
+def _sources(files: list[str], db: Optional[str], ocr: bool) -> tuple[list[Report], bool]:
+    reports, ok = load_reports(files, ocr) if files else ([], True)
+    if db:
+        from ..batch.store import StoreError
+        from .store_io import read_reports
+        try:
+            reports += read_reports(db)
+        except StoreError as e:
+            _err(str(e))
+            raise typer.Exit(2)
+    return reports, ok
+
+
+def _write(text: str, output: Optional[Path]) -> None:
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _name(r: Report) -> str:
+    return r.source.path or r.source.sha256[:12]
+
+
+# --- audit -----------------------------------------------------------------------------
+
+def audit_data(reports: list[Report]) -> dict:
+    """The audit as plain data: groups (how reports were grouped), series findings, leftovers."""
+    from .series import audit as run_audit
+    groups, findings, loose = run_audit(reports)
+    return {
+        "groups": [{
+            "body": g.body, "names": g.names,
+            "years": {str(y): [{"path": r.source.path, "sha256": r.source.sha256} for r in rs]
+                      for y, rs in g.years.items()},
+            "pairs": [[y - 1, y] for y in g.years if y - 1 in g.years],
+        } for g in groups],
+        "findings": [f.model_dump(mode="json") for f in findings],
+        "ungrouped": [{"path": r.source.path, "reason": _why_loose(r)} for r in loose],
+    }
+
+
+def _why_loose(r: Report) -> str:
+    if r.edition is None:
+        return "not a report"
+    if r.edition == "pre2019":
+        return "free-form report (no template tables)"
+    return "no issuing body or year read from the title" if not (r.organization and r.year) else "no template tables"
+
+
+def _audit_text(data: dict) -> str:
+    lines = []
+    for g in data["groups"]:
+        names = "、".join(f"{n} ×{c}" if c > 1 else n for n, c in g["names"].items())
+        lines.append(f"{g['body']}  (as printed: {names})")
+        for year, docs in g["years"].items():
+            lines.append(f"  {year}  " + ", ".join(d["path"] or d["sha256"][:12] for d in docs))
+        pairs = ", ".join(f"{a}→{b}" for a, b in g["pairs"]) or "none (no consecutive years)"
+        lines.append(f"  consecutive years checked: {pairs}")
+    for u in data["ungrouped"]:
+        lines.append(f"not grouped: {u['path']} ({u['reason']})")
+    lines.append(f"{len(data['findings'])} series finding(s)")
+    for f in data["findings"]:
+        years = sorted({d["year"] for d in f["documents"] if d["year"]})
+        span = "→".join(map(str, years))
+        extra = f"  [expected {f['expected']}, actual {f['actual']}]" if f["expected"] is not None else ""
+        lines.append(f"  {f['severity']:7s} {f['rule']:8s} {f['where']:22s} {span:9s} {f['message']}{extra}  id {f['id']}")
+    return "\n".join(lines) + "\n"
+
+
+def audit(
+    files: Annotated[Optional[list[str]], typer.Argument(help="Report files, folders, globs or @lists")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", help="Also audit the reports of this batch store, and "
+                                              "write the series findings into it (see `govreport export`)")] = None,
+    format: Annotated[AuditFormat, typer.Option("--format", "-f", help="text, or json for programs")] = AuditFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout")] = None,
+    ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs")] = False,
+):
+    """Check reports across years: the same body's consecutive years (X-CARRY: carried over =
+    last year's carried forward; X-STOCK: documents in force = last year's + issued - repealed)
+    and copies of one body's report for one year (X-SAME: cells they read differently).
+
+    Exit 0: audited (series findings are warnings); 2: some input could not be read.
+    """
+    if not files and not db:
+        _err("audit: give report files or folders, or --db results.sqlite")
+        raise typer.Exit(2)
+    reports, ok = _sources(files or [], db, ocr)
+    data = audit_data(reports)
+    if db:
+        from .store_io import write_series
+        write_series(db, [Finding.model_validate(f) for f in data["findings"]])
+    if format is AuditFormat.json:
+        _write(json.dumps(data, ensure_ascii=False, indent=1) + "\n", output)
+    else:
+        _write(_audit_text(data), output)
+    raise typer.Exit(0 if ok else 2)
+
+
+# --- validate: JSON and baseline ----------------------------------------------------------
+
+def finding_record(report: Report, f: Finding) -> dict:
+    """A finding for programs: rule, severity, where, the documents and years, keys, expected, actual."""
+    d = f.model_dump(mode="json")
+    if not d["documents"]:
+        d["documents"] = [{"path": report.source.path, "sha256": report.source.sha256,
+                           "organization": report.organization, "year": report.year}]
+    return d
+
+
+def validate_record(report: Report, shown: list[Finding], hidden: int) -> dict:
+    return {"path": report.source.path, "sha256": report.source.sha256, "organization": report.organization,
+            "year": report.year, "edition": report.edition,
+            "errors": sum(f.severity == "error" for f in shown),
+            "warnings": sum(f.severity == "warning" for f in shown),
+            "accepted": hidden,
+            "findings": [finding_record(report, f) for f in shown]}
+
+
+def baseline_ids(path: Optional[Path]) -> set[str]:
+    """Accepted finding ids; a bad baseline file is one stderr line and exit 2."""
+    if path is None:
+        return set()
+    from .fingerprint import BaselineError, load_baseline
+    try:
+        return load_baseline(path)
+    except BaselineError as e:
+        _err(str(e))
+        raise typer.Exit(2)
+
+
+def new_findings(findings: list[Finding], accepted: set[str]) -> list[Finding]:
+    return [f for f in findings if f.id not in accepted] if accepted else list(findings)
+
+
+# --- report (HTML) -------------------------------------------------------------------------
+
+def report(
+    files: Annotated[Optional[list[str]], typer.Argument(help="Report files, folders, globs or @lists")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write ('-' for stdout)")] = Path("audit.html"),
+    db: Annotated[Optional[str], typer.Option("--db", help="Also include the reports of this batch store")] = None,
+    ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs")] = False,
+):
+    """Write one self-contained HTML page for auditors: a summary of every document (by rule,
+    by body), then per document the three tables as printed with the cells of each finding
+    highlighted, the prose findings with their sentences, and the series findings.
+
+    Exit 0: written; 2: some input could not be read (the page holds the others).
+    """
+    if not files and not db:
+        _err("report: give report files or folders, or --db results.sqlite")
+        raise typer.Exit(2)
+    from .html_report import render
+    from .series import audit as run_audit
+    reports, ok = _sources(files or [], db, ocr)
+    groups, series, _ = run_audit(reports)
+    _write(render(reports, groups, series), output)
+    raise typer.Exit(0 if ok else 2)
