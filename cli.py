@@ -144,7 +144,7 @@ def validate(
     Exit 0: no error findings; 1: some report has error findings; 2: a file could not be read.
     """
     from rich.console import Console
-    from extractor.audit.commands import baseline_ids, new_findings, validate_record
+    from govreport.audit.commands import baseline_ids, new_findings, validate_record
     if format not in ("text", "json"):
         _err(f"validate: unknown --format {format!r} (use text or json)")
         raise typer.Exit(2)
@@ -202,7 +202,7 @@ from govreport.batch.commands import batch, export  # noqa: E402  (issue 3: batc
 app.command()(batch)
 app.command()(export)
 
-from extractor.audit.commands import audit, report  # noqa: E402  (issue 9: series, HTML report)
+from govreport.audit.commands import audit, report  # noqa: E402  (issue 9: series, HTML report)
 
 app.command()(audit)
 app.command()(report)

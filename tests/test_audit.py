@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, need_tool, shared_file
-from extractor import parse
+from govreport import parse
 from fixtures import make as M
 from fixtures import spec as S
 

@@ -1,10 +1,8 @@
 """The batch store as input and output of the audit: reports read back, series findings written."""
 from __future__ import annotations
 
-import json
-
 from ..batch.export import records
-from ..batch.store import _scalar, connect
+from ..batch.store import connect, finding_row
 from ..report import Finding, Report
 
 SERIES_RULES = ("X-CARRY", "X-STOCK", "X-SAME")
@@ -13,8 +11,8 @@ _REPORT_FIELDS = set(Report.model_fields)
 
 
 def read_reports(db: str) -> list[Report]:
-    """Every stored report (latest parser version per content) as a Report, findings with ids
-    and diagnoses recomputed (the store keeps findings' plain columns only)."""
+    """Every stored report (latest parser version per content) as a Report, without the
+    series findings a previous audit wrote (they are recomputed)."""
     from ..pipeline import finish_findings
     conn = connect(db, readonly=True)
     try:
@@ -22,7 +20,8 @@ def read_reports(db: str) -> list[Report]:
         for rec in records(conn, statuses=list(_READ)):
             r = Report.model_validate({k: v for k, v in rec.items() if k in _REPORT_FIELDS})
             r.findings = [f for f in r.findings if f.rule not in SERIES_RULES]
-            finish_findings(r)
+            if any(f.id is None for f in r.findings):        # stored by an older govreport
+                finish_findings(r)
             out.append(r)
         return out
     finally:
@@ -45,9 +44,7 @@ def write_series(db: str, findings: list[Finding]) -> int:
                 continue
             pos = conn.execute("SELECT coalesce(max(pos), -1) + 1 FROM findings WHERE document_id = ?",
                                (doc_id,)).fetchone()[0]
-            conn.execute("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         (doc_id, pos, f.rule, f.severity, f.where, f.message, _scalar(f.expected),
-                          _scalar(f.actual), json.dumps(f.keys, ensure_ascii=False)))
+            conn.execute("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (doc_id, *finding_row(pos, f)))
             n += 1
         conn.execute("COMMIT")
         return n

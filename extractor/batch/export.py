@@ -23,7 +23,7 @@ from .store import connect
 FORMATS = ("csv", "jsonl", "xlsx")
 TABLES = ("documents", "findings", "attachments")
 DOC_COLUMNS = ["path", "organization", "year", "edition", "status"]
-FINDING_COLUMNS = ["path", "sha256", "rule", "severity", "where", "message", "expected", "actual", "keys"]
+FINDING_COLUMNS = ["path", "sha256", "rule", "severity", "where", "message", "expected", "actual", "keys", "id"]
 ATTACHMENT_COLUMNS = ["path", "text", "url"]
 
 
@@ -68,7 +68,7 @@ def finding_rows(conn, *, all_versions=False, statuses=None) -> Iterator[list]:
     yield FINDING_COLUMNS
     where, args = _selection(all_versions, statuses)
     yield from (list(r) for r in conn.execute(
-        "SELECT d.path, d.sha256, f.rule, f.severity, f.location, f.message, f.expected, f.actual, f.keys"
+        "SELECT d.path, d.sha256, f.rule, f.severity, f.location, f.message, f.expected, f.actual, f.keys, f.id"
         f" FROM findings f JOIN documents d ON d.id = f.document_id{where} ORDER BY d.id, f.pos", args))
 
 
@@ -100,9 +100,9 @@ def records(conn: sqlite3.Connection, *, all_versions=False, statuses=None) -> I
                 cells[key] = {"value": value, "raw": raw, "blank": bool(blank), "origin": origin, "split": split}
         findings = [
             {"rule": r, "severity": s, "where": w, "message": m, "expected": e, "actual": a,
-             "keys": json.loads(k) if k else []}
-            for r, s, w, m, e, a, k in conn.execute(
-                "SELECT rule, severity, location, message, expected, actual, keys FROM findings"
+             "keys": json.loads(k) if k else [], "id": i, **(json.loads(x) if x else {})}
+            for r, s, w, m, e, a, k, i, x in conn.execute(
+                "SELECT rule, severity, location, message, expected, actual, keys, id, detail FROM findings"
                 " WHERE document_id = ? ORDER BY pos", (doc_id,))]
         rec = {
             "path": path,

@@ -12,7 +12,8 @@ Tables (SQL keywords avoided as names, so plain queries work unquoted):
                the cell's origin as plain columns (origin_format, page, table_no,
                row_no, col_no, ocr), split
   findings     document_id, pos, rule, severity, location (the report's "where"),
-               message, expected, actual, keys (JSON list)
+               message, expected, actual, keys (JSON list), id (the finding's stable
+               fingerprint), detail (JSON: diagnosis, sentence, part, documents)
   attachments  document_id, pos, text, url
   parts        document_id, pos, number, title, printed_number, text
 
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from ..report import Report
 
-SCHEMA_VERSION = "2"          # 2: cell origins as columns, not JSON
+SCHEMA_VERSION = "3"          # 2: cell origins as columns, not JSON; 3: finding ids and details
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -94,6 +95,8 @@ CREATE TABLE IF NOT EXISTS findings (
     expected,
     actual,
     keys        TEXT,
+    id          TEXT,
+    detail      TEXT,
     PRIMARY KEY (document_id, pos)
 );
 CREATE INDEX IF NOT EXISTS findings_rule ON findings (rule);
@@ -288,7 +291,7 @@ class Store:
         for i in range(0, len(cells), step):
             part = cells[i:i + step]
             c.execute(_insert_cells(len(part) // _CELL_FIELDS), (doc_id, *part))
-        for table, n in (("findings", 9), ("attachments", 4), ("parts", 6)):
+        for table, n in (("findings", 11), ("attachments", 4), ("parts", 6)):
             if rows[table]:
                 c.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * n)})",
                               [(doc_id, *r) for r in rows[table]])
@@ -332,12 +335,22 @@ def report_rows(rec: dict, report, links: list[dict] | None = None) -> dict:
     out["extra"] = json.dumps(extra, ensure_ascii=False) if extra else None
     out["rows"] = {
         "cells": tuple(flat),
-        "findings": [(pos, f.rule, f.severity, f.where, f.message, _scalar(f.expected), _scalar(f.actual),
-                      json.dumps(f.keys or [], ensure_ascii=False)) for pos, f in enumerate(findings)],
+        "findings": [finding_row(pos, f) for pos, f in enumerate(findings)],
         "attachments": [(pos, a.get("text"), a.get("url")) for pos, a in enumerate(links)],
         "parts": [(pos, p.number, p.title, p.printed_number, p.text) for pos, p in enumerate(report.parts)],
     }
     return out
+
+
+_DETAIL = ("diagnosis", "sentence", "part", "documents")      # Finding fields kept as one JSON column
+
+
+def finding_row(pos: int, f) -> tuple:
+    """A findings row (without document_id) for a Finding."""
+    detail = f.model_dump(mode="json", include=set(_DETAIL), exclude_defaults=True)
+    return (pos, f.rule, f.severity, f.where, f.message, _scalar(f.expected), _scalar(f.actual),
+            json.dumps(f.keys or [], ensure_ascii=False), f.id,
+            json.dumps(detail, ensure_ascii=False) if detail else None)
 
 
 def prepare(rec: dict) -> dict:
