@@ -172,3 +172,9 @@ def test_arithmetic_over_a_cell_the_reader_is_unsure_of_does_not_accuse_the_docu
     f = found[("T3-ROW-SUM", "received")]
     assert f.severity == "warning" and "t3.received.total" in f.message
     assert all(x.severity != "error" for x in found.values() if "t3.received.total" in x.keys)
+
+
+def test_a_numbered_item_in_the_prose_that_names_a_part_is_no_heading():
+    r = _read(REPORT.replace("（二）依申请公开。", "3、做好主动公开政府信息情况统计\n（二）依申请公开。", 1))
+    assert next(p.title for p in r.parts if p.number == 2) == "二、主动公开政府信息情况"
+    assert not r.findings

@@ -75,7 +75,7 @@ def _candidates(text: str, pattern: re.Pattern):
         line_start = text.rfind("\n", 0, start) + 1
         if pm is None and start - line_start <= _WORDS_BEFORE + 4:
             lm = _HEAD.match(text, line_start, start)
-            if lm and lm.group("num") and _heading_line(text, start):
+            if lm and lm.group("top") and _heading_line(text, start):   # 五、… only: not 3、 or （三）
                 pm, head_start = lm, line_start
         at_line_start = not text[line_start:start].strip() or (pm is not None and not text[line_start:head_start].strip())
         if pm is not None:
