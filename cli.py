@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from govreport import ReadError, Report, __version__, parse
-from govreport.batch.keys import canonical_keys
+from govreport.grammar import all_keys
 
 app = typer.Typer(
     help="Read 政府信息公开工作年度报告 (PDF, DOCX, DOC, HTML, text, Markdown) into typed, validated data.\n\n"
@@ -85,7 +85,7 @@ def _with_progress(items, total: int):
 
 
 def _csv_rows(reports: list[Report]) -> tuple[list[str], list[list]]:
-    keys = list(canonical_keys())        # the same columns as `govreport export`
+    keys = list(all_keys())        # the same columns as `govreport export`
     header = ["path", "organization", "year", "edition", "errors"] + keys
     rows = [[r.source.path, r.organization, r.year, r.edition, len(r.errors)] + [r.values.get(k) for k in keys]
             for r in reports]

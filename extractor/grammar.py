@@ -1,7 +1,13 @@
-"""Load the template editions (grammars/*.json) and derive what the recognizer needs."""
+"""Load the template editions (grammars/*.json) and derive what the recognizer needs.
+
+Every edition the grammar folder holds is an edition of the tool: nothing here or in
+later layers names one. GOVREPORT_GRAMMARS=<folder> reads another folder (a new edition
+under test). Grammars load lazily, once per folder and edition.
+"""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -9,7 +15,7 @@ from pathlib import Path
 
 import regex as re
 
-EDITIONS = ("2021", "2019")
+FREE_FORM = "pre2019"          # the edition of a titled report without template tables
 _ITEM_SEP = r"\s*[.．、，,]?\s*"
 
 
@@ -17,6 +23,7 @@ _ITEM_SEP = r"\s*[.．、，,]?\s*"
 class RowRule:
     id: str
     label: str
+    name: str                 # short label for messages
     keywords: tuple[str, ...]
     exact: bool
     text: re.Pattern          # how the label reads in flattened text, item number included
@@ -43,6 +50,10 @@ class Grammar:
     t4_groups: tuple[str, ...]
     t4_columns: tuple[str, ...]
     t4_header_words: tuple[str, ...]
+    t4_header_row_words: tuple[str, ...]
+    tables: dict[str, dict]            # t2/t3/t4 -> name, title, find_words
+    names: dict[tuple[str, int, str], str]   # (table, key segment, id) -> short label for messages
+    rules: frozenset[str]              # ids of the rules (extractor/rules.py) that apply
     prose: dict = field(default_factory=dict)
 
     def t3_rows_for(self, single_other: bool) -> tuple[RowRule, ...]:
@@ -81,7 +92,25 @@ def _row(d: dict) -> RowRule:
     if d.get("exact"):     # bare words like 其他 / 总计 need their item number in running text
         prefix = prefix[3:-2] if prefix.startswith("(?:") else prefix
     pattern = re.compile(f"{prefix}(?:{d['text']})")
-    return RowRule(d["id"], d["label"], tuple(d["keywords"]), bool(d.get("exact")), pattern)
+    return RowRule(d["id"], d["label"], _name(d), tuple(d["keywords"]), bool(d.get("exact")), pattern)
+
+
+def _name(d: dict) -> str:
+    return d.get("name", d["label"])
+
+
+def _names(raw: dict) -> dict[tuple[str, int, str], str]:
+    t2, t3, t4 = raw["t2"], raw["t3"], raw["t4"]
+    pairs = ([("t2", 1, r) for b in t2["blocks"] for r in b["rows"]]
+             + [("t2", 2, c) for b in t2["blocks"] for c in b["columns"]]
+             + [("t3", 1, r) for r in t3["rows"] + [t3["single_other"]]] + [("t3", 2, c) for c in t3["columns"]]
+             + [("t4", 1, g) for g in t4["groups"]] + [("t4", 2, c) for c in t4["columns"]])
+    return {(t, pos, d["id"]): _name(d) for t, pos, d in pairs}
+
+
+def folder() -> str:
+    """The grammar folder in use: GOVREPORT_GRAMMARS, else the shipped grammars."""
+    return os.environ.get("GOVREPORT_GRAMMARS") or str(grammar_dir())
 
 
 def grammar_dir():
@@ -93,8 +122,25 @@ def grammar_dir():
 
 
 @cache
+def _editions(path: str) -> tuple[str, ...]:
+    # newest first: on a tie in detection the newer edition wins
+    return tuple(sorted((p.stem for p in Path(path).glob("*.json")), reverse=True))
+
+
+def editions() -> tuple[str, ...]:
+    """Ids of every edition the grammar folder defines."""
+    return _editions(folder())
+
+
 def load(edition: str) -> Grammar:
-    raw = json.loads(grammar_dir().joinpath(f"{edition}.json").read_text(encoding="utf-8"))
+    return _load(folder(), edition)
+
+
+@cache
+def _load(path: str, edition: str) -> Grammar:
+    raw = json.loads((Path(path) / f"{edition}.json").read_text(encoding="utf-8"))
+    if raw["edition"] != edition:
+        raise ValueError(f"{path}/{edition}.json says edition {raw['edition']!r}: name the file after its edition")
     t2 = tuple(Block(b["block"], tuple(b["columns"]), tuple(_row(r) for r in b["rows"])) for b in raw["t2"]["blocks"])
     return Grammar(
         edition=raw["edition"],
@@ -109,9 +155,110 @@ def load(edition: str) -> Grammar:
         t4_groups=tuple(g["id"] for g in raw["t4"]["groups"]),
         t4_columns=tuple(c["id"] for c in raw["t4"]["columns"]),
         t4_header_words=tuple(raw["t4"]["header_words"]),
+        t4_header_row_words=tuple(raw["t4"]["header_row_words"]),
+        tables={t: {k: raw[t][k] for k in ("name", "title", "find_words")} for t in ("t2", "t3", "t4")},
+        names=_names(raw),
+        rules=frozenset(raw["rules"]),
         prose={k: tuple(re.compile(p) for p in v) for k, v in raw.get("prose", {}).items()},
     )
 
 
 def all_grammars() -> list[Grammar]:
-    return [load(e) for e in EDITIONS]
+    return [load(e) for e in editions()]
+
+
+def is_edition(edition: str | None) -> bool:
+    """An edition the tool can report: a grammar's, the free-form one, or None (not a report)."""
+    return edition is None or edition == FREE_FORM or edition in editions()
+
+
+# --- what the editions define together ---------------------------------------------------
+
+def layouts() -> dict[str, tuple[str, ...]]:
+    """Layout name -> the canonical keys of one edition in template order: each edition,
+    and '<edition>-hybrid' when a report may keep the single （六）其他处理 row."""
+    return _layouts(folder())
+
+
+@cache
+def _layouts(path: str) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for g in (_load(path, e) for e in _editions(path)):
+        out[g.edition] = tuple(g.keys())
+        if g.keys(single_other=True) != g.keys():
+            out[f"{g.edition}-hybrid"] = tuple(g.keys(single_other=True))
+    return out
+
+
+def layout_name(edition: str, single_other: bool) -> str:
+    """The layout of an edition, or of its hybrid (single （六）其他处理 row) when it has one."""
+    hybrid = f"{edition}-hybrid"
+    return hybrid if single_other and hybrid in layouts() else edition
+
+
+def edition_of(layout: str) -> str:
+    return layout.removesuffix("-hybrid")
+
+
+def names() -> dict[tuple[str, int, str], str]:
+    """(table, key segment, id) -> the short label messages use, over every edition."""
+    return _all_names(folder())
+
+
+@cache
+def _all_names(path: str) -> dict[tuple[str, int, str], str]:
+    out: dict[tuple[str, int, str], str] = {}
+    for e in reversed(_editions(path)):        # the newest edition's wording wins
+        out |= _load(path, e).names
+    return out
+
+
+def table_names() -> dict[str, str]:
+    """t2/t3/t4 -> 表二/表三/表四."""
+    return {t: d["name"] for t, d in all_grammars()[0].tables.items()}
+
+
+def find_words() -> dict[str, tuple[str, ...]]:
+    """t2/t3/t4 -> the words that tell that table apart, over every edition."""
+    return _find_words(folder())
+
+
+@cache
+def _find_words(path: str) -> dict[str, tuple[str, ...]]:
+    out: dict[str, dict[str, None]] = {}
+    for e in _editions(path):
+        for t, d in _load(path, e).tables.items():
+            out.setdefault(t, {}).update(dict.fromkeys(d["find_words"]))
+    return {t: tuple(ws) for t, ws in out.items()}
+
+
+def all_keys() -> tuple[str, ...]:
+    """Every canonical key of every layout: the export's columns.
+
+    Table by table, the first layout's keys in template order; each later layout's new
+    keys of a table stay together, in its order, right after the key that precedes the
+    first of them (at the table's end when none does): 2019's table 二 follows 2021's, the single
+    （六）其他处理 row sits where the template prints it."""
+    return _all_keys(folder())
+
+
+@cache
+def _all_keys(path: str) -> tuple[str, ...]:
+    merged: list[str] = []
+    for keys in _layouts(path).values():
+        seen = set(merged)
+        at: int | None = None                    # where this layout's next new key of the table goes
+        table = ""
+        for i, k in enumerate(keys):
+            if k.split(".")[0] != table:
+                table, at = k.split(".")[0], None
+            if k in seen:
+                continue
+            if at is None:
+                prev = keys[i - 1] if i and keys[i - 1].split(".")[0] == table else None
+                ends = [j for j, m in enumerate(merged) if m.split(".")[0] == table]
+                at = merged.index(prev) + 1 if prev in seen else (ends[-1] + 1 if ends else len(merged))
+            merged.insert(at, k)
+            seen.add(k)
+            at += 1
+    return tuple(merged)

@@ -145,3 +145,13 @@ def chinese_count(s: str) -> int | None:
 def is_value_text(text: str) -> bool:
     """True when a cell holds a number or a blank mark (not a label)."""
     return parse_value(text).value is not None
+
+
+# Running prose: a figure and its subject may be cut by a line break anywhere (a PDF
+# wraps lines inside words, 受理政府信\n息公开申请; a paragraph may end mid-clause)
+_BREAKS = re.compile(r"[ \t]*\n\s*")
+
+
+def running_text(text: str) -> str:
+    """Prose with its line breaks (and the spaces around them) removed, for matching phrases."""
+    return _BREAKS.sub("", text)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from .grammar import FREE_FORM, editions, is_edition
 
 Severity = Literal["error", "warning", "info"]
 Number = int | float
@@ -87,8 +89,9 @@ class Report(BaseModel):
     source: Source
     organization: str | None = None
     year: int | None = None
-    edition: Literal["2019", "2021", "pre2019"] | None = Field(
-        None, description="Template edition; pre2019 = free-form report with no template tables; null = not a report")
+    edition: str | None = Field(
+        None, description=f"Template edition (a grammar's id); {FREE_FORM} = free-form report with no template "
+                          "tables; null = not a report")
     parts: list[Part] = Field(default_factory=list)
     values: dict[str, Number | None] = Field(
         default_factory=dict, description="Every canonical key of the edition (fields.tsv) -> number, null if unread")
@@ -96,6 +99,13 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     attachments: list[Link] = Field(default_factory=list, description="Report attachments a portal page links to")
     parser_version: str
+
+    @field_validator("edition")
+    @classmethod
+    def _known_edition(cls, v: str | None) -> str | None:
+        if not is_edition(v):
+            raise ValueError(f"unknown edition {v!r}: the grammars define {', '.join(editions())}")
+        return v
 
     @property
     def errors(self) -> list[Finding]:

@@ -1,9 +1,9 @@
 """The consistency rules of ../shared/template/rules.md as data, walked by extractor/validate.py.
 
 Vocabulary
-- A *layout* is the ordered list of canonical keys of one edition (fields.tsv): "2019",
-  "2021", and "2021-hybrid" (a 2021 report whose table 三 prints a single （六）其他处理
-  row, so it carries t3.other.* instead of t3.other_no_correction/no_fee/other_other.*).
+- A *layout* is the ordered list of canonical keys of one edition (fields.tsv), as its
+  grammar defines it, and "<edition>-hybrid" (e.g. a 2021 report whose table 三 prints a
+  single （六）其他处理 row, so it carries t3.other.* instead of the （六） sub-rows).
 - A rule's *scope* is a key pattern with one placeholder, e.g. "t3.received.{col}": the
   rule is evaluated once per value the placeholder takes among the layout's keys, and
   that value is the finding's `where` (a column, row or group id of fields.tsv).
@@ -17,68 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .grammar import all_grammars
-
-# --- the layouts: the canonical keys of each edition, in template order ---------------
-# (the grammars hold the template's ids; fields.tsv is their contract)
-
-LAYOUTS: dict[str, tuple[str, ...]] = {}
-for _g in all_grammars():
-    LAYOUTS[_g.edition] = tuple(_g.keys())
-    if _g.keys(single_other=True) != _g.keys():
-        LAYOUTS[f"{_g.edition}-hybrid"] = tuple(_g.keys(single_other=True))
-
-
-def layout_name(edition: str, single_other: bool) -> str:
-    """The layout of an edition, or of its hybrid (single （六）其他处理 row) when it has one."""
-    hybrid = f"{edition}-hybrid"
-    return hybrid if single_other and hybrid in LAYOUTS else edition
-
-
-# --- labels for messages: (table, segment position, id) -> Chinese ---------------------
-
-_T3_ROW_LABELS = {
-    "received": "本年新收", "carried_over": "上年结转",
-    "granted": "予以公开", "partial": "部分公开",
-    "denied_secret": "不予公开·国家秘密", "denied_law": "不予公开·法律行政法规禁止",
-    "denied_safety": "不予公开·三安全一稳定", "denied_third_party": "不予公开·第三方权益",
-    "denied_internal": "不予公开·内部事务", "denied_process": "不予公开·过程性信息",
-    "denied_enforcement": "不予公开·行政执法案卷", "denied_query": "不予公开·行政查询事项",
-    "unavailable_not_held": "无法提供·不掌握", "unavailable_no_ready": "无法提供·需另行制作",
-    "unavailable_unclear": "无法提供·补正后仍不明确",
-    "rejected_complaint": "不予处理·信访举报投诉", "rejected_duplicate": "不予处理·重复申请",
-    "rejected_publication": "不予处理·公开出版物", "rejected_mass": "不予处理·大量反复申请",
-    "rejected_confirm": "不予处理·确认或重新出具",
-    "other": "其他处理", "other_no_correction": "其他处理·逾期不补正",
-    "other_no_fee": "其他处理·逾期未缴费", "other_other": "其他处理·其他",
-    "total": "（七）总计", "carried_forward": "结转下年度",
-}
-_T3_COL_LABELS = {
-    "natural": "自然人", "commercial": "商业企业", "research": "科研机构",
-    "social": "社会公益组织", "legal": "法律服务机构", "org_other": "其他法人或组织",
-    "total": "总计",
-}
-_T2_ITEM_LABELS = {
-    "rules": "规章", "normative": "规范性文件", "licensing": "行政许可",
-    "other_services": "其他对外管理服务事项", "punishment": "行政处罚", "coercion": "行政强制",
-    "fees": "行政事业性收费", "procurement": "政府集中采购",
-}
-_T2_COL_LABELS = {
-    "issued": "本年制发", "repealed": "本年废止", "in_force": "现行有效",
-    "decisions": "处理决定数量", "amount": "金额", "made": "本年新制作", "published": "本年新公开",
-    "total": "对外公开总数", "prev": "上一年项目数量", "change": "本年增/减", "items": "采购项目数量",
-}
-LABELS: dict[tuple[str, int, str], str] = {
-    **{("t3", 1, k): v for k, v in _T3_ROW_LABELS.items()},
-    **{("t3", 2, k): v for k, v in _T3_COL_LABELS.items()},
-    **{("t4", 1, k): v for k, v in {"review": "行政复议", "suit_direct": "未经复议直接起诉",
-                                   "suit_after_review": "复议后起诉"}.items()},
-    **{("t4", 2, k): v for k, v in {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果",
-                                   "pending": "尚未审结", "total": "总计"}.items()},
-    **{("t2", 1, k): v for k, v in _T2_ITEM_LABELS.items()},
-    **{("t2", 2, k): v for k, v in _T2_COL_LABELS.items()},
-}
-TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四"}
+# The layouts (an edition's canonical keys), the labels messages use and which rules
+# apply to an edition all come from the grammars (extractor/grammar.py): a rule applies
+# to an edition that lists its id, wherever the layout has the keys it names.
 
 
 # --- rule entries --------------------------------------------------------------------
@@ -92,7 +33,6 @@ class SumRule:
     expected: str                   # expression: what the rule implies
     actual: str                     # expression: what is printed
     message: str                    # format fields: table, where, expected_terms, expected, actual_terms, actual, prev_year
-    editions: tuple[str, ...] = ("2019", "2021")
     series: bool = False            # True: "prev:" terms read last year's report of the same body
 
 
@@ -115,7 +55,6 @@ class ProseRule:
     pattern: str                    # regex with a named group "n" (the figure), here or in `before`
     where: str                      # the key the finding names
     readings: tuple[str, ...]       # expressions; a match with any one of them is fine
-    editions: tuple[str, ...] = ("2019", "2021")
     hint: str = ""                  # literal that must occur in the text (cheap prefilter)
     before: str = ""                # regex the text just before the match must end with
 
@@ -152,7 +91,7 @@ SUM_RULES: tuple[SumRule, ...] = (
         actual="t3.carried_over.{col}",
         message="表三「{where}」列：本年报告的上年结转为 {actual}，而{prev_year}年报告的结转下年度为 {expected}"),
     SumRule(
-        "X-STOCK", "warning", scope="t2.{kind}.in_force", series=True, editions=("2021",),
+        "X-STOCK", "warning", scope="t2.{kind}.in_force", series=True,
         expected="prev:t2.{kind}.in_force + t2.{kind}.issued - t2.{kind}.repealed",
         actual="t2.{kind}.in_force",
         message="表二「{where}」：{expected_terms} = {expected}，而本年现行有效为 {actual}"),
@@ -206,7 +145,7 @@ PROSE_RULES: tuple[ProseRule, ...] = (
               pattern=r"[件起](?:政府信息公开)?行政诉讼", before=_FIGURE,
               where="t4.suit_direct.total",
               readings=("t4.suit_direct.total + t4.suit_after_review.total",)),
-    ProseRule("PROSE-TABLE", "warning", hint="规范性文件", editions=("2021",),
+    ProseRule("PROSE-TABLE", "warning", hint="规范性文件",       # keys of 2021's table 二
               pattern=r"(?:制发|印发|发布|出台|制定)(?:了)?(?:(?!现行|有效|废止|清理)[^，。；、\n0-9]){0,16}?(?:行政)?规范性文件" + _N,
               where="t2.normative.issued", readings=("t2.normative.issued",)),
 )

@@ -20,7 +20,7 @@ import pytest
 
 from govreport import parse
 from govreport.batch.export import DOC_COLUMNS
-from govreport.batch.keys import canonical_keys
+from govreport.grammar import all_keys
 from govreport.batch.sandbox import Sandbox, SandboxFailure, _descendants, _Forked
 from test_batch_samples import make_docx, make_report, write_reports
 
@@ -380,7 +380,7 @@ def test_csv_export_round_trip(filled):
     assert raw.startswith(b"\xef\xbb\xbf")                              # BOM: Excel reads UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     header, body = rows[0], rows[1:]
-    keys = list(canonical_keys())
+    keys = list(all_keys())
     assert header == DOC_COLUMNS + keys and len(keys) == 226
     by_path = {row[0]: dict(zip(header, row)) for row in body}
     assert sorted(by_path) == sorted(list(docs) + [str(tmp / "docs" / "empty.txt")])
@@ -415,14 +415,14 @@ def test_xlsx_export_round_trip(filled):
     wb = load_workbook(out, read_only=True)
     rows = list(wb["documents"].iter_rows(values_only=True))
     header = list(rows[0])
-    assert header == DOC_COLUMNS + list(canonical_keys())
+    assert header == DOC_COLUMNS + list(all_keys())
     by_path = {row[0]: dict(zip(header, row)) for row in rows[1:]}
     store = stored(db)
     for path, expected in docs.items():
         row = by_path[path]
         assert isinstance(row["year"], int) and row["status"] == store[path]["status"]
         assert {k: row[k] for k in expected} == expected                # numbers stay numbers
-        assert all(row[k] is None for k in canonical_keys() if k not in store[path]["values"])
+        assert all(row[k] is None for k in all_keys() if k not in store[path]["values"])
     findings = list(wb["findings"].iter_rows(values_only=True))
     assert findings[0][:4] == ("path", "sha256", "rule", "severity")
     assert {f[2] for f in findings[1:] if f[3] == "error"} >= {"T3-ROW-SUM"}
@@ -530,12 +530,12 @@ def test_dask_engine_without_dask_is_one_clear_line(tmp_path, monkeypatch):
 
 def test_export_columns_are_the_template_keys_and_cover_the_grammars():
     from conftest import shared_file
-    from govreport.batch.keys import TEMPLATE_KEYS, grammar_keys
+    from govreport.grammar import all_grammars
     fields = shared_file("template/fields.tsv").read_text(encoding="utf-8").splitlines()[1:]
     official = list(dict.fromkeys(line.split("\t")[0] for line in fields if line.strip()))
-    assert list(TEMPLATE_KEYS) == official                    # same keys, same order as fields.tsv
-    assert set(grammar_keys()) <= set(TEMPLATE_KEYS)          # nothing the recognizer emits is dropped
-    assert list(canonical_keys()) == official
+    assert list(all_keys()) == official                       # same keys, same order as fields.tsv
+    emitted = {k for g in all_grammars() for single in (False, True) for k in g.keys(single)}
+    assert emitted == set(all_keys())                         # nothing the recognizer emits is dropped
 
 
 def test_cells_keep_where_each_value_was_read(tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from govreport.batch.keys import T3_COLUMNS
+from govreport.grammar import load
 
 COUNTIES = ["新县", "光山县", "罗山县", "商城县", "固始县", "潢川县", "淮滨县", "息县", "平桥区", "浉河区",
             "洪泽区", "淮阴区", "清江浦区", "涟水县", "盱眙县", "金湖县"]
@@ -45,8 +45,9 @@ T3_LINES = [
     ("carried_forward", "四、结转下年度继续办理", "", "\t"),
 ]
 OUTCOMES = [r for r, *_ in T3_LINES[2:23]]
-T4_GROUPS = ["review", "suit_direct", "suit_after_review"]
-T4_COLUMNS = ["upheld", "corrected", "other", "pending", "total"]
+T3_COLUMNS = load("2021").t3_columns
+T4_GROUPS = load("2021").t4_groups
+T4_COLUMNS = load("2021").t4_columns
 
 
 def _row(rng: random.Random, hi: int) -> list[int]:

@@ -1,10 +1,10 @@
 """Splitting fused digit runs: only what the template's arithmetic makes certain."""
 from hypothesis import given, settings, strategies as st
 
-from govreport.recognize.fused import SumRule, agreed, split_run, value_run
+from govreport.recognize.fused import CellSum, agreed, split_run, value_run
 
-ROW = (SumRule((0, 1, 2, 3, 4, 5), 6),)
-T4 = tuple(SumRule((g * 5, g * 5 + 1, g * 5 + 2, g * 5 + 3), g * 5 + 4) for g in range(3))
+ROW = (CellSum((0, 1, 2, 3, 4, 5), 6),)
+T4 = tuple(CellSum((g * 5, g * 5 + 1, g * 5 + 2, g * 5 + 3), g * 5 + 4) for g in range(3))
 
 
 def test_row_sum_settles_a_fused_table3_row():

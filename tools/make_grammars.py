@@ -24,13 +24,15 @@ T3_COLUMNS = [
     {"id": "research", "label": "科研机构"},
     {"id": "social", "label": "社会公益组织"},
     {"id": "legal", "label": "法律服务机构"},
-    {"id": "org_other", "label": "其他"},
+    {"id": "org_other", "label": "其他", "name": "其他法人或组织"},
     {"id": "total", "label": "总计"},
 ]
 
 
-def row(id, label, keywords, text, item=None, group=None, exact=False):
+def row(id, label, keywords, text, item=None, group=None, exact=False, name=None):
     r = {"id": id, "label": label, "keywords": keywords, "text": text}
+    if name:
+        r["name"] = name
     if item:
         r["item"] = item
     if group:
@@ -40,34 +42,38 @@ def row(id, label, keywords, text, item=None, group=None, exact=False):
     return r
 
 
-DENIED = [("denied_secret", "属于国家秘密", ["国家秘密"]),
-          ("denied_law", "其他法律行政法规禁止公开", ["禁止公开", "其他法律", "法律行政", "行政止公开"]),
-          ("denied_safety", "危及“三安全一稳定”", ["三安全一稳定", "三安全", "一稳定"]),
-          ("denied_third_party", "保护第三方合法权益", ["第三方"]),
-          ("denied_internal", "属于三类内部事务信息", ["内部事务"]),
-          ("denied_process", "属于四类过程性信息", ["过程性信息", "过程性"]),
-          ("denied_enforcement", "属于行政执法案卷", ["执法案卷"]),
-          ("denied_query", "属于行政查询事项", ["行政查询", "查询事项"])]
-UNAVAILABLE = [("unavailable_not_held", "本机关不掌握相关政府信息", ["不掌握"]),
-               ("unavailable_no_ready", "没有现成信息需要另行制作", ["另行制作", "没有现成"]),
-               ("unavailable_unclear", "补正后申请内容仍不明确", ["仍不明确", "补正后"])]
-REJECTED = [("rejected_complaint", "信访举报投诉类申请", ["信访举报", "举报投诉", "信访"]),
-            ("rejected_duplicate", "重复申请", ["重复申请"]),
-            ("rejected_publication", "要求提供公开出版物", ["公开出版物", "出版物"]),
-            ("rejected_mass", "无正当理由大量反复申请", ["大量反复"]),
-            ("rejected_confirm", "要求行政机关确认或重新出具已获取信息", ["重新出具", "确认或重新"])]
-OTHER_2021 = [("other_no_correction", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", ["逾期不补正", "不补正"]),
-              ("other_no_fee", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", ["缴纳费用", "收费通知"]),
-              ("other_other", "其他", ["其他"])]
+# (id, official label, keywords, short name used in messages)
+DENIED = [("denied_secret", "属于国家秘密", ["国家秘密"], "国家秘密"),
+          ("denied_law", "其他法律行政法规禁止公开", ["禁止公开", "其他法律", "法律行政", "行政止公开"], "法律行政法规禁止"),
+          ("denied_safety", "危及“三安全一稳定”", ["三安全一稳定", "三安全", "一稳定"], "三安全一稳定"),
+          ("denied_third_party", "保护第三方合法权益", ["第三方"], "第三方权益"),
+          ("denied_internal", "属于三类内部事务信息", ["内部事务"], "内部事务"),
+          ("denied_process", "属于四类过程性信息", ["过程性信息", "过程性"], "过程性信息"),
+          ("denied_enforcement", "属于行政执法案卷", ["执法案卷"], "行政执法案卷"),
+          ("denied_query", "属于行政查询事项", ["行政查询", "查询事项"], "行政查询事项")]
+UNAVAILABLE = [("unavailable_not_held", "本机关不掌握相关政府信息", ["不掌握"], "不掌握"),
+               ("unavailable_no_ready", "没有现成信息需要另行制作", ["另行制作", "没有现成"], "需另行制作"),
+               ("unavailable_unclear", "补正后申请内容仍不明确", ["仍不明确", "补正后"], "补正后仍不明确")]
+REJECTED = [("rejected_complaint", "信访举报投诉类申请", ["信访举报", "举报投诉", "信访"], "信访举报投诉"),
+            ("rejected_duplicate", "重复申请", ["重复申请"], "重复申请"),
+            ("rejected_publication", "要求提供公开出版物", ["公开出版物", "出版物"], "公开出版物"),
+            ("rejected_mass", "无正当理由大量反复申请", ["大量反复"], "大量反复申请"),
+            ("rejected_confirm", "要求行政机关确认或重新出具已获取信息", ["重新出具", "确认或重新"], "确认或重新出具")]
+OTHER_2021 = [("other_no_correction", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+               ["逾期不补正", "不补正"], "逾期不补正"),
+              ("other_no_fee", "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+               ["缴纳费用", "收费通知"], "逾期未缴费"),
+              ("other_other", "其他", ["其他"], "其他")]
 
 
-def sub_rows(items, group):
+def sub_rows(items, group, short):
     out = []
-    for n, (id, label, kws) in enumerate(items, 1):
+    for n, (id, label, kws, name) in enumerate(items, 1):
         # in flattened text: the printed label, or failing that (misprints such as
         # 其他法律行政止公开) its distinctive keywords; 其他 alone needs its item number
         text = "其他" if id == "other_other" else "|".join([_loose(label)] + kws)
-        out.append(row(id, label, kws, text, item=str(n), group=group, exact=id == "other_other"))
+        out.append(row(id, label, kws, text, item=str(n), group=group, exact=id == "other_other",
+                       name=f"{short}·{name}"))
     return out
 
 
@@ -75,48 +81,54 @@ def _loose(label):
     return "\\s*".join(ch if ch not in "“”" else "[“”\"]?" for ch in label)
 
 
+SINGLE_OTHER = row("other", "（六）其他处理", ["其他处理"], "其他处理", item="（六）", group="三", name="其他处理")
+
+
 def t3_rows(edition):
     rows = [
-        row("received", "一、本年新收政府信息公开申请数量", ["本年新收"], "本年新收政府信息公开申请数量?", item="一"),
-        row("carried_over", "二、上年结转政府信息公开申请数量", ["上年结转"], "上年结转政府信息公开申请数量?", item="二"),
-        row("granted", "（一）予以公开", ["予以公开"], "予以公开", item="（一）", group="三"),
+        row("received", "一、本年新收政府信息公开申请数量", ["本年新收"], "本年新收政府信息公开申请数量?", item="一",
+            name="本年新收"),
+        row("carried_over", "二、上年结转政府信息公开申请数量", ["上年结转"], "上年结转政府信息公开申请数量?", item="二",
+            name="上年结转"),
+        row("granted", "（一）予以公开", ["予以公开"], "予以公开", item="（一）", group="三", name="予以公开"),
         row("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ["部分公开"],
-            "部分公开(?:\\s*（[^）]*）)?", item="（二）", group="三"),
+            "部分公开(?:\\s*（[^）]*）)?", item="（二）", group="三", name="部分公开"),
     ]
-    rows += sub_rows(DENIED, "（三）不予公开")
-    rows += sub_rows(UNAVAILABLE, "（四）无法提供")
-    rows += sub_rows(REJECTED, "（五）不予处理")
+    rows += sub_rows(DENIED, "（三）不予公开", "不予公开")
+    rows += sub_rows(UNAVAILABLE, "（四）无法提供", "无法提供")
+    rows += sub_rows(REJECTED, "（五）不予处理", "不予处理")
     if edition == "2021":
-        rows += sub_rows(OTHER_2021, "（六）其他处理")
+        rows += sub_rows(OTHER_2021, "（六）其他处理", "其他处理")
     else:
-        rows.append(row("other", "（六）其他处理", ["其他处理"], "其他处理", item="（六）", group="三"))
+        rows.append(SINGLE_OTHER)
     rows += [
         row("total", "（七）总计", ["总计"], "总计", item="（七）", group="三", exact=True),
-        row("carried_forward", "四、结转下年度继续办理", ["结转下年度", "结转下年"], "结转下年度?继续办理", item="四"),
+        row("carried_forward", "四、结转下年度继续办理", ["结转下年度", "结转下年"], "结转下年度?继续办理", item="四",
+            name="结转下年度"),
     ]
     return rows
 
 
 T2_2021 = [
     {"block": "第二十条第（一）项", "columns": [
-        {"id": "issued", "label": "本年制发件数"}, {"id": "repealed", "label": "本年废止件数"},
-        {"id": "in_force", "label": "现行有效件数"}],
+        {"id": "issued", "label": "本年制发件数", "name": "本年制发"}, {"id": "repealed", "label": "本年废止件数", "name": "本年废止"},
+        {"id": "in_force", "label": "现行有效件数", "name": "现行有效"}],
      "rows": [{"id": "rules", "label": "规章", "keywords": ["规章"], "text": "规章"},
-              {"id": "normative", "label": "行政规范性文件", "keywords": ["规范性文件"], "text": "(?:行政)?规范性文件"}]},
-    {"block": "第二十条第（五）项", "columns": [{"id": "decisions", "label": "本年处理决定数量"}],
+              {"id": "normative", "label": "行政规范性文件", "name": "规范性文件", "keywords": ["规范性文件"], "text": "(?:行政)?规范性文件"}]},
+    {"block": "第二十条第（五）项", "columns": [{"id": "decisions", "label": "本年处理决定数量", "name": "处理决定数量"}],
      "rows": [{"id": "licensing", "label": "行政许可", "keywords": ["行政许可"], "text": "行政许可"}]},
-    {"block": "第二十条第（六）项", "columns": [{"id": "decisions", "label": "本年处理决定数量"}],
+    {"block": "第二十条第（六）项", "columns": [{"id": "decisions", "label": "本年处理决定数量", "name": "处理决定数量"}],
      "rows": [{"id": "punishment", "label": "行政处罚", "keywords": ["行政处罚"], "text": "行政处罚"},
               {"id": "coercion", "label": "行政强制", "keywords": ["行政强制"], "text": "行政强制"}]},
-    {"block": "第二十条第（八）项", "columns": [{"id": "amount", "label": "本年收费金额（单位：万元）", "amount": True}],
+    {"block": "第二十条第（八）项", "columns": [{"id": "amount", "label": "本年收费金额（单位：万元）", "name": "金额", "amount": True}],
      "rows": [{"id": "fees", "label": "行政事业性收费", "keywords": ["事业性收费", "行政事业性"], "text": "行政事业性收费"}]},
 ]
 _PREV3 = [{"id": "prev", "label": "上一年项目数量"}, {"id": "change", "label": "本年增/减", "signed": True},
           {"id": "decisions", "label": "处理决定数量"}]
 T2_2019 = [
     {"block": "第二十条第（一）项", "columns": [
-        {"id": "made", "label": "本年新制作数量"}, {"id": "published", "label": "本年新公开数量"},
-        {"id": "total", "label": "对外公开总数量"}],
+        {"id": "made", "label": "本年新制作数量", "name": "本年新制作"}, {"id": "published", "label": "本年新公开数量", "name": "本年新公开"},
+        {"id": "total", "label": "对外公开总数量", "name": "对外公开总数"}],
      "rows": [{"id": "rules", "label": "规章", "keywords": ["规章"], "text": "规章"},
               {"id": "normative", "label": "规范性文件", "keywords": ["规范性文件"], "text": "(?:行政)?规范性文件"}]},
     {"block": "第二十条第（五）项", "columns": _PREV3,
@@ -129,7 +141,7 @@ T2_2019 = [
     {"block": "第二十条第（八）项", "columns": _PREV3[:2],
      "rows": [{"id": "fees", "label": "行政事业性收费", "keywords": ["事业性收费", "行政事业性"], "text": "行政事业性收费"}]},
     {"block": "第二十条第（九）项", "columns": [{"id": "items", "label": "采购项目数量"},
-                                         {"id": "amount", "label": "采购总金额", "amount": True}],
+                                         {"id": "amount", "label": "采购总金额", "name": "金额", "amount": True}],
      "rows": [{"id": "procurement", "label": "政府集中采购", "keywords": ["集中采购", "政府采购"], "text": "政府集中采购"}]},
 ]
 
@@ -140,6 +152,8 @@ T4 = {
     "columns": [{"id": "upheld", "label": "结果维持"}, {"id": "corrected", "label": "结果纠正"},
                 {"id": "other", "label": "其他结果"}, {"id": "pending", "label": "尚未审结"},
                 {"id": "total", "label": "总计"}],
+    # a grid's header row of table 四 holds one of these; its data row is the first below it
+    "header_row_words": ["结果维持", "尚未审结", "结果纠正"],
     "header_words": ["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "结果维持", "结果纠正",
                      "其他结果", "尚未审结", "总计"],
 }
@@ -152,6 +166,27 @@ PROSE_2021 = {
 }
 
 
+# Words that tell a table apart from the others (the recognizer scores a table by how
+# many of them it holds, before the edition is known)
+FIND_WORDS = {
+    "t2": ["第二十条", "信息内容", "规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "事业性收费", "集中采购"],
+    "t3": ["本年新收", "上年结转", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "结转下年", "申请人情况", "国家秘密"],
+    "t4": ["行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉"],
+}
+TABLES = {"t2": ("表二", "表二（主动公开政府信息情况）"),
+          "t3": ("表三", "表三（收到和处理政府信息公开申请情况）"),
+          "t4": ("表四", "表四（行政复议、行政诉讼情况）")}
+
+
+def table(tid, **fields):
+    name, title = TABLES[tid]
+    return {"name": name, "title": title, "find_words": FIND_WORDS[tid], **fields}
+
+
+# rule ids of extractor/rules.py that apply to the edition (X-STOCK needs 现行有效件数, 2021 only)
+RULES = ["T3-BALANCE", "T3-OUTCOMES", "T3-ROW-SUM", "T4-GROUP-SUM", "NEGATIVE", "NOT-INTEGER", "PROSE-TABLE", "X-CARRY"]
+
+
 def grammar(edition):
     return {
         "edition": edition,
@@ -160,11 +195,10 @@ def grammar(edition):
         "markers": {"2021": ["本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额"],
                     "2019": ["本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量"]}[edition],
         "parts": PARTS,
-        "t2": {"blocks": T2_2021 if edition == "2021" else T2_2019, "key": "t2.{row}.{col}"},
-        "t3": {"columns": T3_COLUMNS, "rows": t3_rows(edition), "key": "t3.{row}.{col}",
-               "single_other": {"id": "other", "label": "（六）其他处理", "keywords": ["其他处理"], "text": "其他处理",
-                                "item": "（六）", "group": "三"}},
-        "t4": T4,
+        "rules": RULES + (["X-STOCK"] if edition == "2021" else []),
+        "t2": table("t2", blocks=T2_2021 if edition == "2021" else T2_2019, key="t2.{row}.{col}"),
+        "t3": table("t3", columns=T3_COLUMNS, rows=t3_rows(edition), key="t3.{row}.{col}", single_other=SINGLE_OTHER),
+        "t4": table("t4", **T4),
         "prose": PROSE_2021 if edition == "2021" else {},
     }
 

@@ -7,7 +7,6 @@ engine       local (one loop driving the sandboxes) and Dask engines yielding re
 run          plan (hash, skip what is stored) and execute (store records as they arrive)
 store        the SQLite schema and writes, each document whole in one transaction
 export       CSV / XLSX / JSONL out of the store
-keys         the canonical keys, the export's columns
 summary      the end-of-batch summary and the exit code
 attachments  resolving the 附件 links of portal notice pages
 commands     the `govreport batch` and `govreport export` commands

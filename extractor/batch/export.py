@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .keys import canonical_keys
+from ..grammar import all_keys
 from .store import connect
 
 FORMATS = ("csv", "jsonl", "xlsx")
@@ -43,7 +43,7 @@ def _selection(all_versions: bool, statuses: list[str] | None) -> tuple[str, lis
 
 def document_keys(conn: sqlite3.Connection) -> list[str]:
     """Canonical keys, then any other key found in the store (sorted), so nothing is dropped."""
-    keys = list(canonical_keys())
+    keys = list(all_keys())
     known = set(keys)
     extra = sorted(k for (k,) in conn.execute("SELECT DISTINCT key FROM cells") if k not in known)
     return keys + extra

@@ -12,6 +12,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from ..grammar import FREE_FORM, editions
 from .worker import STATUSES
 
 # exit codes of `govreport batch`
@@ -70,7 +71,7 @@ def render(s: Summary, console: Console, *, extra: list[str] = ()) -> None:
     """Print the summary: small tables on a terminal, plain unwrapped lines when piped
     (one fact per line: grep-able, never a path folded across lines)."""
     head = [("documents", f"{s.documents}: " + _counts(s.by_status, STATUSES)),
-            ("editions", _counts(s.by_edition, ("2021", "2019", "pre2019", "none")))]
+            ("editions", _counts(s.by_edition, (*editions(), FREE_FORM, "none")))]
     if s.attachment_links:
         head.append(("attachments", f"{s.attachment_links} linked files on {s.by_status['attachments']} pages"
                      " (govreport export --table attachments)"))

@@ -4,14 +4,13 @@ from __future__ import annotations
 import regex as re
 
 from ..budget import Budget
-from ..grammar import Grammar, all_grammars, load
+from ..grammar import FREE_FORM, Grammar, all_grammars, layout_name, load
 from ..model import Document, Table
 from ..normalize import label_key
 from ..report import Finding, Link, Part, Report, Source
-from ..rules import layout_name
-from ..validate import sums_hold
+from ..sums import sums_hold
 from . import grid, stream
-from .fused import SumRule
+from .fused import CellSum
 from .layout import TABLE_MARK, Layout, PartHit, find_parts, linearize, numeral_value, own_headings, part_text
 from .meta import period_year, title_meta
 from .rows import RawRow
@@ -85,7 +84,7 @@ def _detect_edition(layout: Layout, parts, tables, year: int | None) -> tuple[st
 
 def _t3_specs(g: Grammar, single_other: bool) -> list[RowSpec]:
     n = len(g.t3_columns)
-    rule = (SumRule(tuple(range(n - 1)), n - 1),)
+    rule = (CellSum(tuple(range(n - 1)), n - 1),)
     return [RowSpec(r.id, [f"t3.{r.id}.{c}" for c in g.t3_columns], (False,) * n, (False,) * n, rule)
             for r in g.t3_rows_for(single_other)]
 
@@ -99,7 +98,7 @@ def _t2_specs(g: Grammar) -> list[RowSpec]:
 def _t4_spec(g: Grammar) -> RowSpec:
     n = len(g.t4_columns)
     keys = [f"t4.{gr}.{c}" for gr in g.t4_groups for c in g.t4_columns]
-    rules = tuple(SumRule(tuple(range(i * n, i * n + n - 1)), i * n + n - 1) for i in range(len(g.t4_groups)))
+    rules = tuple(CellSum(tuple(range(i * n, i * n + n - 1)), i * n + n - 1) for i in range(len(g.t4_groups)))
     return RowSpec("t4", keys, (False,) * len(keys), (False,) * len(keys), rules)
 
 
@@ -154,7 +153,7 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
                 rule="REPORT-IN-ATTACHMENT", severity="warning", where="document",
                 message="本页没有报告表格，报告在附件中：" + "；".join(f"{t or '附件'} {u}" for t, u in doc.links[:10])))
         elif title_year or (year and year < _first_edition_year()):   # a report, without template tables
-            report.edition = "pre2019"
+            report.edition = FREE_FORM
             report.findings.append(Finding(rule="FREE-FORM", severity="info", where="document",
                                            message="自由格式的报告（2019 年以前的格式），没有可对应模板的表格，不提取表格数值"))
         else:
@@ -179,7 +178,7 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
         t3_raw = stream.t3_rows(layout.text, s, e, t3_rules, fmt, len(g.t3_columns))
     # --- table 四
     if tables["t4"]:
-        t4_raw = grid.t4_row(tables["t4"])
+        t4_raw = grid.t4_row(tables["t4"], g)
     else:
         s, e = _region(layout, parts, 4)
         t4_raw = stream.t4_row(layout.text, s, e, g, fmt)

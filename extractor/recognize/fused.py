@@ -24,7 +24,7 @@ _cache: dict[tuple, tuple[tuple | None, int]] = {}
 
 
 @dataclass(frozen=True, slots=True)
-class SumRule:
+class CellSum:
     """cells[total] == sum(cells[parts])"""
     parts: tuple[int, ...]
     total: int
@@ -56,7 +56,7 @@ def _number(s: str):
 
 
 def split_run(tokens: list[str], n: int, *, decimals: tuple[bool, ...] = (), signed: tuple[bool, ...] = (),
-              rules: tuple[SumRule, ...] = (), budget: Budget | None = None) -> list[tuple]:
+              rules: tuple[CellSum, ...] = (), budget: Budget | None = None) -> list[tuple]:
     """Every way to read `tokens` as exactly n numbers satisfying `rules`.
 
     Steps are charged to the document's `budget` (Spent when it runs out), cached
@@ -83,11 +83,11 @@ def split_run(tokens: list[str], n: int, *, decimals: tuple[bool, ...] = (), sig
 
 
 def _split_run(tokens: tuple[str, ...], n: int, decimals: tuple[bool, ...], signed: tuple[bool, ...],
-               rules: tuple[SumRule, ...], limit: int) -> tuple[tuple, int]:
+               rules: tuple[CellSum, ...], limit: int) -> tuple[tuple, int]:
     """(the readings, steps taken); TooMany past `limit` steps."""
     decimals = decimals or (False,) * n
     signed = signed or (False,) * n
-    by_last: dict[int, list[SumRule]] = {}
+    by_last: dict[int, list[CellSum]] = {}
     for r in rules:
         by_last.setdefault(max(r.parts + (r.total,)), []).append(r)
     chars = list(tokens)

@@ -6,16 +6,13 @@ from functools import lru_cache
 
 import regex as re
 
-from ..grammar import Grammar, RowRule
+from ..grammar import Grammar, RowRule, find_words
 from ..model import Cell, Table
 from ..normalize import BLANK_MARKS, is_value_text, label_key
 from .rows import RawRow, ValueToken
 from .values import cell_pieces
 
 _ITEM = re.compile(r"^(?:[一二三四五六七八九十]{1,2}|\d{1,2})")
-_T3_WORDS = ("本年新收", "上年结转", "予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "结转下年", "申请人情况", "国家秘密")
-_T2_WORDS = ("第二十条", "信息内容", "规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "事业性收费", "集中采购")
-_T4_WORDS = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉")
 
 
 def _is_copy(cell: Cell) -> bool:
@@ -27,9 +24,10 @@ def classify(table: Table) -> str | None:
     """t2 / t3 / t4 by the labels a table holds; None for anything else."""
     keys = [label_key(c.text) for row in table.rows for c in row if c.text and not _is_copy(c)]
     joined = "|".join(keys)
-    score = {"t3": sum(w in joined for w in _T3_WORDS), "t2": sum(w in joined for w in _T2_WORDS),
-             "t4": sum(w in joined for w in _T4_WORDS)}
-    best = max(score, key=score.get)
+    words = find_words()
+    # on equal scores the first wins: t3, t2, t4
+    score = {t: sum(w in joined for w in words[t]) for t in ("t3", "t2", "t4")}
+    best = max(score, key=lambda t: score[t])
     if score[best] == 0:
         return None
     if best == "t4" and score["t3"] >= 2:
@@ -191,21 +189,22 @@ def t2_rows(tables: list[Table], grammar: Grammar) -> list[RawRow]:
     return out
 
 
-def t4_row(tables: list[Table]) -> RawRow | None:
-    """Table 四's fifteen values: the first data row under the last header row."""
+def t4_row(tables: list[Table], grammar: Grammar) -> RawRow | None:
+    """Table 四's values (groups × columns): the first data row under the last header row."""
+    width = len(grammar.t4_groups) * len(grammar.t4_columns)
     rows = [r for t in tables for r in t.rows]
     last_header = max((i for i, r in enumerate(rows)
-                       if any(w in label_key(c.text) for c in r for w in ("结果维持", "尚未审结", "结果纠正"))),
+                       if any(w in label_key(c.text) for c in r for w in grammar.t4_header_row_words)),
                       default=-1)
     body = [[c for c in r if not _is_copy(c)] for r in rows[last_header + 1:]]
     data = next((r for r in body if any(c.text and is_value_text(c.text) for c in r)), None)
-    if data is None:   # an empty template: a row of fifteen blank cells
-        data = next((r for r in body if len(r) >= 15 and all(not c.text for c in r)), None)
+    if data is None:   # an empty template: a row of blank cells
+        data = next((r for r in body if len(r) >= width and all(not c.text for c in r)), None)
     if data is None:
         return None
     labels = [i for i, c in enumerate(data) if c.text and not is_value_text(c.text)]
     cells = data[labels[-1] + 1:] if labels else data
-    while len(cells) > 15 and not cells[-1].text:
+    while len(cells) > width and not cells[-1].text:
         cells = cells[:-1]
     toks = [ValueToken(c.raw, c.origin) for c in cells]
-    return RawRow("t4", toks, len(toks) == 15, "", toks[0].origin if toks else None)
+    return RawRow("t4", toks, len(toks) == width, "", toks[0].origin if toks else None)

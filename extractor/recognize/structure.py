@@ -19,8 +19,6 @@ from ..report import Finding
 from .layout import PartHit, numeral_value
 from .values import RowResult
 
-TABLE_NAMES = {"t2": "表二（主动公开政府信息情况）", "t3": "表三（收到和处理政府信息公开申请情况）",
-               "t4": "表四（行政复议、行政诉讼情况）"}
 PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
 # reader notes that mean the text itself may be garbled: absence of a label proves nothing
 _GARBLING_NOTES = frozenset({"PDF-CID", "OCR"})
@@ -60,7 +58,7 @@ def table_findings(g: Grammar, tables: list[TableRead], doc_text: str, garbled: 
     """`doc_text`: label_key() of every paragraph and cell of the document, digits removed."""
     out = []
     for t in tables:
-        name = TABLE_NAMES[t.kind]
+        name = g.tables[t.kind]["title"]
         present = [r for r in t.results if r.raw is not None]
         if not present:
             keys = [k for r in t.results for k in r.spec.keys]

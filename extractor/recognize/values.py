@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..budget import Budget, Spent, unlimited
 from ..normalize import THOUSANDS, clean_text, parse_value
 from ..report import CellOrigin, CellValue, Finding
-from .fused import SumRule, TooMany, agreed, split_run
+from .fused import CellSum, TooMany, agreed, split_run
 from .rows import RawRow
 
 MAX_COMBINATIONS = 100_000
@@ -21,7 +21,7 @@ class RowSpec:
     keys: list[str]
     decimals: tuple[bool, ...]
     signed: tuple[bool, ...]
-    rules: tuple[SumRule, ...] = ()
+    rules: tuple[CellSum, ...] = ()
 
 
 @dataclass(slots=True)

@@ -1,0 +1,131 @@
+"""The sum rules of extractor/rules.py instantiated over a layout, and their arithmetic.
+
+Pure functions of the rule table and the grammars: the recognizer asks whether sums
+hold (to settle fused digit runs that split several ways), the validator turns the sums
+that do not hold into findings. Rule instances (one per rule and `where`, keys expanded)
+are built once per layout and cached: evaluating one is dict look-ups and additions.
+"""
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .grammar import edition_of, folder, layout_name, layouts, load
+from .rules import SUM_RULES, SumRule
+
+Term = tuple[int, bool, str]          # (sign +1/-1, read from last year's report, key)
+EPS = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    rule: SumRule
+    where: str
+    pos: int                          # segment of the keys that holds `where` (for labels)
+    expected: tuple[Term, ...]
+    actual: tuple[Term, ...]
+    keys: tuple[str, ...]
+
+
+_BRACES = re.compile(r"\{([^{}]+)\}")
+
+
+def _scope(pattern: str) -> tuple[str, int, re.Pattern]:
+    """'t3.{row}.total' -> ('row', 1, regex capturing the row id)."""
+    m = _BRACES.search(pattern)
+    assert m is not None, f"rule scope {pattern!r} has no placeholder"
+    name = m.group(1)
+    pos = pattern[: m.start()].count(".")
+    rx = re.compile(re.escape(pattern[: m.start()]) + r"([^.]+)" + re.escape(pattern[m.end():]) + r"\Z")
+    return name, pos, rx
+
+
+def _expand(template: str, var: str, value: str, layout: tuple[str, ...]) -> list[str]:
+    """Keys of `layout` (in layout order) a term template stands for, scope value filled in."""
+    t = template.replace("{%s}" % var, value)
+    pieces = _BRACES.split(t)          # literal, selector, literal, selector, ...
+    choices = [[p] if i % 2 == 0 else p.split("|") for i, p in enumerate(pieces)]
+    globs = ["".join(c) for c in itertools.product(*choices)]
+    if len(globs) == 1 and not any(ch in globs[0] for ch in "*?["):
+        return [globs[0]] if globs[0] in layout else []
+    return [k for k in layout if any(fnmatch.fnmatchcase(k, g) for g in globs)]
+
+
+def terms(expr: str, var: str, value: str, layout: tuple[str, ...]) -> tuple[Term, ...]:
+    """An expression's terms over a layout, the scope's placeholder `var` set to `value`."""
+    out: list[Term] = []
+    sign = 1
+    for tok in expr.split():
+        if tok in "+-":
+            sign = 1 if tok == "+" else -1
+            continue
+        prev = tok.startswith("prev:")
+        for key in _expand(tok.removeprefix("prev:"), var, value, layout):
+            out.append((sign, prev, key))
+    return tuple(out)
+
+
+def instances(layout: str, series: bool) -> tuple[Instance, ...]:
+    """The sum rules' instances over a layout: single-report ones, or the series ones."""
+    return _instances(folder(), layout, series)
+
+
+@lru_cache(maxsize=None)
+def _instances(path: str, name: str, series: bool) -> tuple[Instance, ...]:
+    layout = layouts()[name]
+    applies = load(edition_of(name)).rules
+    out = []
+    for rule in SUM_RULES:
+        if rule.series != series or rule.id not in applies:
+            continue
+        var, pos, rx = _scope(rule.scope)
+        wheres = dict.fromkeys(m.group(1) for k in layout if (m := rx.match(k)))
+        for where in wheres:
+            exp = terms(rule.expected, var, where, layout)
+            act = terms(rule.actual, var, where, layout)
+            if not exp or not act:
+                continue
+            keys = tuple(dict.fromkeys(k for _, _, k in exp + act))
+            out.append(Instance(rule, where, pos, exp, act, keys))
+    return tuple(out)
+
+
+def layout_of(edition: str | None, values: dict) -> str | None:
+    """The layout a report's values follow ('2021-hybrid' when it has the single （六）
+    row's values and none of the sub-rows'), or None for reports without template tables."""
+    all_layouts = layouts()
+    if edition not in all_layouts:
+        return None
+    hybrid = all_layouts.get(f"{edition}-hybrid")
+    if hybrid is None:
+        return edition
+    full = all_layouts[edition]
+    single = any(values.get(k) is not None for k in set(hybrid) - set(full))
+    split = any(values.get(k) is not None for k in set(full) - set(hybrid))
+    return layout_name(edition, single and not split)
+
+
+def sum_of(terms_: tuple[Term, ...], cur: dict, prev: dict | None) -> float | int | None:
+    """The terms' sum, or None when a value is unread."""
+    total = 0
+    for sign, is_prev, key in terms_:
+        v = (prev if is_prev else cur).get(key)    # type: ignore[union-attr]
+        if v is None:
+            return None
+        total += v if sign > 0 else -v
+    return total
+
+
+def sums_hold(values: dict, layout: str, rule_ids: frozenset[str]) -> bool:
+    """True when every instance of the named sum rules that can be evaluated holds."""
+    for inst in instances(layout, False):
+        if inst.rule.id not in rule_ids:
+            continue
+        exp = sum_of(inst.expected, values, None)
+        act = sum_of(inst.actual, values, None) if exp is not None else None
+        if exp is not None and act is not None and abs(exp - act) > EPS:
+            return False
+    return True
