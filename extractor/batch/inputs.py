@@ -17,11 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..formats import BY_EXTENSION, FORMATS
 from ..readers import detect_format
 
 # extensions a report can come in: read without sniffing
-DOCUMENT_EXTENSIONS = {".pdf", ".docx", ".doc", ".wps", ".rtf", ".odt", ".htm", ".html", ".shtml",
-                       ".xhtml", ".txt", ".text", ".md", ".markdown", ".xls", ".xlsx"}
+DOCUMENT_EXTENSIONS = set(BY_EXTENSION)
 # extensions that are clearly not reports: skipped in walks, counted in the summary
 # (.bin, .tmp, .part… are not here: downloads saved under them are sniffed like any unknown)
 NOT_DOCUMENT_EXTENSIONS = {
@@ -36,7 +36,7 @@ NOT_DOCUMENT_EXTENSIONS = {
     ".log", ".lock", ".pkl", ".pickle", ".parquet", ".npy",
 }
 # detect_format results that are documents (the rest: empty, binary, zip)
-DOCUMENT_FORMATS = {"pdf", "docx", "doc", "wps", "rtf", "odt", "xls", "xlsx", "html", "text", "markdown"}
+DOCUMENT_FORMATS = set(FORMATS)
 
 
 @dataclass

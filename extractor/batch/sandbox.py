@@ -167,8 +167,8 @@ def warm_up() -> None:
     every forked child then starts warm instead of importing them itself."""
     import importlib
     from ..grammar import all_grammars
-    from ..readers import READERS
-    for module in sorted(set(READERS.values())):
+    from ..formats import FORMATS
+    for module in sorted({f.module for f in FORMATS.values()}):
         try:
             importlib.import_module(f"..readers.{module}", __package__)
         except Exception:                      # an optional dependency missing: the file that
@@ -437,15 +437,13 @@ def _child_main(memory_mb: int) -> None:
 
 
 def _resolve(func: str):
-    """'process_file' (a worker function) or 'module:function' (tests, tools)."""
+    """'run_task' (a worker function) or 'module:function' (tests, tools)."""
     import importlib
     module, _, name = func.rpartition(":")
     return getattr(importlib.import_module(module or f"{__package__}.worker"), name)
 
 
 def _path_arg(func: str, args: tuple) -> str:
-    if func.endswith("process_bytes"):
-        return str(args[1])
     return str(args[0]) if args else "?"
 
 

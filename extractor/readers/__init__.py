@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ..errors import ReadError
+from ..formats import FORMATS, format_of_extension
 from ..model import Document
 from ..safety import OLE_MAGIC
 
@@ -24,24 +25,9 @@ class ReadOptions:
     max_seconds: float = 120.0        # per-file budget for slow paths (OCR, conversion)
 
 
-# format -> module under extractor.readers
-READERS = {
-    "html": "html",
-    "text": "text",
-    "markdown": "text",
-    "pdf": "pdf",
-    "docx": "docx",
-    "doc": "office", "wps": "office", "rtf": "office", "xls": "office", "xlsx": "office", "odt": "office",
-}
-
-_EXT = {".htm": "html", ".html": "html", ".shtml": "html", ".xhtml": "html", ".txt": "text",
-        ".md": "markdown", ".markdown": "markdown", ".pdf": "pdf", ".docx": "docx", ".doc": "doc",
-        ".wps": "wps", ".rtf": "rtf", ".xls": "xls", ".xlsx": "xlsx", ".odt": "odt"}
-
-
 def detect_format(data: bytes, filename: str | None = None) -> str:
     """Tell the format from the content; the extension only breaks ties."""
-    ext = _EXT.get(PurePath(filename).suffix.lower()) if filename else None
+    ext = format_of_extension(PurePath(filename).suffix) if filename else None
     head = data[:2048]
     if b"%PDF-" in head[:1024]:
         return "pdf"
@@ -92,6 +78,6 @@ def read_document(data: bytes, options: ReadOptions) -> Document:
     if fmt == "binary" or fmt == "zip":
         raise ReadError("not a document this tool reads (binary content of unknown type)",
                         "give a PDF, DOCX, DOC, HTML, text or Markdown report")
-    module = importlib.import_module(f".{READERS[fmt]}", __name__)
-    read = module.read_markdown if fmt == "markdown" else module.read
+    spec = FORMATS[fmt]
+    read = getattr(importlib.import_module(f".{spec.module}", __name__), spec.function)
     return read(data, options)

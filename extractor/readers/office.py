@@ -19,33 +19,34 @@ import warnings
 from pathlib import Path
 
 from ..errors import ReadError
+from ..formats import FORMATS, OFFICE_FORMATS
 from ..model import Cell, Document, Origin, Paragraph, ReaderNote, Table
 from ..normalize import clean_cell, clean_text, is_value_text
 from ..safety import OLE_MAGIC, check_office_zip, ole_is_encrypted_ooxml
 from . import detect_format
 from . import docx as docx_reader
 
-SPREADSHEETS = {"xls", "xlsx"}
 MAX_COLS, MAX_CELLS = 500, 300_000      # a report sheet is far smaller; clip runaway extents
 
 
 def read(data: bytes, options) -> Document:
     """Read .doc/.wps/.rtf/.odt/.xls/.xlsx bytes; Document.format keeps the original format."""
     fmt = detect_format(data, getattr(options, "filename", None))
-    if fmt not in ("doc", "wps", "rtf", "odt", "xls", "xlsx"):
+    if fmt not in OFFICE_FORMATS:
         fmt = "doc"
     if ole_is_encrypted_ooxml(data):
         raise ReadError("the document is password-protected (encrypted)",
                         "remove the password in Word/WPS/Excel and save it again")
-    if fmt == "xlsx":
-        return read_xlsx(data, "xlsx")
+    if FORMATS[fmt].office_target == fmt:            # .xlsx: no conversion
+        return read_xlsx(data, fmt)
     if data.startswith(OLE_MAGIC):
         fmt = _ole_kind(data, fmt)
     if data.startswith(b"PK\x03\x04"):               # .odt (or a zip-based .wps): refuse bombs first
         check_office_zip(data, fmt.upper())
     timeout = float(getattr(options, "max_seconds", 120.0) or 120.0)
-    if fmt in SPREADSHEETS:
-        doc = read_xlsx(convert(data, fmt, "xlsx", timeout), fmt)
+    target = FORMATS[fmt].office_target
+    if target == "xlsx":
+        doc = read_xlsx(convert(data, fmt, target, timeout), fmt)
     else:
         doc = docx_reader.read(convert(data, fmt, "docx", timeout), options)
     if data.startswith(OLE_MAGIC) and _imported_as_text(doc):
