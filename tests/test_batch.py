@@ -20,8 +20,9 @@ import pytest
 
 from govreport import parse
 from govreport.batch.export import DOC_COLUMNS
-from govreport.grammar import all_keys
 from govreport.batch.sandbox import Sandbox, SandboxFailure, _descendants, _Forked
+from govreport.batch.worker import Options
+from govreport.grammar import all_keys
 from test_batch_samples import make_docx, make_report, write_reports
 
 REPO = Path(__file__).resolve().parent.parent
@@ -57,6 +58,12 @@ def check_values(row: dict, expected: dict) -> None:
 
 # -- the sandbox: limits become reasons -------------------------------------------------
 
+def _stored_values(rec: dict) -> dict:
+    """key -> value of a worker record's cell rows (13 fields per cell: pos, key, value, ...)."""
+    cells = rec["rows"]["cells"]
+    return {cells[i + 1]: cells[i + 2] for i in range(0, len(cells), 13)}
+
+
 @pytest.mark.parametrize("fork", [False, True], ids=["exec", "fork"])
 def test_sandbox_turns_timeout_crash_and_memory_into_reasons(fork):
     sb = Sandbox(memory_mb=512, fork=fork)
@@ -71,14 +78,14 @@ def test_sandbox_turns_timeout_crash_and_memory_into_reasons(fork):
         assert rec["status"] == "failed" and rec["error"].startswith("memory limit")
         # after each failure the next file gets a fresh, working child
         text, values = make_report(1)
-        rec = sb.call("process_bytes", (text.encode(), "r.txt"), 60)
-        assert rec["status"] == "ok" and rec["report"]["values"]["t3.total.total"] == values["t3.total.total"]
+        rec = sb.call("run_task", ("r.txt", Options(), text.encode()), 60)
+        assert rec["status"] == "ok" and _stored_values(rec)["t3.total.total"] == values["t3.total.total"]
         # one worker process serves file after file: the extractor is imported once per worker
         pid = sb.proc.pid
         for i in range(5):
             text, values = make_report(i)
-            rec = sb.call("process_bytes", (text.encode(), f"r{i}.txt"), 60)
-            assert rec["report"]["values"]["t3.received.total"] == values["t3.received.total"]
+            rec = sb.call("run_task", (f"r{i}.txt", Options(), text.encode()), 60)
+            assert _stored_values(rec)["t3.received.total"] == values["t3.received.total"]
         assert sb.proc.pid == pid
     finally:
         sb.close()

@@ -1,7 +1,7 @@
 """Batch processing at portal scale: many files in parallel into one SQLite store.
 
 inputs       INPUT arguments -> files (folders, globs, @lists, stdin; non-documents skipped)
-worker       process_file(path, opts) -> record: the pure per-file function
+worker       run_task(path, opts) -> record: the pure per-file function
 sandbox      a long-lived child process running the worker under time and memory limits
 engine       local (one loop driving the sandboxes) and Dask engines yielding records
 run          plan (hash, skip what is stored) and execute (store records as they arrive)
@@ -11,6 +11,6 @@ summary      the end-of-batch summary and the exit code
 attachments  resolving the 附件 links of portal notice pages
 commands     the `govreport batch` and `govreport export` commands
 """
-from .worker import Options, process_file
+from .worker import Options, run_task
 
-__all__ = ["Options", "process_file"]
+__all__ = ["Options", "run_task"]

@@ -1,4 +1,4 @@
-"""Engines: run worker.process_file over many files and yield the records as they finish.
+"""Engines: run worker.run_task over many files and yield the records as they finish.
 
 Both engines are generators of lists of records (see worker.py): each list holds
 the records that finished since the last one, so the caller can store them in one
@@ -166,7 +166,7 @@ def _task_sandbox(memory_mb: int) -> Sandbox:
 
 
 def dask_task(path: str, data: bytes | None, opts: Options, timeout: float | None, memory_mb: int) -> dict:
-    """What a Dask worker runs: process_file (or process_bytes) in this thread's sandbox.
+    """What a Dask worker runs: run_task in this thread's sandbox.
 
     A file's own trouble (unreadable, timeout, crash) comes back as a failure record;
     a worker that cannot start the extractor raises, so Dask retries the file elsewhere."""

@@ -354,14 +354,9 @@ def finding_row(pos: int, f) -> tuple:
 
 
 def prepare(rec: dict) -> dict:
-    """A record as the store writes it: as is when a worker flattened it already
-    (run_task), else (a failure made here, a process_file record) flattened now."""
-    if "rows" in rec:
-        return rec
-    report = rec.get("report")
-    if report is not None:
-        report = Report.model_validate(report)
-    return report_rows(rec, report, rec["report"].get("attachments") if report is not None else None)
+    """A record as the store writes it: as is when a worker made it (worker.run_task),
+    else (a failure made here: timeout, crash) with its empty rows."""
+    return rec if "rows" in rec else report_rows(rec, None)
 
 
 def storable(path: str) -> str:

@@ -2,20 +2,18 @@
 
 Pure: no printing, no store, no globals written. Everything that can go wrong with
 one file ends as a record with status "failed" and a one-line reason, so a batch
-never stops because of one file. The record is plain data (picklable, JSON-able):
+never stops because of one file. The record is plain data (picklable):
 
     {path, sha256, format, status, error, organization, year, edition,
-     parser_version, read_ms, parse_ms, total_ms, report}
+     parser_version, read_ms, parse_ms, total_ms, n_errors, n_warnings, extra, rows}
 
 status: ok (a report, no error findings), findings (a report with error findings),
 attachments (a page from which no table was read but which links attachments,
 typically a portal notice 附件：xxx.pdf; its edition may still say pre2019),
 not_report (readable, but no report in it), failed (unreadable, timeout, crash).
-`report` is Report.model_dump(mode="json"), or None when the file failed.
-
-The engines run `run_task` instead: the same record, but with the report already
-flattened into the store's rows (plain tuples, built from the Report object without
-a JSON dump), so the single writer in the parent only inserts.
+`rows` holds the report flattened into the store's rows (plain tuples, built from the
+Report object without a JSON dump, see store.report_rows), so the single writer in the
+parent only inserts.
 """
 from __future__ import annotations
 
@@ -54,14 +52,8 @@ def failure(path: str, reason: str, *, sha256: str | None = None, fmt: str | Non
     return {
         "path": path, "sha256": sha256, "format": fmt, "status": "failed", "error": reason,
         "organization": None, "year": None, "edition": None, "parser_version": __version__,
-        "read_ms": read_ms, "parse_ms": None, "total_ms": total_ms, "report": None,
+        "read_ms": read_ms, "parse_ms": None, "total_ms": total_ms,
     }
-
-
-def status_of(report: dict) -> str:
-    """The document's status from its report (see module doc)."""
-    return _status(bool(report.get("attachments")), bool(report.get("cells")), report.get("edition"),
-                   any(f.get("severity") == "error" for f in report.get("findings") or ()))
 
 
 def _status(has_attachments: bool, has_cells: bool, edition: str | None, has_errors: bool) -> str:
@@ -127,25 +119,6 @@ def _links(report, opts: Options) -> list[dict]:
     return resolve_links(links, opts.base_url) if opts.base_url and links else links
 
 
-def process_bytes(data: bytes, path: str, opts: Options = Options(), *, read_s: float = 0.0) -> dict:
-    """Parse one document given as bytes; `path` names it in the record and in messages."""
-    rec, report = _parse(data, path, opts, read_s)
-    if report is None:
-        return rec
-    try:
-        dump = report.model_dump(mode="json")
-    except MemoryError:
-        raise
-    except Exception as e:                 # a report we cannot serialize: a bug of ours
-        return failure(path, f"internal error: {type(e).__name__}: {str(e)[:200]}{_where(e)}",
-                       sha256=rec["sha256"], fmt=rec["format"])
-    dump["source"]["path"] = path
-    dump["attachments"] = _links(report, opts)
-    rec["status"] = status_of(dump)
-    rec["report"] = dump
-    return rec
-
-
 def _read(path: str) -> tuple[bytes | None, dict | None, float]:
     """(bytes, None, seconds) or (None, failure record, 0)."""
     t0 = time.perf_counter()
@@ -161,17 +134,9 @@ def _read(path: str) -> tuple[bytes | None, dict | None, float]:
         return None, failure(path, f"cannot read: {e.strerror or e}"), 0.0
 
 
-def process_file(path: str, opts: Options = Options()) -> dict:
-    """Read and parse one file. Never raises for a bad file: returns a failure record."""
-    data, failed, read_s = _read(path)
-    if failed is not None:
-        return failed
-    return process_bytes(data, path, opts, read_s=read_s)
-
-
 def run_task(path: str, opts: Options = Options(), data: bytes | None = None) -> dict:
-    """What the engines run in a worker: the record of process_file (or of process_bytes
-    when the bytes were shipped) with, instead of `report`, the store's rows.
+    """What the engines run in a worker: read `path` (or take the shipped `data`), parse
+    it, and return its record (see module doc). Never raises for a bad file.
 
     The rows are plain tuples read off the Report object: no JSON dump of the report,
     no dicts of dicts to pickle, nothing left for the single writer but to insert."""
