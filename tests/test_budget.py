@@ -9,13 +9,13 @@ import regex as re
 
 from extractor.budget import Budget, Spent
 from extractor.pipeline import parse
-from extractor.recognize.fused import SumRule, split_run
+from extractor.recognize.fused import CellSum, split_run
 from extractor.recognize.values import SPENT, RowResult, RowSpec, settle
 
 from conftest import REPO
 
 FIXTURE = (REPO / "fixtures" / "pt-fused-2021.txt").read_text(encoding="utf-8")
-ROW = (SumRule((0, 1, 2, 3, 4, 5), 6),)
+ROW = (CellSum((0, 1, 2, 3, 4, 5), 6),)
 
 
 def _table3_with_long_runs(digits: int, seed: int = 1) -> bytes:

@@ -14,13 +14,14 @@ import json
 import shutil
 import subprocess
 import sys
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from govreport.grammar import grammar_dir
+
 REPO = Path(__file__).resolve().parent.parent
-SHIPPED = Path(str(resources.files("grammars")))
+SHIPPED = Path(str(grammar_dir()))
 
 
 def _made_up_grammar() -> dict:
@@ -96,10 +97,10 @@ def test_made_up_edition_is_detected_and_its_keys_come_out(grammar_folder, tmp_p
 
 
 def test_every_rule_instantiates_for_the_made_up_edition(grammar_folder):
-    from extractor import rules
-    from extractor.grammar import editions, layouts
-    from extractor.sums import instances
-    from extractor.validate import _key_checks, _prose_checks
+    from govreport import rules
+    from govreport.grammar import editions, layouts
+    from govreport.sums import instances
+    from govreport.validate import _key_checks, _prose_checks
 
     assert editions() == ("2025", "2021", "2019")
     assert "t2.inspection.decisions" in layouts()["2025"]
