@@ -10,7 +10,7 @@ import pytest
 
 from govreport import parse
 from govreport.recognize.align import Placement, Slot, place
-from govreport.recognize.fused import SumRule
+from govreport.recognize.fused import CellSum
 
 from conftest import SHARED, shared_file
 
@@ -146,7 +146,7 @@ def test_chinese_numeral_cell_in_a_tab_table_keeps_its_column():
 
 
 def test_place_accepts_label_groups_then_order_confirmed_by_sums():
-    rule = (SumRule((0, 1), 2),)
+    rule = (CellSum((0, 1), 2),)
     # three rows of 3 cells; row b's label owns 2 numbers and row c's 4 (c's first cell strayed up)
     values = [1, 2, 3, 4, 5, 9, 0, 0, 0]
     slots = [Slot("a", 3, rule, (0, 3)), Slot("b", 3, rule, (3, 5)), Slot("c", 3, rule, (5, 9))]
@@ -164,7 +164,7 @@ def test_place_accepts_label_groups_then_order_confirmed_by_sums():
 
 
 def test_place_takes_a_lone_row_between_placed_rows_whatever_its_sum():
-    rule = (SumRule((0, 1), 2),)
+    rule = (CellSum((0, 1), 2),)
     values = [1, 2, 3, 7, 4, 5, 0, 0, 0]        # b: 7 printed above its label, sum wrong in the document
     slots = [Slot("a", 3, rule, (0, 4)), Slot("b", 3, rule, (4, 6)), Slot("c", 3, rule, (6, 9))]
     out = place(slots, values)

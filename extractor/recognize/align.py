@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .fused import SumRule
+from .fused import CellSum
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class Slot:
     """One template row to place."""
     row_id: str
     width: int                            # cells in the row
-    rules: tuple[SumRule, ...]            # the row's own sums (cell indices)
+    rules: tuple[CellSum, ...]            # the row's own sums (cell indices)
     group: tuple[int, int] | None         # numbers its label owns: [start, end) in the sequence; None: label not found
 
 
@@ -35,7 +35,7 @@ class Placement:
     note: str | None = None               # why the row stayed unplaced
 
 
-def _holds(rules: tuple[SumRule, ...], cells: list) -> bool:
+def _holds(rules: tuple[CellSum, ...], cells: list) -> bool:
     if any(v is None for v in cells):
         return False
     return all(abs(sum(cells[i] for i in r.parts) - cells[r.total]) < 1e-6 for r in rules)

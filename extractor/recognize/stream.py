@@ -18,7 +18,7 @@ from ..grammar import Grammar, RowRule
 from ..model import Origin
 from ..normalize import THOUSANDS, parse_value
 from .align import Slot, place
-from .fused import SumRule, value_run
+from .fused import CellSum, value_run
 from .rows import RawRow, ValueToken
 
 _BLOCK_START = re.compile(r"第二十条第")
@@ -83,7 +83,7 @@ def _label_hits(bare: str, rules: tuple[RowRule, ...]) -> dict[str, tuple[int, i
 
 
 def _aligned_rows(text: str, rules: tuple[RowRule, ...], widths: dict[str, int],
-                  sums: dict[str, tuple[SumRule, ...]], fmt: str) -> list[RawRow] | None:
+                  sums: dict[str, tuple[CellSum, ...]], fmt: str) -> list[RawRow] | None:
     """Rows of a table printed over many lines, or None when the text is a one-line table."""
     sc = scan(text)
     if sc.lines < MIN_LINES:
@@ -149,7 +149,7 @@ def t2_rows(text: str, start: int, end: int, grammar: Grammar, fmt: str) -> list
 
 
 def t3_rows(text: str, start: int, end: int, rules: tuple[RowRule, ...], fmt: str, width: int) -> list[RawRow]:
-    row_sum = (SumRule(tuple(range(width - 1)), width - 1),)
+    row_sum = (CellSum(tuple(range(width - 1)), width - 1),)
     aligned = _aligned_rows(text[start:end], rules, {r.id: width for r in rules}, {r.id: row_sum for r in rules}, fmt)
     if aligned is not None:
         return aligned
@@ -181,7 +181,7 @@ def t4_row(text: str, start: int, end: int, grammar: Grammar, fmt: str) -> RawRo
         # printed over lines (pdftotext): the header wraps around the numbers; the row is
         # placed only when its cells are all there and every group's sum holds in that order
         n = len(grammar.t4_columns)
-        rules = tuple(SumRule(tuple(range(i, i + n - 1)), i + n - 1) for i in range(0, width, n))
+        rules = tuple(CellSum(tuple(range(i, i + n - 1)), i + n - 1) for i in range(0, width, n))
         slot = Slot("t4", width, rules, None)     # no label of its own: placed by order and sums only
         p = place([slot], [parse_value(c).value for c in sc.cells])[0]
         toks = [ValueToken(t, Origin(fmt)) for t in sc.cells]
