@@ -9,7 +9,7 @@ import re
 import pytest
 
 from govreport import parse
-from govreport.batch.worker import status_of
+from govreport.batch.worker import Options, run_task
 from govreport.validate import validate
 from fixtures import render_text
 
@@ -142,7 +142,7 @@ def test_a_blank_template_is_not_a_report_of_zeros():
     assert set(r.values.values()) == {None}
     f = _by_rule(r, "BLANK-TEMPLATE")["document"]
     assert f.severity == "error" and set(f.keys) == set(r.values)
-    assert status_of(r.model_dump()) != "ok"
+    assert run_task("blank.txt", Options(), _blank(REPORT).encode())["status"] != "ok"   # the batch's status too
     assert [x.rule for x in r.findings] == ["BLANK-TEMPLATE"]
 
 
