@@ -19,9 +19,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ..grammar import layouts, table_names
 from ..report import Diagnosis, Finding, Report
-from ..rules import TABLE_NAMES
-from ..validate import _instances, _num, key_label, layout_of
+from ..sums import instances, layout_of
+from ..validate import _num, key_label
 
 _MAX_CELLS = 3                 # a culprit set larger than this is no diagnosis, just a rewrite
 _MAX_SOLVES = 20000            # bound on the search per report (a badly misread table fails everywhere)
@@ -33,7 +34,7 @@ def _equations(report: Report, layout: str):
     """(instance, {key: coefficient}, residual) for every evaluable sum instance."""
     v = report.values
     out = []
-    for inst in _instances(layout, False):
+    for inst in instances(layout, False):
         coef: dict[str, int] = {}
         for side, terms in ((1, inst.expected), (-1, inst.actual)):
             for sign, _, key in terms:
@@ -143,7 +144,7 @@ _KIND_TEXT = {
 
 def _cell_name(key: str) -> str:
     table = key.split(".")[0]
-    return f"{TABLE_NAMES.get(table, table)}「{key_label(key)}」"
+    return f"{table_names().get(table, table)}「{key_label(key)}」"
 
 
 # --- search ---------------------------------------------------------------------------------
@@ -200,15 +201,14 @@ def _explain(component, equations, values, printed, budget):
 
 def diagnose(report: Report) -> None:
     """Put a diagnosis on the report's failing arithmetic findings (in place)."""
-    layout = layout_of(report)
+    layout = layout_of(report.edition, report.values)
     if layout is None:
         return
     equations = _equations(report, layout)
     failing = [eq for eq in equations if eq[2] != 0]
     if not failing:
         return
-    from ..rules import LAYOUTS
-    layout_keys = LAYOUTS[layout]
+    layout_keys = layouts()[layout]
     values = report.values
     printed = {k for k, c in report.cells.items() if c.value is not None and values.get(k) is not None}
     blanks = {k for k in printed if report.cells[k].blank}

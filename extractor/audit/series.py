@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..grammar import load, table_names
 from ..report import DocumentRef, Finding, Report
-from ..rules import TABLE_NAMES
-from ..validate import _check_sums, _instances, _num, key_label, layout_of, same_body
+from ..sums import instances, layout_of
+from ..validate import _check_sums, _num, key_label, same_body
 
 # suffixes that name the same body: the zone's 管委会 is the zone's government
 _SAME_BODY_SUFFIX = re.compile(r"(?:管理委员会|管委会)$")
@@ -40,7 +41,7 @@ def group_reports(reports: list[Report]) -> tuple[list[Group], list[Report]]:
     groups: list[Group] = []
     loose = []
     for r in reports:
-        if not r.organization or not r.year or layout_of(r) is None:
+        if not r.organization or not r.year or layout_of(r.edition, r.values) is None:
             loose.append(r)
             continue
         norm = normalize_body(r.organization)
@@ -73,7 +74,7 @@ def _distinct(copies: list[Report]) -> list[Report]:
 
 def _cell_text(key: str) -> str:
     table = key.split(".")[0]
-    return f"{TABLE_NAMES.get(table, table)}「{key_label(key)}」"
+    return f"{table_names().get(table, table)}「{key_label(key)}」"
 
 
 def disagreements(copies: list[Report]) -> list[Finding]:
@@ -128,10 +129,11 @@ def series_findings(group: Group) -> list[Finding]:
         if year - 1 not in years:
             continue
         prev, prev_copies = years[year - 1]
-        layout = layout_of(cur)
-        if layout is None or layout_of(prev) is None:
+        layout = layout_of(cur.edition, cur.values)
+        if layout is None or layout_of(prev.edition, prev.values) is None:
             continue
-        pair = [i for i in _instances(layout, True) if prev.edition in i.rule.editions]
+        prev_rules = load(prev.edition).rules
+        pair = [i for i in instances(layout, True) if i.rule.id in prev_rules]
         refs = [doc_ref(r) for r in prev_copies + cur_copies]
         for f in _check_sums(pair, cur, prev):
             f.documents = refs
