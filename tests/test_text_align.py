@@ -44,12 +44,21 @@ def _errors(report) -> set:
 def test_generated_pdftotext_reads_every_cell_and_finds_planted_errors(name, kind):
     spec = SPECS[name]
     render = render_text.pdftotext_layout if kind == "layout" else render_text.pdftotext_plain
+    planted = {tuple(x) for x in spec["inconsistencies"]}
     for seed in (1, 2):
         report = parse(render(spec, seed), filename=f"{name}.txt")
         right, wrong, unnamed = _check(report, spec)
         assert not wrong and not unnamed
-        assert right == len(report.values), [k for k, v in report.values.items() if v is None]
-        assert _errors(report) == {tuple(x) for x in spec["inconsistencies"]}
+        nulls = {k for k, v in report.values.items() if v is None}
+        if kind == "layout" or not planted:
+            assert not nulls and _errors(report) == planted
+            continue
+        # one number a line, a row that breaks its own sum cannot be told from a row whose
+        # numbers strayed: it is left null with a finding, not accused (and nothing else is lost)
+        assert _errors(report) <= planted
+        missed = planted - _errors(report)
+        assert all(rule == "T3-ROW-SUM" for rule, _ in missed)
+        assert nulls == {k for _, row in missed for k in spec["values"] if k.startswith(f"t3.{row}.")}
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -190,3 +199,22 @@ def test_real_pdftotext_texts(name):
     assert _errors(report) <= real                     # no false inconsistency
     if right == len(truth["values"]):
         assert _errors(report) == real
+
+
+@pytest.mark.parametrize("name", ["zfj-2021", "sj-hybrid"])
+def test_a_vanished_blank_never_lends_a_row_its_neighbours_number(name):
+    # plain pdftotext drops blank cells; one dropped number, wherever it was, leaves the
+    # rows around it read right or null with findings, and accuses the document of nothing
+    spec = SPECS[name]
+    lines = render_text.pdftotext_plain(spec, 2).decode("utf-8").split("\n")
+    start = next(i for i, x in enumerate(lines) if "三、收到和处理" in x)
+    end = next(i for i, x in enumerate(lines) if i > start and "行政复议" in x)
+    number_lines = [i for i in range(start, end) if lines[i].strip().isdigit()]
+    assert len(number_lines) > 100
+    for i in number_lines[::4]:
+        text = "\n".join(lines[:i] + lines[i + 1:])
+        report = parse(text.encode("utf-8"), filename="x.txt")
+        right, wrong, unnamed = _check(report, spec)
+        assert not wrong and not unnamed, (i, wrong)
+        assert _errors(report) <= {tuple(x) for x in spec["inconsistencies"]}
+        assert right >= 0.8 * len(report.values)     # the loss stays local

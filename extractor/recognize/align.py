@@ -26,6 +26,7 @@ class Slot:
     width: int                            # cells in the row
     rules: tuple[CellSum, ...]            # the row's own sums (cell indices)
     group: tuple[int, int] | None         # numbers its label owns: [start, end) in the sequence; None: label not found
+    one_line: bool = True                 # the group's numbers stand on one line, so their order is the columns'
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +72,7 @@ def _in_order(slots: list[Slot], out: list, i: int, j: int, total: int) -> list[
 
 def place(slots: list[Slot], values: list) -> list[Placement]:
     """A placement per slot. `values`: the number sequence read as numbers (None: unreadable)."""
-    out: list[Placement | None] = [
-        Placement(s.group, "label") if s.group and s.group[1] - s.group[0] == s.width else None for s in slots]
+    out: list[Placement | None] = [Placement(s.group, "label") if _label_says(s, values) else None for s in slots]
     changed = True
     while changed:            # each placed row is a new anchor for the rows beside it
         changed = False
@@ -84,9 +84,11 @@ def place(slots: list[Slot], values: list) -> list[Placement]:
             for k, span, ok in zip(range(i, j), spans, holds):
                 group = slots[k].group
                 # every row holds: the order is confirmed; else a row whose label starts where
-                # its numbers do; a lone row between placed rows, its label among its numbers,
-                # takes them whatever its sums say (a wrong sum is then the document's)
-                lone = j - i == 1 and group is not None and span[0] <= group[0] <= span[1]
+                # its numbers do; a lone row between placed rows, its label among its numbers
+                # on one line, takes them whatever its sums say (a wrong sum is then the
+                # document's; one number a line, the order inside the row is not sure enough)
+                lone = j - i == 1 and group is not None and span[0] <= group[0] <= span[1] \
+                    and (ok or slots[k].one_line)
                 if (ok and (all(holds) or (group is not None and group[0] == span[0]))) or lone:
                     out[k] = Placement(span, "order")
                     changed = True
@@ -94,6 +96,15 @@ def place(slots: list[Slot], values: list) -> list[Placement]:
     for k, p in enumerate(out):
         final.append(p if p is not None else Placement(None, note=_why(slots, out, k, values)))
     return final
+
+
+def _label_says(slot: Slot, values: list) -> bool:
+    """The label owns exactly the row's number of cells, in an order that can be trusted:
+    on one line; or, one number a line (blank cells vanish there, a row's first number can
+    stray to the row before), confirmed by the row's sums."""
+    if slot.group is None or slot.group[1] - slot.group[0] != slot.width:
+        return False
+    return slot.one_line or _holds(slot.rules, values[slot.group[0]:slot.group[1]])
 
 
 def _why(slots: list[Slot], out: list, k: int, values: list) -> str:
@@ -110,9 +121,11 @@ def _why(slots: list[Slot], out: list, k: int, values: list) -> str:
     a, b = spans[k - i]
     shown = " ".join(_show(v) for v in values[a:b])
     ok = _holds(slots[k].rules, values[a:b])
-    return (f"文本中表格的数字顺序错乱：按行的顺序，本行的 {width} 个数字读作（{shown}），"
-            + ("不符合本行的合计关系" if not ok else "但相邻的行不符合合计关系，这一顺序不可信")
-            + "，无法确定各数字所在的单元格")
+    if ok:
+        return (f"文本中表格的行列结构丢失：按文本顺序，本行的 {width} 个数字读作（{shown}），"
+                f"但相邻的行按这一顺序不符合合计关系，这一顺序不可信，无法确定各数字所在的单元格")
+    return (f"按文本顺序，本行的 {width} 个数字读作（{shown}），不符合本行的合计关系：可能是报告本身的错误，"
+            f"也可能是转成文本时数字离开了所在的单元格（文本中无法区分），不作猜测")
 
 
 def _show(v) -> str:

@@ -38,6 +38,7 @@ class Scan:
     bare: str              # the text without number cells, whitespace or page footers
     before: list[int]      # before[i]: how many number cells precede bare[i] (one extra entry for the end)
     cells: list[str]       # the number cells in reading order
+    cell_lines: list[int]  # the line of each cell
     lines: int             # lines that hold number cells
 
 
@@ -46,8 +47,8 @@ def scan(text: str) -> Scan:
     bare: list[str] = []
     before: list[int] = []
     cells: list[str] = []
-    lines: set[int] = set()
-    pos = 0
+    cell_lines: list[int] = []
+    pos = line = 0
 
     def keep(chunk: str) -> None:
         for ch in _SPACE.sub("", chunk):
@@ -58,11 +59,12 @@ def scan(text: str) -> Scan:
         keep(text[pos:m.start()])
         tok = m.group()
         cells.append(tok.replace(",", "") if THOUSANDS.match(tok) else tok)
-        lines.add(text.count("\n", 0, m.start()))
+        line += text.count("\n", pos, m.start())
+        cell_lines.append(line)
         pos = m.end()
     keep(text[pos:])
     before.append(len(cells))
-    return Scan("".join(bare), before, cells, len(lines))
+    return Scan("".join(bare), before, cells, cell_lines, len(set(cell_lines)))
 
 
 def _label_hits(bare: str, rules: tuple[RowRule, ...]) -> dict[str, tuple[int, int]]:
@@ -97,7 +99,8 @@ def _aligned_rows(text: str, rules: tuple[RowRule, ...], widths: dict[str, int],
             s = hits[rule.id][0]
             nxt = next((x for x in starts if x > s), len(sc.bare))
             group = (sc.before[s], sc.before[nxt])
-        slots.append(Slot(rule.id, widths[rule.id], sums.get(rule.id, ()), group))
+        one_line = group is None or len(set(sc.cell_lines[group[0]:group[1]])) <= 1
+        slots.append(Slot(rule.id, widths[rule.id], sums.get(rule.id, ()), group, one_line))
     values = [parse_value(c).value for c in sc.cells]
     out = []
     for rule, slot, p in zip(rules, slots, place(slots, values)):
