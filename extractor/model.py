@@ -20,6 +20,7 @@ class Origin:
     # why the reader is not sure this text is what is printed (e.g. "ocr": no second read
     # confirmed it); arithmetic findings over such cells do not accuse the document
     uncertain: str | None = None
+    reads: tuple[str, ...] = ()  # OCR: the differing readings of the cell, when they did not all agree
 
     def as_dict(self) -> dict:
         d = {"format": self.format, "page": self.page, "table": self.table, "row": self.row, "col": self.col}

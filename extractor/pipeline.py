@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .__about__ import __version__
 from .errors import ReadError
+from .ocr_confirm import confirm_ocr
 from .readers import ReadOptions, read_document
 from .recognize import recognize
 from .report import Report, Source
@@ -43,6 +44,7 @@ def parse(source: str | Path | bytes, filename: str | None = None, *, ocr: bool 
         raise
     src = Source(path=path or filename, format=doc.format, sha256=hashlib.sha256(data).hexdigest())
     report = recognize(doc, src, __version__)
+    confirm_ocr(doc, report)
     report.findings.extend(validate(report))
     finish_findings(report)
     return report

@@ -23,6 +23,7 @@ _LONG = 4                             # above this many terms, messages list the
 _BEFORE = 12                          # characters of context a ProseRule.before is matched on
 
 
+@lru_cache(maxsize=None)
 def _key_checks(layout_name: str) -> tuple[tuple[KeyRule, tuple[str, ...]], ...]:
     return _key_checks_in(folder(), layout_name)
 

@@ -23,7 +23,7 @@ from ..errors import ReadError
 from ..model import Cell, Document, Origin, Paragraph, ReaderNote, Table
 from ..normalize import clean_cell, drop_cjk_gaps, is_value_text
 from . import ReadOptions
-from .pdf_ocr import fix_cell
+from .ocr_cells import box_key, fix_cell
 from .pdf_page import PageContent, read_page
 from .pdf_prose import (OPENS_BLOCK, Line, ProsePara, build_lines, drop_furniture, join_wrapped, paragraphs,
                         text_column)
@@ -65,7 +65,7 @@ def read(data: bytes, options: ReadOptions) -> Document:
             targets = [p for p in blank if p.image_cover >= SCAN_COVER or len(blank) == n]
             found = ocr_pages(pdf, [p.number for p in targets], options)
             for p in targets:
-                p.chars, p.edges = found[p.number]
+                p.chars, p.edges, p.cell_reads = found[p.number]
                 p.ocr = True
             if targets:
                 nums = ", ".join(str(p.number) for p in targets)
@@ -147,7 +147,7 @@ def _assemble(doc: Document, pages: list[PageContent]) -> None:
                 continue
             _flush(doc, paras, run, page)
             run = []
-            table = _to_table(item, len(doc.tables), page.number)
+            table = _to_table(item, len(doc.tables), page.number, page.cell_reads)
             doc.blocks.append(table)
             pieces.append((table, item))
         _flush(doc, paras, run, page)
@@ -182,17 +182,27 @@ def _flush(doc: Document, paras: list, run: list[Line], page: PageContent) -> No
         paras.append((block, p))
 
 
-def _to_table(t: PageTable, index: int, page: int) -> Table:
+def _to_table(t: PageTable, index: int, page: int, cell_reads: dict) -> Table:
     rows: list[list[Cell]] = []
     for r, row in enumerate(t.rows):
         cells = []
         for c, g in enumerate(row):
             src = t.rows[g.merged_from[0]][g.merged_from[1]] if g.merged_from is not None else g
             raw = src.text or ""
+            origin = Origin(FORMAT, page, index, r, c, t.ocr)
             if t.ocr:
                 raw = fix_cell(raw)     # OCR's own slips (`21!`, `Il10`) are not the document's text
-            cells.append(Cell(raw, clean_cell(raw), Origin(FORMAT, page, index, r, c, t.ocr, "ocr" if t.ocr else None),
-                              g.merged_from))
+                box = t.boxes.get(g.merged_from or (r, c))
+                read = cell_reads.get(box_key(box)) if box else None
+                # a cell is sure only when several reads of it agreed (ocr_cells)
+                origin.uncertain = None if read is not None and read.confirmed else "ocr"
+                if read is not None:
+                    origin.reads = read.reads
+                elif box is None and t.boxes:
+                    # a ruled table with no cell there (a border the scan lost): nothing was
+                    # read, which is not a blank
+                    origin.reads = ("",)
+            cells.append(Cell(raw, clean_cell(raw), origin, g.merged_from))
         rows.append(cells)
     return Table(index, rows, page)
 

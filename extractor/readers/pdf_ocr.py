@@ -4,10 +4,10 @@ Each page is rendered with pypdfium2; the ruling lines are found on the bitmap (
 runs of dark pixels, with PIL and bytes regexes: numpy is not a dependency), then
 painted out so digits next to them OCR cleanly; tesseract reads the whole page once
 (TSV with word boxes). Table cells then get a second look, each alone, in one
-tesseract run per pass: cells a page word ran across, and every value cell (read by
-chi_sim and by eng restricted to digits; two readings out of three that agree win).
-The words become pseudo-characters and the rulings become edges, so the normal
-lattice/prose path builds the tables and paragraphs.
+tesseract run per pass: cells a page word ran across, and every value cell, read
+several times and confirmed only when the reads agree (ocr_cells). The words become
+pseudo-characters and the rulings become edges, so the normal lattice/prose path
+builds the tables and paragraphs.
 """
 from __future__ import annotations
 
@@ -17,16 +17,20 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
 from ..errors import ReadError
+from .ocr_cells import INK, fix_cell, inside, join_words, read_value_cells, replace, value_of
 from .pdf_page import Char
 from .pdf_tables import find_tables
 
+__all__ = ["fix_cell", "ocr_pages", "check_tesseract"]
+
 DPI = 300
-INK = 160                 # grey level below which a pixel is ink
 MIN_RULE = 0.035          # a ruling this long (fraction of the page width/height) stands on its own
 SHORT_RULE = 24           # px: a shorter dark run may be a divider of one row, if it joins two rulings
 MAX_PIXELS = 40_000_000   # a page bigger than A3 at 300 dpi is rendered at a lower resolution
@@ -38,22 +42,6 @@ LANGS = "chi_sim"
 class Tesseract:
     exe: str
     digit_lang: str       # for the digits-only look: eng honours a whitelist, chi_sim at times returns nothing
-
-
-_OCR_BRACKETS = str.maketrans({"〈": "（", "〉": "）", "＜": "（", "＞": "）"})
-_EDGE_JUNK = "|!Il‘’'\"`,.:;。、 "          # remnants of removed rulings, stray marks at a cell's ends
-_DIGITISH = re.compile(r"^[0-9Oo]*[0-9][0-9Oo]*(?:\.[0-9]+)?$")
-
-
-def fix_cell(text: str) -> str:
-    """Undo OCR's usual slips in a table cell: `21!`, `Il10`, `1O`, `〈区分处理的〉`."""
-    text = text.translate(_OCR_BRACKETS)
-    core = text.strip(_EDGE_JUNK)
-    if core != text and re.fullmatch(r"\d+(?:\.\d+)?", core):
-        return core
-    if _DIGITISH.match(text.strip()):
-        return text.strip().replace("O", "0").replace("o", "0")
-    return text
 
 
 def check_tesseract() -> Tesseract:
@@ -73,28 +61,39 @@ def check_tesseract() -> Tesseract:
     return Tesseract(exe, "eng" if "eng" in langs else LANGS)
 
 
-def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], list[dict]]]:
-    """page number -> (word boxes as Chars, ruling edges), coordinates in PDF points."""
+def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], list[dict], dict]]:
+    """page number -> (word boxes as Chars, ruling edges, box_key -> CellRead of its value
+    cells), coordinates in PDF points. Pages are rendered one by one (pdfium is not
+    thread-safe) and OCR'd up to options.jobs at a time (tesseract runs as a subprocess)."""
     tess = check_tesseract()
     deadline = time.monotonic() + options.max_seconds
-    out = {}
+    images = {}
     for number in numbers:
         page = pdf[number - 1]
         try:
             w, h = page.get_size()
             scale = min(DPI / 72, (MAX_PIXELS / max(1.0, w * h)) ** 0.5)
-            image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+            images[number] = (page.render(scale=scale, grayscale=True).to_pil().convert("L"), scale)
         finally:
             page.close()
+
+    def one(number: int):
+        image, scale = images.pop(number)
         left_over = deadline - time.monotonic()
         if left_over <= 0:
             raise ReadError(f"OCR ran out of time at page {number} (budget {options.max_seconds:.0f} s)",
                             "raise max_seconds, or OCR fewer pages")
-        out[number] = ocr_image(image, tess, scale, left_over)
-    return out
+        return number, ocr_image(image, tess, scale, left_over)
+
+    jobs = max(1, min(getattr(options, "jobs", 1) or 1, len(numbers)))
+    if jobs == 1:
+        return dict(map(one, numbers))
+    with ThreadPoolExecutor(jobs) as pool:
+        return dict(pool.map(one, numbers))
 
 
-def ocr_image(image: Image.Image, tess: Tesseract, scale: float, timeout: float) -> tuple[list[Char], list[dict]]:
+def ocr_image(image: Image.Image, tess: Tesseract, scale: float,
+              timeout: float) -> tuple[list[Char], list[dict], dict]:
     h_rules, v_rules = rulings(image)
     clean = image.copy()
     draw = ImageDraw.Draw(clean)
@@ -106,13 +105,19 @@ def ocr_image(image: Image.Image, tess: Tesseract, scale: float, timeout: float)
     edges += [_edge("v", x / scale, y0 / scale, x / scale, y1 / scale) for x, y0, y1, _ in v_rules]
     t0 = time.monotonic()
     words = tesseract_words(clean, tess.exe, timeout)
-    chars = [Char(text, x0 / scale, top / scale, x1 / scale, bottom / scale) for text, x0, top, x1, bottom in words]
+    conf = {}
+    chars = []
+    for text, x0, top, x1, bottom, c in words:
+        ch = Char(text, x0 / scale, top / scale, x1 / scale, bottom / scale)
+        chars.append(ch)
+        conf[ch] = c
+    reads: dict = {}
     tables = find_tables(edges, [])
     if tables:
         page = _Page(clean, tess, scale, t0 + timeout)
         chars = page.reread(chars, _doubtful(chars, [b for t in tables for b in t.boxes.values()]))
-        chars = page.vote_numbers(chars, _value_cells(edges, chars))
-    return chars, edges
+        chars, reads = read_value_cells(page, chars, conf, _value_cells(edges, chars))
+    return chars, edges, reads
 
 
 def _doubtful(chars: list[Char], boxes: list[tuple]) -> list[tuple]:
@@ -128,18 +133,19 @@ def _doubtful(chars: list[Char], boxes: list[tuple]) -> list[tuple]:
 
 
 def _value_cells(edges: list[dict], chars: list[Char]) -> list[tuple]:
-    """The value cells of the page's tables (numeric columns, rows of numbers).
-
-    chi_sim alone misreads some digits (`人` for 4, `2` for 21); a second, digits-only
-    look with the eng model at each value cell fixes most (hongzequ-2023 scanned at
-    200 dpi: 170 -> 179 of 186 cells)."""
+    """The cells of the page's tables that may hold a count: in columns with numbers, the
+    short ones (a misread digit may be one CJK glyph: `人` for 4), and every empty cell
+    (OCR may have missed what it holds: ink decides)."""
     out = []
     for t in find_tables(edges, chars):
-        for r, row in enumerate(t.rows):
-            cand = [(c, g) for c, g in enumerate(row) if c > 0 and g.merged_from is None and _short(g.text or "")]
-            numeric = sum(bool(_NUMBER.match(fix_cell(g.text))) for _, g in cand)
-            if numeric and numeric * 2 >= len(cand):
-                out += [t.boxes[(r, c)] for c, _ in cand if (r, c) in t.boxes]
+        cells = [(r, c, g) for r, row in enumerate(t.rows) for c, g in enumerate(row)
+                 if g.merged_from is None and (r, c) in t.boxes]
+        in_col = Counter(c for _, c, g in cells if c > 0 and value_of(g.text or ""))
+        in_row = Counter(r for r, c, g in cells if c > 0 and value_of(g.text or ""))
+        shorts = Counter(r for r, c, g in cells if c > 0 and _short(g.text or ""))
+        out += [t.boxes[(r, c)] for r, c, g in cells
+                if not (g.text or "").strip()
+                or (c > 0 and _short(g.text) and (in_col[c] >= 2 or 2 * in_row[r] >= shorts[r]))]
     return out
 
 
@@ -149,16 +155,13 @@ def _short(text: str) -> bool:
     return 0 < len(t) <= 10 and sum("\u3400" <= ch <= "\u9fff" for ch in t) <= 1
 
 
-_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-
-
 class _Page:
     """One rendered page (lines painted out) whose cells can be OCR'd one by one."""
 
     def __init__(self, image: Image.Image, tess: Tesseract, scale: float, deadline: float):
         self.image, self.tess, self.scale, self.deadline = image, tess, scale, deadline
 
-    def _crops(self, cells: list[tuple]) -> list[Image.Image]:
+    def crops(self, cells: list[tuple]) -> list[Image.Image]:
         s = self.scale
         out = []
         for b in cells:
@@ -167,60 +170,38 @@ class _Page:
         return out
 
     def _ocr(self, crops: list[Image.Image], psm: str = "7", whitelist: str | None = None,
-             lang: str = LANGS) -> list[str]:
+             lang: str = LANGS) -> list[tuple[str, float]]:
         return tesseract_lines(crops, self.tess.exe, self.deadline - time.monotonic(), psm, whitelist, lang)
+
+    def read_crops(self, crops: dict[int, Image.Image], lines: dict[int, int],
+                   digits: bool = False) -> dict[int, tuple[str, float]]:
+        """Each crop alone: one text line (--psm 7), or a block (--psm 6) where its ink
+        has several lines; chi_sim, or eng restricted to digits."""
+        out = {}
+        for psm, group in (("7", [k for k in crops if lines.get(k, 1) <= 1]),
+                           ("6", [k for k in crops if lines.get(k, 1) > 1])):
+            if not group:
+                continue
+            if digits:
+                got = self._ocr([crops[k] for k in group], psm, "0123456789.-", self.tess.digit_lang)
+            else:
+                got = self._ocr([crops[k] for k in group], psm)
+            out.update(zip(group, got))
+        return out
 
     def reread(self, chars: list[Char], cells: list[tuple]) -> list[Char]:
         """OCR `cells` alone; their text replaces the words the page OCR found in them."""
         if not cells:
             return chars
-        crops = self._crops(cells)
+        crops = self.crops(cells)
         # one text line: --psm 7; a cell whose page OCR words sit on several lines, or are
         # taller than a line: --psm 6
         heights = sorted(c.bottom - c.top for c in chars) or [10.0]
         line_h = 1.6 * heights[len(heights) // 2]
-        tall = {k for k, b in enumerate(cells)
-                if _lines_in(chars, b) > 1 or any(c.bottom - c.top > line_h for c in chars if _inside(c, b))}
-        texts = [""] * len(cells)
-        for group, psm in (([k for k in range(len(cells)) if k not in tall], "7"), (sorted(tall), "6")):
-            if group:
-                for k, text in zip(group, self._ocr([crops[k] for k in group], psm)):
-                    texts[k] = text
-        return _replace(chars, cells, texts)
-
-    def vote_numbers(self, chars: list[Char], cells: list[tuple]) -> list[Char]:
-        """Value cells read twice more, alone: chi_sim, and eng restricted to digits.
-
-        A number two of the three readings agree on wins; else the digits-only reading,
-        the cell's chi_sim one, the page one, in that order. (Each alone slips: `9` read
-        `2` on the page, `64` as `604` by chi_sim, nothing at all by eng.)
-        """
-        if not cells:
-            return chars
-        crops = self._crops(cells)
-        alone = self._ocr(crops)
-        digits = self._ocr(crops, "7", "0123456789.-", self.tess.digit_lang)
-        texts = []
-        for b, a, d in zip(cells, alone, digits):
-            page = " ".join(c.text for c in chars if _inside(c, b))
-            if sum("\u3400" <= ch <= "\u9fff" for ch in a) >= 2:
-                texts.append("")                     # read alone it is words: a label, leave it
-                continue
-            readings = [fix_cell(t).replace(" ", "") for t in (d, a, page)]
-            nums = [t for t in readings if _NUMBER.match(t)]
-            agreed = [t for t in nums if nums.count(t) >= 2]
-            texts.append(agreed[0] if agreed else nums[0] if nums else "")
-        return _replace(chars, cells, texts)
-
-
-def _replace(chars: list[Char], cells: list[tuple], texts: list[str]) -> list[Char]:
-    """Put each cell's new text at its centre instead of the page words in it (kept when no text)."""
-    keep = [ch for ch in chars if not any(_inside(ch, b) for b, text in zip(cells, texts) if text)]
-    for b, text in zip(cells, texts):
-        if text:
-            cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
-            keep.append(Char(text, cx - 1, cy - 1, cx + 1, cy + 1))
-    return keep
+        tall = {k: 2 for k, b in enumerate(cells)
+                if _lines_in(chars, b) > 1 or any(c.bottom - c.top > line_h for c in chars if inside(c, b))}
+        got = self.read_crops(dict(enumerate(crops)), tall)
+        return replace(chars, cells, [got[k][0] for k in range(len(cells))])
 
 
 def _lines_in(chars: list[Char], box) -> int:
@@ -237,14 +218,10 @@ def _overlap(ch: Char, box) -> float:
     return max(0.0, min(ch.x1, box[2]) - max(ch.x0, box[0]))
 
 
-def _inside(ch: Char, box) -> bool:
-    x, y = (ch.x0 + ch.x1) / 2, (ch.top + ch.bottom) / 2
-    return box[0] <= x < box[2] and box[1] <= y < box[3]
-
-
 def tesseract_lines(images: list[Image.Image], exe: str, timeout: float, psm: str = "7",
-                    whitelist: str | None = None, lang: str = LANGS) -> list[str]:
-    """OCR each small image (--psm 7: one text line), all in one tesseract run."""
+                    whitelist: str | None = None, lang: str = LANGS) -> list[tuple[str, float]]:
+    """OCR each small image (--psm 7: one text line), all in one tesseract run: its text
+    (lines joined by newlines) and the lowest confidence of its words (0 for no word)."""
     if timeout <= 0:
         raise ReadError("OCR ran out of time", "raise max_seconds, or OCR fewer pages")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
@@ -268,14 +245,20 @@ def tesseract_lines(images: list[Image.Image], exe: str, timeout: float, psm: st
             raise ReadError("OCR ran out of time", "raise max_seconds, or OCR fewer pages") from None
     if res.returncode != 0:
         raise ReadError(f"tesseract failed: {res.stderr.strip()[:200]}", "check the tesseract installation")
-    texts = [[] for _ in images]
+    words: list[dict] = [{} for _ in images]          # image -> line -> [(text, x0, x1, h, conf)]
     for line in res.stdout.splitlines()[1:]:
         f = line.split("\t")
         if len(f) >= 12 and f[0] == "5" and f[11].strip():
             k = int(f[1]) - 1
-            if 0 <= k < len(texts):
-                texts[k].append(f[11].strip())
-    return [" ".join(t) for t in texts]
+            if 0 <= k < len(words):
+                left, width, height = int(f[6]), int(f[8]), int(f[9])
+                words[k].setdefault(tuple(f[2:5]), []).append((f[11].strip(), left, left + width, height,
+                                                               float(f[10])))
+    out = []
+    for lines in words:
+        text = "\n".join(join_words([w[:4] for w in ws]) for ws in lines.values())
+        out.append((text, min((w[4] for ws in lines.values() for w in ws), default=0.0)))
+    return out
 
 
 def rulings(image: Image.Image) -> tuple[list, list]:
@@ -332,7 +315,8 @@ def find_rules(image: Image.Image, min_len: int) -> list[tuple[int, int, int, in
     return [((s[0] + s[1]) // 2, s[2], s[3], (s[1] - s[0]) // 2 + 1) for s in done if s[1] - s[0] + 1 <= MAX_THICK]
 
 
-def tesseract_words(image: Image.Image, exe: str, timeout: float) -> list[tuple[str, int, int, int, int]]:
+def tesseract_words(image: Image.Image, exe: str, timeout: float) -> list[tuple[str, int, int, int, int, float]]:
+    """The page's words: (text, x0, top, x1, bottom, confidence), in px."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")   # 1-2 s a page instead of 5-13 s on 2 cores
     with tempfile.TemporaryDirectory(prefix="govreport-ocr-") as tmp:
         path = os.path.join(tmp, "page.png")
@@ -359,7 +343,7 @@ def tesseract_words(image: Image.Image, exe: str, timeout: float) -> list[tuple[
                 # a comma's box sits low, under its line: give it the line's height
                 top, bottom = lines[tuple(f[1:5])]
                 height = bottom - top
-            words.append((text, left, top, left + width, top + height))
+            words.append((text, left, top, left + width, top + height, float(f[10])))
     return words
 
 

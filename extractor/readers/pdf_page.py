@@ -32,6 +32,7 @@ class PageContent:
     image_cover: float = 0.0             # share of the page under its largest image (a scan: ~1)
     unmapped: int = 0                    # glyphs without a Unicode mapping ((cid:x) in pdfminer)
     ocr: bool = False                    # chars are OCR'd words, edges found on the bitmap
+    cell_reads: dict = field(default_factory=dict)    # OCR: value cell box -> ocr_cells.CellRead
     text_left: float = 0.0               # the body-text column (set by pdf_prose.text_column)
     text_right: float = 0.0
 
