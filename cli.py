@@ -50,18 +50,18 @@ def _err(line: str) -> None:
     sys.stderr.write(line + "\n")
 
 
-def _load(path: str, ocr: bool) -> Report:
+def _load(path: str, ocr: bool, jobs: int = 1) -> Report:
     """One file (or '-' for stdin) -> Report; ReadError for anything unreadable."""
     if path == "-":
-        return parse(sys.stdin.buffer.read(), filename="<stdin>", ocr=ocr)
-    return parse(path, ocr=ocr)
+        return parse(sys.stdin.buffer.read(), filename="<stdin>", ocr=ocr, jobs=jobs)
+    return parse(path, ocr=ocr, jobs=jobs)
 
 
-def _run(paths: list[str], ocr: bool):
+def _run(paths: list[str], ocr: bool, jobs: int = 1):
     """Yield (path, report or None); unreadable files cost one stderr line, never the batch."""
     for p in paths:
         try:
-            yield p, _load(p, ocr)
+            yield p, _load(p, ocr, jobs)
         except ReadError as e:
             e.path = e.path or p
             _err(e.line())
@@ -99,13 +99,14 @@ def extract(
                                            "jsonl: one line per file; csv: one row per file, a column per cell key")] = Format.json,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout")] = None,
     ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs (needs tesseract-ocr and tesseract-ocr-chi-sim)")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Pages OCR'd at once (--ocr)")] = 1,
 ):
     """Extract every cell of tables 二/三/四, the six parts and the findings.
 
     Unreadable files get one line on stderr and exit code 2; the others are still written.
     """
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    results = list(_with_progress(_run(files, ocr), len(files)))
+    results = list(_with_progress(_run(files, ocr, jobs), len(files)))
     reports = [r for _, r in results if r is not None]
     buf = io.StringIO()
     if format is Format.json:

@@ -28,7 +28,7 @@ def read_source(source: str | Path | bytes) -> bytes:
 
 
 def parse(source: str | Path | bytes, filename: str | None = None, *, ocr: bool = False,
-          max_pages: int = 200, max_seconds: float = 120.0) -> Report:
+          max_pages: int = 200, max_seconds: float = 120.0, jobs: int = 1) -> Report:
     """Read one report and return its Report (values, cells, findings).
 
     `source` is a path or the file's bytes; with bytes, `filename` (optional) helps
@@ -38,7 +38,8 @@ def parse(source: str | Path | bytes, filename: str | None = None, *, ocr: bool 
     data = read_source(source)
     name = filename or path
     try:
-        doc = read_document(data, ReadOptions(filename=name, ocr=ocr, max_pages=max_pages, max_seconds=max_seconds))
+        doc = read_document(data, ReadOptions(filename=name, ocr=ocr, max_pages=max_pages, max_seconds=max_seconds,
+                                                 jobs=jobs))
     except ReadError as e:
         e.path = e.path or name
         raise

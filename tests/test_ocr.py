@@ -74,7 +74,7 @@ def _no_wrong_number(report) -> None:
 def test_smudged_digit_is_null_with_its_finding_not_a_wrong_number(text_pdf, monkeypatch):
     monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
     key = "t2.licensing.decisions"            # 8860: no arithmetic in table 二 to confirm it
-    report = parse(_scan(text_pdf, smudge=str(SPEC["values"][key])), filename="smudged.pdf", ocr=True)
+    report = parse(_scan(text_pdf, smudge=str(SPEC["values"][key])), filename="smudged.pdf", ocr=True, jobs=2)
     _no_wrong_number(report)
     assert report.values[key] is None
     finding = next(f for f in report.findings if f.rule == "OCR-UNCONFIRMED" and key in f.keys)

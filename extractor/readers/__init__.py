@@ -23,6 +23,7 @@ class ReadOptions:
     ocr: bool = False                 # OCR image-only PDF pages (needs tesseract)
     max_pages: int = 200              # refuse longer PDFs
     max_seconds: float = 120.0        # per-file budget for slow paths (OCR, conversion)
+    jobs: int = 1                     # pages OCR'd at once
 
 
 def detect_format(data: bytes, filename: str | None = None) -> str:

@@ -85,7 +85,7 @@ def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], l
                             "raise max_seconds, or OCR fewer pages")
         return number, ocr_image(image, tess, scale, left_over)
 
-    jobs = max(1, min(getattr(options, "jobs", 1) or 1, len(numbers)))
+    jobs = max(1, min(options.jobs, len(numbers)))
     if jobs == 1:
         return dict(map(one, numbers))
     with ThreadPoolExecutor(jobs) as pool:
