@@ -218,3 +218,19 @@ def test_a_vanished_blank_never_lends_a_row_its_neighbours_number(name):
         assert not wrong and not unnamed, (i, wrong)
         assert _errors(report) <= {tuple(x) for x in spec["inconsistencies"]}
         assert right >= 0.8 * len(report.values)     # the loss stays local
+
+
+@pytest.mark.parametrize("kind", ["layout", "plain"])
+def test_prose_around_a_table_printed_over_lines_lends_it_no_numbers(kind):
+    spec = SPECS["zfj-2021"]
+    render = render_text.pdftotext_layout if kind == "layout" else render_text.pdftotext_plain
+    text = render(spec, 1).decode("utf-8")
+    before = "本年度共收到政府信息公开申请 150 件，办结 146 件。\n"
+    after = "\n上表中，结转下年度继续办理的申请 4 件，将于 2 月底前办结。\n"
+    head = "三、收到和处理政府信息公开申请情况\n"
+    tail = "四、政府信息公开行政复议、行政诉讼情况"
+    assert head in text and tail in text
+    text = text.replace(head, head + before, 1).replace(tail, after + tail, 1)
+    report = parse(text.encode("utf-8"), filename="x.txt")
+    right, wrong, unnamed = _check(report, spec)
+    assert not wrong and right == len(report.values)

@@ -43,7 +43,9 @@ class Scan:
 
 
 def scan(text: str) -> Scan:
-    text = _FOOTER.sub("", text)
+    # page footers, and prose lines (a sentence ends with 。, a table cell never does) whose
+    # numbers are no cells: 本年共收到申请 150 件。
+    text = "\n".join("" if "。" in line else line for line in _FOOTER.sub("", text).split("\n"))
     bare: list[str] = []
     before: list[int] = []
     cells: list[str] = []
