@@ -1,8 +1,6 @@
 """Map a Document onto the template: parts, edition, and every cell of tables 二/三/四."""
 from __future__ import annotations
 
-import regex as re
-
 from ..budget import Budget
 from ..grammar import FREE_FORM, Grammar, all_grammars, layout_name, load
 from ..model import Document, Table
@@ -11,11 +9,11 @@ from ..report import Finding, Link, Part, Report, Source
 from ..sums import sums_hold
 from . import grid, stream
 from .fused import CellSum
-from .layout import TABLE_MARK, Layout, PartHit, find_parts, linearize, numeral_value, own_headings, part_text
+from .layout import Layout, PartHit, find_parts, linearize, part_text
 from .meta import period_year, title_meta
 from .rows import RawRow
-from .structure import TableRead, blank_template, garbled_text, section_findings, table_findings
-from .values import RowResult, RowSpec, emit, read_row, settle
+from .structure import blank_template, structure_findings
+from .values import RowSpec, emit, read_row, settle
 
 def _region(layout: Layout, parts: dict[int, PartHit], number: int) -> tuple[int, int]:
     """Offsets of a part's body, or of the whole text when the part was not found."""
@@ -210,52 +208,6 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
             c.value = None
         findings.append(blank)
         return report
-    reads = _table_reads(g, parts, tables, len(layout.text), t2_results, t3_results, t4_results)
-    garbled = garbled_text(n.rule for n in doc.notes)
-    own = own_headings(layout, g, part_hits, _TABLE_LABEL_WORDS)
-    part_order = [h.number for h in part_hits]
-    if own and not (len(own) >= 2 or part_order != sorted(part_order)
-                    or any(h.printed and numeral_value(h.printed) != h.number for h in part_hits)):
-        own = []        # one odd heading in a report that otherwise follows the template
-    first_table = min(layout.table_offsets.values(), default=len(layout.text))
-    findings.extend(section_findings(g, part_hits, own, reads, layout.text, first_table, garbled))
-    findings.extend(table_findings(g, list(reads.values()), _label_text(layout, doc), garbled))
+    findings.extend(structure_findings(g, doc, layout, part_hits, tables, (t2_results, t3_results, t4_results)))
     return report
 
-
-_NOT_LABEL = re.compile(r"[0-9.,\-]+")
-# words of table rows printed like part headings in text (一、本年新收…, 三、本年度办理结果)
-_TABLE_LABEL_WORDS = ("本年新收", "上年结转", "办理结果", "结转下年", "申请人情况")
-
-
-def _table_reads(g: Grammar, parts: dict[int, PartHit], tables: dict[str, list[Table]], text_end: int,
-                 t2: list[RowResult], t3: list[RowResult], t4: list[RowResult]) -> dict[str, TableRead]:
-    rules = {r.id: r for b in g.t2_blocks for r in b.rows} | {r.id: r for r in g.t3_rows + (g.t3_single_other,)}
-    out = {}
-    for kind, results, number in (("t2", t2, 2), ("t3", t3, 3), ("t4", t4, 4)):
-        keywords = {r.spec.row_id: _label_words(rules[r.spec.row_id]) for r in results if r.spec.row_id in rules}
-        words = (tuple(w for ws in keywords.values() for w in ws if len(w) > 2) if kind != "t4"
-                 # not 行政复议 / 行政诉讼 (in every part 四 heading) nor 总计 (a column of 三 too)
-                 else tuple(w for w in g.t4_header_words
-                            if w not in g.parts[3]["title"] and w not in g.t3_column_labels))
-        hit = parts.get(number)
-        bounded = bool(tables[kind]) or (hit is not None and hit.end < text_end)
-        out[kind] = TableRead(kind, results, keywords, words, bounded)
-    return out
-
-
-_WINDOW = 4      # characters of a label that, found anywhere, show it is printed (maybe cut or wrapped)
-
-
-def _label_words(rule) -> tuple[str, ...]:
-    """The row's keywords and every run of _WINDOW characters of its label: a label cut at
-    the page edge (1.属于国家秘) is still the document's row."""
-    label = _NOT_LABEL.sub("", label_key(rule.label)).lstrip("一二三四五六七八九十")
-    return rule.keywords + tuple(label[i:i + _WINDOW] for i in range(len(label) - _WINDOW + 1))
-
-
-def _label_text(layout: Layout, doc: Document) -> str:
-    """Every paragraph and cell as label_key() text without digits: plain pdftotext puts a
-    row's values inside its wrapped label (确认或重 / 0 / 新出具)."""
-    cells = "|".join(c.text for t in doc.tables for row in t.rows for c in row if c.text)
-    return _NOT_LABEL.sub("", label_key(layout.text.replace(TABLE_MARK, "") + "|" + cells))

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import regex as re
 
 from ..grammar import Grammar
+from ..model import Document, Table
 from ..normalize import label_key
 from ..report import Finding
-from .layout import PartHit, numeral_value
+from .layout import TABLE_MARK, Layout, PartHit, numeral_value, own_headings
 from .values import RowResult
 
 PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
@@ -139,3 +140,57 @@ def blank_template(cells: dict, keys: list[str]) -> Finding | None:
         return None
     return Finding(rule="BLANK-TEMPLATE", severity="error", where="document", keys=list(keys),
                    message="这是空白的年度报告模板：三张表格的所有数值单元格都是空白，没有填报数据，数值留空（不当作 0）")
+
+
+def structure_findings(g: Grammar, doc: Document, layout: Layout, part_hits: list[PartHit],
+                       tables: dict[str, list[Table]], results: tuple[list[RowResult], ...]) -> list[Finding]:
+    """Parts, tables and rows the document lacks (errors) or we could not read (warnings)."""
+    parts = {h.number: h for h in part_hits}
+    reads = _table_reads(g, parts, tables, len(layout.text), *results)
+    garbled = garbled_text(n.rule for n in doc.notes)
+    own = own_headings(layout, g, part_hits, _TABLE_LABEL_WORDS)
+    order = [h.number for h in part_hits]
+    if own and not (len(own) >= 2 or order != sorted(order)
+                    or any(h.printed and numeral_value(h.printed) != h.number for h in part_hits)):
+        own = []        # one odd heading in a report that otherwise follows the template
+    first_table = min(layout.table_offsets.values(), default=len(layout.text))
+    return (section_findings(g, part_hits, own, reads, layout.text, first_table, garbled)
+            + table_findings(g, list(reads.values()), _label_text(layout, doc), garbled))
+
+
+_NOT_LABEL = re.compile(r"[0-9.,\-]+")
+# words of table rows printed like part headings in text (一、本年新收…, 三、本年度办理结果)
+_TABLE_LABEL_WORDS = ("本年新收", "上年结转", "办理结果", "结转下年", "申请人情况")
+
+
+def _table_reads(g: Grammar, parts: dict[int, PartHit], tables: dict[str, list[Table]], text_end: int,
+                 t2: list[RowResult], t3: list[RowResult], t4: list[RowResult]) -> dict[str, TableRead]:
+    rules = {r.id: r for b in g.t2_blocks for r in b.rows} | {r.id: r for r in g.t3_rows + (g.t3_single_other,)}
+    out = {}
+    for kind, results, number in (("t2", t2, 2), ("t3", t3, 3), ("t4", t4, 4)):
+        keywords = {r.spec.row_id: _label_words(rules[r.spec.row_id]) for r in results if r.spec.row_id in rules}
+        words = (tuple(w for ws in keywords.values() for w in ws if len(w) > 2) if kind != "t4"
+                 # not 行政复议 / 行政诉讼 (in every part 四 heading) nor 总计 (a column of 三 too)
+                 else tuple(w for w in g.t4_header_words
+                            if w not in g.parts[3]["title"] and w not in g.t3_column_labels))
+        hit = parts.get(number)
+        bounded = bool(tables[kind]) or (hit is not None and hit.end < text_end)
+        out[kind] = TableRead(kind, results, keywords, words, bounded)
+    return out
+
+
+_WINDOW = 4      # characters of a label that, found anywhere, show it is printed (maybe cut or wrapped)
+
+
+def _label_words(rule) -> tuple[str, ...]:
+    """The row's keywords and every run of _WINDOW characters of its label: a label cut at
+    the page edge (1.属于国家秘) is still the document's row."""
+    label = _NOT_LABEL.sub("", label_key(rule.label)).lstrip("一二三四五六七八九十")
+    return rule.keywords + tuple(label[i:i + _WINDOW] for i in range(len(label) - _WINDOW + 1))
+
+
+def _label_text(layout: Layout, doc: Document) -> str:
+    """Every paragraph and cell as label_key() text without digits: plain pdftotext puts a
+    row's values inside its wrapped label (确认或重 / 0 / 新出具)."""
+    cells = "|".join(c.text for t in doc.tables for row in t.rows for c in row if c.text)
+    return _NOT_LABEL.sub("", label_key(layout.text.replace(TABLE_MARK, "") + "|" + cells))
