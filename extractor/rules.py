@@ -47,18 +47,6 @@ class KeyRule:
     message: str                    # format fields: label, key, actual
 
 
-@dataclass(frozen=True)
-class ProseRule:
-    """A figure stated in a part's prose must equal one of the table readings."""
-    id: str
-    severity: str
-    pattern: str                    # regex with a named group "n" (the figure), here or in `before`
-    where: str                      # the key the finding names
-    readings: tuple[str, ...]       # expressions; a match with any one of them is fine
-    hint: str = ""                  # literal that must occur in the text (cheap prefilter)
-    before: str = ""                # regex the text just before the match must end with
-
-
 _OUTCOMES = "granted|partial|denied_*|unavailable_*|rejected_*|other*"
 _PERSONS = "natural|commercial|research|social|legal|org_other"
 
@@ -104,48 +92,4 @@ KEY_RULES: tuple[KeyRule, ...] = (
     KeyRule("NOT-INTEGER", "error", "fractional", keys="t*",
             exclude=("t2.fees.amount", "t2.procurement.amount"),
             message="{label}（{key}）为 {actual}，计数应为整数"),
-)
-
-# Precise wordings only: a false warning is noise. Figures may be separated by spaces
-# (PDF text), a unit of 件 or 起 must follow. No 共/合计 between the subject and the figure
-# for 复议/诉讼: "行政复议和行政诉讼共 3 件" sums two cells we cannot tell apart.
-# Application counts are compared only when the clause speaks for the whole body (the verb
-# opens the clause, or follows 年 / 共 / 全区…): "区政府办代表区政府受理…17 件" counts a part
-# of the table's 95 and is not a discrepancy. Patterns open with a literal so the regex
-# engine can skip ahead (this runs on every document); the context before the match, and a
-# figure printed before its subject ("2 件行政复议"), are read by `before` on a short window.
-_N = r"\s*(?P<n>\d+)\s*[件起个]"
-_WHOLE = r"(?:^|[，。；：:年度\s])\s*(?:共|累计|全年|全[区市县省州旗镇乡]|本年度?|年内|本机关|本单位|我[局委办厅院部署])?\s*共?\s*$"
-_FIGURE = r"(?<![\d.])(?P<n>\d+)\s*$"         # "2 件行政复议": the figure precedes the match
-_APPLICATIONS = (r"(?:各类|群众|公民、法人(?:或|和)其他组织(?:提出的)?)?"
-                 # not a bare 申请: "审批服务窗口共受理申请121510件" counts licensing requests
-                 r"(?:政府信息公开申请|依申请公开政府信息申请|依申请公开(?:申请|事项)?)(?:共|合计)?")
-PROSE_RULES: tuple[ProseRule, ...] = (
-    ProseRule("PROSE-TABLE", "warning", hint="申请", before=_WHOLE,
-              pattern=r"(?:受理|收到|接收|新收)了?" + _APPLICATIONS + _N,
-              where="t3.received.total",
-              readings=("t3.received.total", "t3.received.total + t3.carried_over.total")),
-    ProseRule("PROSE-TABLE", "warning", hint="申请", before=_WHOLE,
-              # 办理/答复 may count everything handled this year: total, or all on hand
-              pattern=r"(?:办理|答复|办结)了?" + _APPLICATIONS + _N,
-              where="t3.total.total",
-              readings=("t3.total.total", "t3.received.total",
-                        "t3.received.total + t3.carried_over.total")),
-    ProseRule("PROSE-TABLE", "warning", hint="行政复议",
-              pattern=r"行政复议(?:案件|申请)?" + _N,
-              where="t4.review.total", readings=("t4.review.total",)),
-    ProseRule("PROSE-TABLE", "warning", hint="行政复议",
-              pattern=r"[件起](?:政府信息公开)?行政复议", before=_FIGURE,
-              where="t4.review.total", readings=("t4.review.total",)),
-    ProseRule("PROSE-TABLE", "warning", hint="行政诉讼",
-              pattern=r"行政诉讼(?:案件)?" + _N,
-              where="t4.suit_direct.total",
-              readings=("t4.suit_direct.total + t4.suit_after_review.total",)),
-    ProseRule("PROSE-TABLE", "warning", hint="行政诉讼",
-              pattern=r"[件起](?:政府信息公开)?行政诉讼", before=_FIGURE,
-              where="t4.suit_direct.total",
-              readings=("t4.suit_direct.total + t4.suit_after_review.total",)),
-    ProseRule("PROSE-TABLE", "warning", hint="规范性文件",       # keys of 2021's table 二
-              pattern=r"(?:制发|印发|发布|出台|制定)(?:了)?(?:(?!现行|有效|废止|清理)[^，。；、\n0-9]){0,16}?(?:行政)?规范性文件" + _N,
-              where="t2.normative.issued", readings=("t2.normative.issued",)),
 )

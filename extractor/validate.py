@@ -14,13 +14,11 @@ import re
 from functools import lru_cache
 
 from .grammar import edition_of, folder, layouts, load, names, table_names
-from .normalize import running_text
 from .report import Finding, Report
-from .rules import KEY_RULES, PROSE_RULES, KeyRule, ProseRule
+from .rules import KEY_RULES, KeyRule
 from .sums import EPS, Instance, Term, instances, layout_of, sum_of, terms
 
 _LONG = 4                             # above this many terms, messages list the non-zero ones only
-_BEFORE = 12                          # characters of context a ProseRule.before is matched on
 
 
 @lru_cache(maxsize=None)
@@ -35,25 +33,6 @@ def _key_checks_in(path: str, layout_name: str) -> tuple[tuple[KeyRule, tuple[st
     return tuple((r, tuple(k for k in layout if fnmatch.fnmatchcase(k, r.keys)
                            and not any(fnmatch.fnmatchcase(k, x) for x in r.exclude)))
                  for r in KEY_RULES if r.id in applies)
-
-
-def _prose_checks(layout_name: str):
-    return _prose_checks_in(folder(), layout_name)
-
-
-@lru_cache(maxsize=None)
-def _prose_checks_in(path: str, layout_name: str):
-    layout = layouts()[layout_name]
-    applies = load(edition_of(layout_name)).rules
-    out = []
-    for r in PROSE_RULES:
-        if r.id not in applies:
-            continue
-        readings = tuple(t for t in (terms(e, "", "", layout) for e in r.readings) if t)
-        if readings:
-            before = re.compile(r.before) if r.before else None
-            out.append((r, re.compile(r.pattern), before, readings))
-    return tuple(out)
 
 
 # --- evaluation ----------------------------------------------------------------------
@@ -158,57 +137,17 @@ def _check_keys(layout_name: str, report: Report) -> list[Finding]:
     return out
 
 
-def _check_prose(layout_name: str, report: Report) -> list[Finding]:
-    checks = _prose_checks(layout_name)
-    if not checks or not report.parts:
-        return []
-    cur = report.values
-    out, seen = [], set()
-    for part in report.parts:
-        # \d and \s match full-width digits and spaces too, and int() reads them
-        text = running_text(part.text)
-        for rule, rx, before, readings in checks:
-            if rule.hint not in text:
-                continue
-            for m in rx.finditer(text):
-                start, n = m.start(), m.groupdict().get("n")
-                if before is not None:
-                    b = before.search(text, max(0, start - _BEFORE), start)
-                    if b is None:
-                        continue
-                    start, n = b.start(), n or b.group("n")
-                n = int(n)
-                if (rule.where, n) in seen:
-                    continue
-                seen.add((rule.where, n))
-                values = [(r, sum_of(r, cur, None)) for r in readings]
-                values = [(r, v) for r, v in values if v is not None]
-                if not values or any(abs(v - n) <= EPS for _, v in values):
-                    continue
-                out.append(_prose_finding(rule, part.number, text[start:m.end()].strip("，。；：: "), n, values))
-    return out
-
-
-def _prose_finding(rule: ProseRule, part: int, snippet: str, n: int, values) -> Finding:
-    def name(terms):
-        return " + ".join(f"{table_names()[k.split('.')[0]]}「{key_label(k)}」" for _, _, k in terms)
-    readings = "、".join(f"{name(r)} = {_num(v)}" for r, v in values)
-    keys = list(dict.fromkeys(k for r, _ in values for _, _, k in r))
-    return Finding(rule=rule.id, severity=rule.severity, where=rule.where,
-                   message=f"第{part}部分正文称「{snippet}」，而表中 {readings}，数字不符",
-                   expected=_num(values[0][1]), actual=n, keys=keys)
-
-
 # --- entry points ----------------------------------------------------------------------
 
 def validate(report: Report) -> list[Finding]:
     """Every single-report rule (errors) and the prose-vs-table checks (warnings)."""
+    from .audit.prose import check_prose      # the sentence grammar loads on first use
     layout = layout_of(report.edition, report.values)
     if layout is None:
         return []
     return (_check_sums(instances(layout, False), report, None)
             + _check_keys(layout, report)
-            + _check_prose(layout, report))
+            + check_prose(report))
 
 
 def same_body(a: str, b: str) -> bool:

@@ -13,7 +13,8 @@ from collections import Counter
 from html import escape
 
 from ..report import Finding, Report
-from ..validate import key_label, layout_of
+from ..sums import layout_of
+from ..validate import key_label
 
 _SHOWN = ("error", "warning")           # severities highlighted in the tables
 _RANK = {"error": 2, "warning": 1, "info": 0}
@@ -160,7 +161,7 @@ def _document(n: int, report: Report) -> str:
     out = [f"<section class='doc' id='doc-{n}'><h2>{escape(title)}</h2>",
            f"<p class='muted'>{escape(report.source.path or '（stdin）')} · {escape(report.source.format)} · "
            f"版本 {escape(str(report.edition))} · sha256 {escape(report.source.sha256[:16])}</p>"]
-    layout = layout_of(report)
+    layout = layout_of(report.edition, report.values)
     if layout is not None:
         for table, name, draw in _TABLES:
             keys = [k for k in report.values if k.startswith(table + ".")]
