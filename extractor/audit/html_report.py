@@ -221,7 +221,10 @@ def _summary(reports: list[Report], groups, series: list[Finding]) -> str:
 
 
 def render(reports: list[Report], groups, series: list[Finding]) -> str:
-    docs = "".join(_document(i, r) for i, r in enumerate(reports))
+    # the documents with the most to check first; ids keep the input order
+    order = sorted(range(len(reports)), key=lambda i: (-len(reports[i].errors),
+                                                       -sum(f.severity == "warning" for f in reports[i].findings), i))
+    docs = "".join(_document(i, reports[i]) for i in order)
     return ("<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
             "<meta name='viewport' content='width=device-width'><title>政府信息公开工作年度报告审核</title>"
             f"<style>{_CSS}</style></head><body>{_summary(reports, groups, series)}{docs}</body></html>\n")
