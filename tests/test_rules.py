@@ -287,7 +287,8 @@ def test_prose_normative_issued_differs():
     assert prose(validate(prose_report("本年度制发行政规范性文件8件。", **{"t2.normative.issued": 8}))) == []
     # stock, repeal and 2019 reports are not 本年制发
     assert prose(validate(prose_report("集中公开现行有效行政规范性文件698件，废止规范性文件12件。",
-                                       **{"t2.normative.issued": 8}))) == []
+                                       **{"t2.normative.issued": 8, "t2.normative.in_force": 698,
+                                          "t2.normative.repealed": 12}))) == []
     assert prose(validate(prose_report("制发规范性文件 5 件。", "2019"))) == []
 
 

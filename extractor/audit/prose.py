@@ -35,7 +35,6 @@ class Sentence:
     readings: tuple[str, ...]
     share_of: tuple[str, ...]
     parts: tuple[int, ...]
-    editions: tuple[str, ...]
 
 
 @cache
@@ -51,7 +50,7 @@ def sentences() -> tuple[Sentence, ...]:
     return tuple(Sentence(
         s["name"], re.compile(fill(s["pattern"])), re.compile(fill(s["before"])) if s.get("before") else None,
         s.get("hint", ""), s["where"], tuple(s["readings"]), tuple(s.get("share_of", ())),
-        tuple(s.get("parts", ())), tuple(s.get("editions", ()))) for s in raw["sentences"])
+        tuple(s.get("parts", ()))) for s in raw["sentences"])
 
 
 def _keys(expr: str, values: dict) -> list[list[str]]:
@@ -94,7 +93,7 @@ def prose_checks(report: Report):
     if not report.parts:
         return
     values = report.values
-    rules = [s for s in sentences() if not s.editions or report.edition in s.editions]
+    rules = sentences()
     seen = set()
     for part in report.parts:
         text = running_text(part.text)
