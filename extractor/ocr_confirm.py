@@ -6,9 +6,9 @@ the recognizer has put the cells under their keys:
 
 - a cell whose reads were not unanimous and that breaks a sum rule is unconfirmed too
   (its majority read may be the misread one);
-- an unconfirmed cell that is the only unknown of a sum rule gets the value the rule
-  needs, when one of its reads says exactly that (repeated: a row total confirmed, then
-  its column's sum can confirm another cell);
+- the unconfirmed cells of a sum rule (at most MAX_UNKNOWN, its other cells known) get
+  the reads that make it hold, when exactly one choice of their reads does (repeated: a
+  row total confirmed, then its column's sum can confirm another cell);
 - every other unconfirmed cell is left null, with an OCR-UNCONFIRMED finding naming the
   cell, its page, its reads and the value the arithmetic would need, if any.
 
@@ -16,6 +16,8 @@ So every number printed from a scan was either read alike by the reads or confir
 the table's own arithmetic, and an arithmetic finding over OCR'd cells rests on those.
 """
 from __future__ import annotations
+
+import itertools
 
 from .model import Document, Origin
 from .readers.ocr_cells import value_of
@@ -25,6 +27,7 @@ from .sums import instances, layout_of
 from .validate import key_label
 
 _EPS = 1e-6
+MAX_UNKNOWN = 3          # a sum settles at most this many unconfirmed cells at once
 
 
 def confirm_ocr(doc: Document, report: Report) -> None:
@@ -50,16 +53,16 @@ def confirm_ocr(doc: Document, report: Report) -> None:
         changed = False
         for inst in rules:
             unknown = [k for k in inst.keys if values.get(k) is None]
-            if len(unknown) != 1 or unknown[0] not in doubt:
+            if not unknown or len(unknown) > MAX_UNKNOWN or not all(k in doubt for k in unknown):
                 continue
-            k = unknown[0]
-            need = _solve(inst, k, values)
-            needs.setdefault(k, need)
-            read = next((r for r in origins[k].reads if _same(value_of(r), need)), None)
-            if read is not None:
-                values[k] = need
-                _set(report, k, need, " ".join(read.split()))
-                doubt.discard(k)
+            if len(unknown) == 1:
+                needs.setdefault(unknown[0], _solve(inst, unknown[0], values))
+            fits = _fitting_reads(inst, unknown, values, origins)
+            if len(fits) == 1:             # one reading of the cells, and only one, makes the sum hold
+                for k, (v, read) in zip(unknown, fits[0]):
+                    values[k] = v
+                    _set(report, k, v, " ".join(read.split()))
+                    doubt.discard(k)
                 changed = True
     for k in sorted(doubt, key=list(report.values).index):
         _set(report, k, None, None)
@@ -90,6 +93,25 @@ def _balance(inst, values: dict) -> float | None:
     return 0 if abs(total) <= _EPS else total
 
 
+def _fitting_reads(inst, unknown: list[str], values: dict, origins: dict) -> list[tuple]:
+    """Every choice of one read per unknown cell that makes the instance hold."""
+    options = []
+    for k in unknown:
+        opts = {}
+        for r in origins[k].reads:
+            v = value_of(r)
+            if v is not None:
+                opts.setdefault(0 if v == "-" else (float(v) if "." in v else int(v)), r)
+        options.append(list(opts.items()))
+    fits = []
+    for combo in itertools.product(*options):
+        trial = dict(values)
+        trial.update({k: v for k, (v, _) in zip(unknown, combo)})
+        if _balance(inst, trial) == 0:
+            fits.append(combo)
+    return fits
+
+
 def _solve(inst, key: str, values: dict) -> float:
     """The value of `key` that makes the instance hold, every other cell known."""
     coef, rest = 0, 0.0
@@ -103,12 +125,6 @@ def _solve(inst, key: str, values: dict) -> float:
     return int(need) if float(need).is_integer() else round(need, 6)
 
 
-def _same(read: str | None, need: float) -> bool:
-    if read is None or need != need or need < 0:
-        return False
-    return abs((0.0 if read == "-" else float(read)) - need) <= _EPS
-
-
 def _set(report: Report, key: str, value, raw: str | None) -> None:
     report.values[key] = value
     cell = report.cells.get(key)
@@ -120,9 +136,12 @@ def _set(report: Report, key: str, value, raw: str | None) -> None:
 
 def _finding(key: str, origin: Origin, need) -> Finding:
     table = key.split(".")[0]
-    reads = "、".join(f"「{' '.join(r.split())}」" if r.strip() else "（空白）" for r in origin.reads) or "无"
-    msg = (f"第 {origin.page} 页{table_names().get(table, table)}「{key_label(key)}」OCR 几次识别的结果不一致"
-           f"（{reads}），无法确认，留空，请核对原件")
+    where = f"第 {origin.page} 页{table_names().get(table, table)}「{key_label(key)}」"
+    if not any(r.strip() for r in origin.reads):
+        msg = f"{where}不在识别出的表格线内（扫描件上的表格线不全），OCR 未能读取，留空，请核对原件"
+    else:
+        reads = "、".join(f"「{' '.join(r.split())}」" if r.strip() else "（空白）" for r in origin.reads)
+        msg = f"{where}OCR 几次识别的结果不一致（{reads}），无法确认，留空，请核对原件"
     if need is not None and need == need:
         msg += f"；按表格的勾稽关系应为 {need}"
     return Finding(rule="OCR-UNCONFIRMED", severity="warning", where=key, message=msg,

@@ -4,7 +4,7 @@ Each page is rendered with pypdfium2; the ruling lines are found on the bitmap (
 runs of dark pixels, with PIL and bytes regexes: numpy is not a dependency), then
 painted out so digits next to them OCR cleanly; tesseract reads the whole page once
 (TSV with word boxes). Table cells then get a second look, each alone, in one
-tesseract run per pass: cells a page word ran across, and every value cell, read
+tesseract run per pass: cells holding words or a page word ran across, and every value cell, read
 several times and confirmed only when the reads agree (ocr_cells). The words become
 pseudo-characters and the rulings become edges, so the normal lattice/prose path
 builds the tables and paragraphs.
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw
 
 from ..errors import ReadError
-from .ocr_cells import INK, fix_cell, inside, join_words, read_value_cells, replace, value_of
+from .ocr_cells import INK, fix_cell, inside, join_words, page_read, read_value_cells, replace, value_of
 from .pdf_page import Char
 from .pdf_tables import find_tables
 
@@ -115,9 +115,17 @@ def ocr_image(image: Image.Image, tess: Tesseract, scale: float,
     tables = find_tables(edges, [])
     if tables:
         page = _Page(clean, tess, scale, t0 + timeout)
-        chars = page.reread(chars, _doubtful(chars, [b for t in tables for b in t.boxes.values()]))
+        boxes = [b for t in tables for b in t.boxes.values()]
+        chars = page.reread(chars, _doubtful(chars, boxes))
+        chars = page.reread(chars, _worded(chars, boxes), conf)
         chars, reads = read_value_cells(page, chars, conf, _value_cells(edges, chars))
     return chars, edges, reads
+
+
+def _worded(chars: list[Char], boxes: list[tuple]) -> list[tuple]:
+    """Cells holding words (labels, or a count misread as glyphs): read alone, a cell is
+    not confused by its neighbours' lines (a two-line label read as `和末不加后基下认`)."""
+    return [b for b in boxes if (text := page_read(chars, b, {})[0].strip()) and value_of(text) is None]
 
 
 def _doubtful(chars: list[Char], boxes: list[tuple]) -> list[tuple]:
@@ -189,8 +197,10 @@ class _Page:
             out.update(zip(group, got))
         return out
 
-    def reread(self, chars: list[Char], cells: list[tuple]) -> list[Char]:
-        """OCR `cells` alone; their text replaces the words the page OCR found in them."""
+    def reread(self, chars: list[Char], cells: list[tuple], conf: dict | None = None) -> list[Char]:
+        """OCR `cells` alone; their text replaces the words the page OCR found in them
+        (with `conf`, the page words' confidences, only where tesseract is at least as
+        sure of the cell read alone)."""
         if not cells:
             return chars
         crops = self.crops(cells)
@@ -201,7 +211,9 @@ class _Page:
         tall = {k: 2 for k, b in enumerate(cells)
                 if _lines_in(chars, b) > 1 or any(c.bottom - c.top > line_h for c in chars if inside(c, b))}
         got = self.read_crops(dict(enumerate(crops)), tall)
-        return replace(chars, cells, [got[k][0] for k in range(len(cells))])
+        texts = [got[k][0] if conf is None or got[k][1] >= page_read(chars, b, conf)[1] else ""
+                 for k, b in enumerate(cells)]
+        return replace(chars, cells, texts)
 
 
 def _lines_in(chars: list[Char], box) -> int:
