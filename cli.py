@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import sys
+import warnings
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -17,6 +18,9 @@ import typer
 
 from govreport import ReadError, Report, __version__, parse
 from govreport.grammar import all_keys
+from govreport.errors import one_line
+from govreport.limits import Limits
+from govreport.pipeline import read_limited
 
 app = typer.Typer(
     help="Read 政府信息公开工作年度报告 (PDF, DOCX, DOC, HTML, text, Markdown) into typed, validated data.\n\n"
@@ -47,21 +51,38 @@ class Format(str, Enum):
 
 
 def _err(line: str) -> None:
-    sys.stderr.write(line + "\n")
+    sys.stderr.write(one_line(line) + "\n")       # a newline in a file name stays on its line
 
 
-def _load(path: str, ocr: bool, jobs: int = 1) -> Report:
+def _load(path: str, ocr: bool, limits: Limits, jobs: int = 1) -> Report:
     """One file (or '-' for stdin) -> Report; ReadError for anything unreadable."""
     if path == "-":
-        return parse(sys.stdin.buffer.read(), filename="<stdin>", ocr=ocr, jobs=jobs)
-    return parse(path, ocr=ocr, jobs=jobs)
+        return parse(read_limited(sys.stdin.buffer, limits, "<stdin>"), filename="<stdin>", ocr=ocr, limits=limits,
+                     jobs=jobs)
+    return parse(path, ocr=ocr, limits=limits, jobs=jobs)
 
 
-def _run(paths: list[str], ocr: bool, jobs: int = 1):
-    """Yield (path, report or None); unreadable files cost one stderr line, never the batch."""
+def _limits(settings: list[str] | None) -> Limits:
+    limits = Limits()
+    for setting in settings or ():
+        try:
+            limits = limits.with_setting(setting)
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint="--limit") from None
+    return limits
+
+
+def _run(paths: list[str], ocr: bool, limits: Limits = Limits(), jobs: int = 1):
+    """Yield (path, report or None); unreadable files cost one stderr line, never the batch.
+    Library warnings and log records are kept off stderr: it holds one line per failed file
+    and nothing else (a root handler that drops records keeps logging's last resort quiet)."""
+    if not logging.getLogger().handlers:
+        logging.getLogger().addHandler(logging.NullHandler())
     for p in paths:
         try:
-            yield p, _load(p, ocr, jobs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                report = _load(p, ocr, limits, jobs)
         except ReadError as e:
             e.path = e.path or p
             _err(e.line())
@@ -69,6 +90,8 @@ def _run(paths: list[str], ocr: bool, jobs: int = 1):
         except Exception as e:  # a bug of ours must not cost the other files their results
             _err(f"{p}: internal error while reading ({type(e).__name__}: {e}) — please report it with the file")
             yield p, None
+        else:
+            yield p, report
 
 
 def _with_progress(items, total: int):
@@ -100,18 +123,21 @@ def extract(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout")] = None,
     ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs (needs tesseract-ocr and tesseract-ocr-chi-sim)")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Pages OCR'd at once (--ocr)")] = 1,
+    limit: Annotated[Optional[list[str]], typer.Option(
+        "--limit", metavar="NAME=N", help="Raise (or lower) a limit on what is read, e.g. file-mb=1024; "
+        "limits: " + ", ".join(Limits.names()))] = None,
 ):
     """Extract every cell of tables 二/三/四, the six parts and the findings.
 
     Unreadable files get one line on stderr and exit code 2; the others are still written.
     """
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    results = list(_with_progress(_run(files, ocr, jobs), len(files)))
+    results = list(_with_progress(_run(files, ocr, _limits(limit), jobs), len(files)))
     reports = [r for _, r in results if r is not None]
     buf = io.StringIO()
     if format is Format.json:
         data = [r.model_dump(mode="json") for r in reports]
-        json.dump(data[0] if len(files) == 1 and data else data, buf, ensure_ascii=False, indent=1)
+        json.dump(data[0] if len(files) == 1 and data else data, buf, ensure_ascii=False, indent=1, allow_nan=False)
         buf.write("\n")
     elif format is Format.jsonl:
         for r in reports:
@@ -139,6 +165,8 @@ def validate(
                                         "rule, severity, where, documents, keys, expected, actual, id")] = "text",
     baseline: Annotated[Optional[Path], typer.Option(help="Findings already accepted (a saved `validate --format json`, "
                                                      "or one id per line): only new ones are listed and counted")] = None,
+    limit: Annotated[Optional[list[str]], typer.Option(
+        "--limit", metavar="NAME=N", help="Raise a limit on what is read (see `extract --help`)")] = None,
 ):
     """List each report's findings: arithmetic errors, missing parts/tables/rows, unread cells.
 
@@ -154,7 +182,7 @@ def validate(
     console = Console(highlight=False, soft_wrap=True)
     records = []
     worst = 0
-    for path, report in _run(files, ocr):
+    for path, report in _run(files, ocr, _limits(limit)):
         if report is None:
             worst = 2
             continue

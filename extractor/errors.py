@@ -11,6 +11,14 @@ class ReadError(Exception):
         self.path = path
 
     def line(self) -> str:
-        """One line for stderr: file, what is wrong, what to do."""
+        """One line for stderr: file, what is wrong, what to do (line breaks in a file
+        name or a library's message escaped, so a batch's stderr stays one line per file)."""
         where = self.path or "<input>"
-        return f"{where}: {self.problem}" + (f" ({self.hint})" if self.hint else "")
+        return one_line(f"{where}: {self.problem}" + (f" ({self.hint})" if self.hint else ""))
+
+
+def one_line(text: str) -> str:
+    """Text with its line breaks and other control characters escaped."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)

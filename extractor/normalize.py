@@ -86,6 +86,10 @@ BLANK_MARKS = {"", "—", "——", "-", "--", "–", "/", "／", "无", "\\", "
 _UNIT = re.compile(r"(万元|亿元|元|件|个|项|条|宗|次|人次|%)$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+# a float holds 15 significant digits exactly, and no count or amount of a report comes near
+# them: a longer number is a misread or a hostile cell (a 400-digit float is inf, a
+# 4,300-digit int raises), read as unreadable instead
+MAX_DIGITS = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,7 @@ class ParsedValue:
     value: int | float | None      # None: the text is not a number
     blank: bool = False            # printed as blank / dash / 无: read as 0
     unit: str | None = None
+    too_long: bool = False         # digits past MAX_DIGITS: a number, but not one we can hold
 
 
 @lru_cache(maxsize=8192)
@@ -109,10 +114,14 @@ def parse_value(text: str) -> ParsedValue:
         s = s.replace(",", "")
     if not _NUMBER.match(s):
         # a count in Chinese numerals (十九); a lone 一 stays a dash mark above
-        return ParsedValue(chinese_count(s), False, unit)
+        count = chinese_count(s)
+        return ParsedValue(count if count is None or count < 10 ** MAX_DIGITS else None, False, unit)
+    if len(s.lstrip("+-").split(".")[0].lstrip("0")) > MAX_DIGITS:
+        return ParsedValue(None, False, unit, too_long=True)
     if "." in s:
         return ParsedValue(float(s), False, unit)
-    return ParsedValue(int(s), False, unit)
+    digits = s.lstrip("+-").lstrip("0") or "0"       # 20,000 leading zeros are still a small number
+    return ParsedValue(-int(digits) if s.startswith("-") else int(digits), False, unit)
 
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -143,8 +152,9 @@ def chinese_count(s: str) -> int | None:
 
 
 def is_value_text(text: str) -> bool:
-    """True when a cell holds a number or a blank mark (not a label)."""
-    return parse_value(text).value is not None
+    """True when a cell holds a number (however long: fused cells) or a blank mark (not a label)."""
+    p = parse_value(text)
+    return p.value is not None or p.too_long
 
 
 # Running prose: a figure and its subject may be cut by a line break anywhere (a PDF

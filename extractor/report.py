@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, FiniteFloat, field_validator
 
 from .grammar import FREE_FORM, editions, is_edition
 
 Severity = Literal["error", "warning", "info"]
-Number = int | float
+Number = int | FiniteFloat        # no NaN or Infinity: our JSON stays strict
 
 
 class Source(BaseModel):

@@ -12,17 +12,19 @@ and XML entity tricks (XXE reading local files, "billion laughs" expansion).
 - XML: legitimate Office parts never carry a DTD, so any member whose prolog declares
   a DOCTYPE or ENTITY is refused outright (python-docx's parser already has
   resolve_entities=False, but a clear refusal beats a silently emptied document).
-  XML we parse ourselves goes through `safe_parser()`.
+  The prolog is read by libxml2 itself, configured as for every XML part we parse
+  (`safe_parser()`): what it would see is what we check.
 """
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 import zlib
 
 from lxml import etree
 
-from .errors import ReadError
+from .errors import ReadError, one_line
 
 MAX_MEMBERS = 2000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024      # declared uncompressed size of all members
@@ -81,58 +83,60 @@ def _prolog_verdict(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool | str | 
     False for clean XML, True for a DTD, None when the prolog runs past the cap,
     "binary" for members that are not XML at all (images).
     """
-    head = bytearray()
     try:
         with zf.open(info) as f:
-            while len(head) < PROLOG_BYTES and (chunk := f.read(4096)):
-                head += chunk
-                text = _decode_head(bytes(head)).lstrip(" \t\r\n")
-                if not text.startswith("<"):
-                    return "binary"                  # image, embedded binary: not XML
-                verdict = prolog_declares_dtd(text)
-                if verdict is not None:
-                    return verdict
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
-        raise ReadError(f"damaged zip member {info.filename} ({e})",
+            head = f.read(4096)
+            if not looks_like_xml(head):
+                return "binary"                  # image, embedded binary: not XML
+            return prolog_verdict(itertools.chain([head], iter(lambda: f.read(4096), b"")))
+    except etree.XMLSyntaxError as e:       # libxml2's own words: entity amplification, EBCDIC, ...
+        raise ReadError(f"refused: member {info.filename} is XML that cannot be read safely "
+                        f"({one_line(str(e))})", "open the file in its program and save it again") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError, RuntimeError) as e:
+        raise ReadError(f"damaged zip member {info.filename} ({one_line(str(e))})",
                         "open the file in its program and save it again") from None
-    return None if len(head) >= PROLOG_BYTES else False
 
 
-def _decode_head(b: bytes) -> str:
-    """Decode enough to find markup, whatever encoding an attacker declares."""
-    if b.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) or (len(b) >= 4 and b[1:4] == b"\x00\x00\x00") \
-            or b.startswith(b"\x00\x00\x00<"):
-        enc = "utf-32-le" if b[:1] != b"\x00" else "utf-32-be"
-        return b.decode(enc, errors="ignore").lstrip("\ufeff")
-    if b.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in b[:4]:
-        enc = "utf-16-le" if b[:1] in (b"\xff", b"<") or b[1:2] == b"\x00" else "utf-16-be"
-        return b.decode(enc, errors="ignore").lstrip("\ufeff")
-    if b.startswith(b"\x4c\x6f\xa7\x94"):             # EBCDIC "<?xm": libxml2 would read it
-        return b.decode("cp500", errors="ignore")
-    return b.decode("latin-1").removeprefix("\xef\xbb\xbf")
+def prolog_verdict(chunks) -> bool | str | None:
+    """Feed XML bytes to libxml2 itself (the parser every reader uses, so the same
+    encodings: BOMs, UTF-16/32, EBCDIC, declared charsets) until the root element
+    starts, then ask it whether the prolog held a DOCTYPE. No hand-written prolog
+    scanning that a comment, a processing instruction or an odd encoding could fool.
 
-
-def prolog_declares_dtd(text: str) -> bool | None:
-    """True if the XML prolog holds a DOCTYPE/ENTITY, False if the root starts cleanly,
-    None if the prolog did not end within the text seen."""
-    p, n = 0, len(text)
-    while p < n:
-        while p < n and text[p] in " \t\r\n":
-            p += 1
-        if p >= n:
+    True: a DTD; False: clean; None: no root within PROLOG_BYTES. XMLSyntaxError for
+    markup libxml2 cannot read (an encoding it lacks, such as EBCDIC; broken XML)."""
+    parser = etree.XMLPullParser(events=("start",), **_XML_OPTIONS)
+    seen = 0
+    for chunk in chunks:
+        # small steps: the verdict comes at the root's start tag, before libxml2 reads
+        # on into content whose entity references it may reject first
+        for i in range(0, len(chunk), 512):
+            parser.feed(chunk[i:i + 512])
+            for _, el in parser.read_events():
+                return _has_dtd(el.getroottree().docinfo)
+        seen += len(chunk)
+        if seen >= PROLOG_BYTES:
             return None
-        if text.startswith("<?", p):
-            end = text.find("?>", p)
-        elif text.startswith("<!--", p):
-            end = text.find("-->", p)
-        elif text.startswith("<!", p):
-            return True                              # <!DOCTYPE, <!ENTITY, or worse
-        else:
-            return False                             # the root element (or not XML at all)
-        if end < 0:
-            return None
-        p = end + 2
-    return None
+    parser.close()                         # raises for a member that ends before its root
+    raise etree.XMLSyntaxError("no root element", None, 0, 0)
+
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
+
+
+def looks_like_xml(head: bytes) -> bool:
+    """Markup in some encoding: '<' first after a BOM and whitespace (ASCII, UTF-16/32 or
+    EBCDIC '<?'/'<!'). Anything else (PNG, JPEG, EMF, OLE) is a binary member."""
+    for bom in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom):]
+            break
+    head = head.lstrip(b" \t\r\n\x00\x40\x25\x15\x05")
+    return head[:1] == b"<" or (head[:1] == b"\x4c" and head[1:2] in (b"\x6f", b"\x5a", b"\x4f"))
+
+
+def _has_dtd(info) -> bool:
+    return bool(info.doctype or info.internalDTD is not None or info.system_url or info.public_id)
 
 
 def check_xml_members(zf: zipfile.ZipFile, what: str = "DOCX") -> None:
@@ -156,6 +160,7 @@ def check_xml_members(zf: zipfile.ZipFile, what: str = "DOCX") -> None:
                             f"{_size(PROLOG_BYTES)}", _HINT_HOSTILE)
 
 
+
 def check_office_zip(data: bytes, what: str = "DOCX") -> zipfile.ZipFile:
     """All checks for a zip-based Office file; returns the opened zip for reuse."""
     zf = open_zip(data, what)
@@ -165,14 +170,17 @@ def check_office_zip(data: bytes, what: str = "DOCX") -> zipfile.ZipFile:
 
 
 _PARSER = None
+# the one configuration every XML part is parsed with: no entity expansion, no DTD
+# loading, nothing from the network, libxml2's size guards on
+_XML_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                    dtd_validation=False)
 
 
 def safe_parser() -> etree.XMLParser:
     """An lxml parser that expands no entities and loads nothing from outside."""
     global _PARSER
     if _PARSER is None:
-        _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                                  huge_tree=False, dtd_validation=False)
+        _PARSER = etree.XMLParser(**_XML_OPTIONS)
     return _PARSER
 
 
@@ -181,7 +189,7 @@ def parse_xml(data: bytes):
     try:
         return etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as e:
-        raise ReadError(f"malformed XML ({e})", "open the file in its program and save it again") from None
+        raise ReadError(f"malformed XML ({one_line(str(e))})", "open the file in its program and save it again") from None
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"       # OLE2 compound file: .doc/.xls/.wps, encrypted OOXML

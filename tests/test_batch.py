@@ -20,9 +20,10 @@ import pytest
 
 from govreport import parse
 from govreport.batch.export import DOC_COLUMNS
-from govreport.batch.sandbox import Sandbox, SandboxFailure, _descendants, _Forked
+from govreport.batch.sandbox import Sandbox, SandboxFailure, _Forked
 from govreport.batch.worker import Options
 from govreport.grammar import all_keys
+from govreport.lifetime import descendants as _descendants
 from test_batch_samples import make_docx, make_report, write_reports
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,10 +7,10 @@ import sys
 
 import regex as re
 
-from extractor.budget import Budget, Spent
-from extractor.pipeline import parse
-from extractor.recognize.fused import CellSum, split_run
-from extractor.recognize.values import SPENT, RowResult, RowSpec, settle
+from govreport.budget import Budget, Spent
+from govreport.pipeline import parse
+from govreport.recognize.fused import CellSum, split_run
+from govreport.recognize.values import SPENT, RowResult, RowSpec, settle
 
 from conftest import REPO
 
@@ -30,9 +30,9 @@ def _table3_with_long_runs(digits: int, seed: int = 1) -> bytes:
 def test_forty_digit_rows_share_one_budget_and_are_named_null():
     data = _table3_with_long_runs(40)
     budget = Budget(nodes=50_000)
-    from extractor.readers import ReadOptions, read_document
-    from extractor.recognize import recognize
-    from extractor.report import Source
+    from govreport.readers import ReadOptions, read_document
+    from govreport.recognize import recognize
+    from govreport.report import Source
     report = recognize(read_document(data, ReadOptions(filename="x.txt")), Source(path="x.txt", format="text", sha256="0"),
                        "test", budget)
     assert budget.used == budget.nodes                      # spent, and not a step beyond
@@ -106,14 +106,14 @@ def test_a_twenty_digit_row_with_thousands_of_readings_stays_null_with_a_finding
 
 def test_attachment_url_scan_is_linear_in_a_long_url_run():
     # quadratic backtracking over 400,000 URL characters would run for hours
-    code = ("from extractor.readers.text import attachment_urls;"
+    code = ("from govreport.readers.text import attachment_urls;"
             "print(attachment_urls('附件：' + 'a/' * 200000 + '. x.pdf'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert out.stdout.strip() == "['x.pdf']"
 
 
 def test_attachment_urls_end_at_the_last_extension_and_bad_bases_keep_the_link():
-    from extractor.readers.text import attachment_urls, resolve_url
+    from govreport.readers.text import attachment_urls, resolve_url
     assert attachment_urls("附件：http://a.gov.cn/x/b.pdf?id=3、c.DOCX下载、d.pdfx") == \
         ["http://a.gov.cn/x/b.pdf", "c.DOCX"]
     assert resolve_url("http://[::1", "b.pdf") == "b.pdf"

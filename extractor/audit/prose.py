@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..grammar import grammar_dir, table_names
-from ..normalize import running_text
+from ..normalize import MAX_DIGITS, running_text
 from ..report import Finding, Report
 from ..validate import _num, key_label
 
@@ -107,6 +107,8 @@ def prose_checks(report: Report):
                     if b is None:
                         continue
                     start, n = b.start(), n or b.group("n")
+                if len(n) > MAX_DIGITS:           # no figure a report states; int() would refuse it
+                    continue
                 n = int(n)
                 if (s.where, n) in seen:          # a figure restated twice is one finding
                     continue

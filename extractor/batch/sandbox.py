@@ -5,7 +5,8 @@ exhaust memory or crash a C extension. The child caps its address space
 (RLIMIT_AS) and runs one file at a time; the parent waits with a deadline. On
 timeout the parent kills the child's process group and everything it started
 (LibreOffice or tesseract helpers included) and a fresh child takes the next file;
-a crash becomes a failure record with its reason.
+a crash becomes a failure record with its reason. A child also dies with its parent
+(PR_SET_PDEATHSIG, see lifetime.py): a batch killed with -9 leaves no worker running.
 
 Starting a child: on Linux, when this process has the extractor imported (the
 local engine), by fork: ~5 ms and no imports, every child shares the parent's warm
@@ -32,6 +33,7 @@ import time
 import weakref
 from pathlib import Path
 
+from ..lifetime import die_with_parent, kill_tree
 from .worker import MEMORY_REASON
 
 _LEN = struct.Struct(">I")
@@ -72,49 +74,6 @@ def _read_msg(f):
         return None
     body = _read_exact(f, _LEN.unpack(head)[0])
     return None if body is None else pickle.loads(body)
-
-
-def _descendants(pid: int) -> list[int]:
-    """Processes started (directly or not) by `pid`, found through /proc (Linux; else none).
-
-    Helpers such as LibreOffice run in their own session, so killing the child's
-    process group would miss them; they are found by parentage instead.
-    """
-    children: dict[int, list[int]] = {}
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return []
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])     # the name may hold spaces: skip past ')'
-        children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), ()):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def _kill_tree(pid: int) -> None:
-    """SIGKILL the child, its process group and every process it started."""
-    victims = _descendants(pid)
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    for p in victims:
-        try:
-            os.kill(p, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 def _signal_name(num: int) -> str:
@@ -207,10 +166,12 @@ class Sandbox:
             self.proc = self._fork_child()
         else:
             with _FORK_LOCK:
+                parent = os.getpid()
                 self.proc = subprocess.Popen(
                     [sys.executable, "-m", f"{__package__}.sandbox", str(self.memory_mb)],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err,
-                    start_new_session=True, env=env, bufsize=0)
+                    start_new_session=True, env=env, bufsize=0,
+                    preexec_fn=lambda: die_with_parent(signal.SIGKILL, parent))
         ready = self._receive(STARTUP_SECONDS)
         if ready != "ready":
             reason = self._death_reason("the worker process did not start")
@@ -230,11 +191,14 @@ class Sandbox:
             req_r, req_w = os.pipe()
             res_r, res_w = os.pipe()
             err_fd = self._err.fileno()
+            parent = os.getpid()
             pid = os.fork()
             if pid == 0:                               # the child: never returns
                 code = 0
                 try:
                     os.setsid()
+                    # killed with its parent, even one killed by SIGKILL (nothing of ours runs then)
+                    die_with_parent(signal.SIGKILL, parent)
                     os.dup2(req_r, 0)
                     os.dup2(res_w, 1)
                     os.dup2(err_fd, 2)
@@ -277,7 +241,7 @@ class Sandbox:
         if self.proc is None:
             return
         if self.proc.poll() is None:
-            _kill_tree(self.proc.pid)
+            kill_tree(self.proc.pid)
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 from ..errors import ReadError
 from ..formats import FORMATS, format_of_extension
+from ..limits import DEFAULT as DEFAULT_LIMITS, Limits
 from ..model import Document
 from ..safety import OLE_MAGIC
 
@@ -24,6 +25,7 @@ class ReadOptions:
     max_pages: int = 200              # refuse longer PDFs
     max_seconds: float = 120.0        # per-file budget for slow paths (OCR, conversion)
     jobs: int = 1                     # pages OCR'd at once
+    limits: Limits = DEFAULT_LIMITS   # sizes past which input is refused (extractor/limits.py)
 
 
 def detect_format(data: bytes, filename: str | None = None) -> str:

@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 import codecs
+import logging
+import warnings
 
 import regex as re
+
+# UnicodeDammit logs "Some characters could not be decoded" through logging's last-resort
+# handler, i.e. straight to stderr; the replacement characters are judged by the readers
+logging.getLogger("bs4.dammit").setLevel(logging.CRITICAL)
 
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
@@ -18,9 +24,13 @@ def codec_name(name: str) -> str:
     if name in _WIDEN:
         return _WIDEN[name]
     try:
-        name = codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
         return ""
+    # `undefined` always raises, `rot13`/`zlib` are no text encodings: a page naming them is wrong
+    if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+        return ""
+    name = info.name
     return _WIDEN.get(name, _WIDEN.get(name.replace("_", "-"), name))
 
 
@@ -39,10 +49,12 @@ def decode(data: bytes, *, declared: bool = False) -> tuple[str, str]:
     for enc in tried + ["utf-8", "gb18030"]:
         try:
             return data.decode(enc), enc
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):
             continue
     from bs4.dammit import UnicodeDammit   # detection is the slow path; only when the rest failed
-    dammit = UnicodeDammit(data, ["utf-8", "gb18030", "big5"])
+    with warnings.catch_warnings():       # "Some characters could not be decoded": never on stderr
+        warnings.simplefilter("ignore")
+        dammit = UnicodeDammit(data, ["utf-8", "gb18030", "big5"])
     if dammit.unicode_markup is not None:
         return dammit.unicode_markup, dammit.original_encoding or "unknown"
     return data.decode("utf-8", "replace"), "utf-8"

@@ -6,6 +6,7 @@ import regex as re
 from lxml import etree
 
 from ..errors import ReadError
+from ..limits import Limits, check_cells, check_rows
 from ..model import Cell, Document, Origin, Paragraph, Table
 from ..normalize import clean_cell, clean_text
 from .decode import decode
@@ -80,11 +81,17 @@ def _span(el, name: str) -> int:
         return 1
 
 
-def _grid(table_el, index: int) -> Table:
-    """Expand rowspan/colspan: every covered position repeats its cell (merged_from set)."""
+def _grid(table_el, index: int, limits: Limits, used: list[int]) -> Table:
+    """Expand rowspan/colspan: every covered position repeats its cell (merged_from set).
+
+    Positions are counted before they are made (spans multiply): past limits.table_cells
+    for the table, or limits.document_cells with `used[0]` (the document's tables so far),
+    the page is refused."""
     grid: dict[tuple[int, int], Cell] = {}
     width = 0
     rows = _rows_of(table_el)
+    check_rows(len(rows), limits)
+    cells = 0
     for r, tr in enumerate(rows):
         c = 0
         for td in tr:
@@ -95,6 +102,8 @@ def _grid(table_el, index: int) -> Table:
             raw = _cell_text(td)
             cell = Cell(raw, clean_cell(raw), Origin("html", None, index, r, c))
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            cells += min(rs, len(rows) - r) * cs
+            check_cells(cells, used[0] + cells, limits)
             for dr in range(rs):
                 if r + dr >= len(rows):
                     break
@@ -105,15 +114,19 @@ def _grid(table_el, index: int) -> Table:
                             raw, cell.text, Origin("html", None, index, pos[0], pos[1]), (r, c))
             c += cs
             width = max(width, c)
+    check_cells(len(rows) * width, used[0] + len(rows) * width, limits)    # the padded rectangle
+    used[0] += len(rows) * width
     out = [[grid.get((r, c)) or Cell("", "", Origin("html", None, index, r, c)) for c in range(width)]
            for r in range(len(rows))]
     return Table(index, out)
 
 
 class _Walker:
-    def __init__(self):
+    def __init__(self, limits: Limits):
         self.blocks: list = []
         self.buf: list[str] = []
+        self.limits = limits
+        self.cells = [0]            # grid positions of the page's tables so far
 
     def flush(self):
         if self.buf:
@@ -133,7 +146,7 @@ class _Walker:
         if tag == "table":
             self.flush()
             # tables nested in cells become tables of their own; read() numbers them all
-            self.blocks.extend(_grid(t, 0) for t in el.iter("table"))
+            self.blocks.extend(_grid(t, 0, self.limits, self.cells) for t in el.iter("table"))
             if el.tail:
                 self.buf.append(el.tail)
             return
@@ -177,7 +190,7 @@ def read(data: bytes, options) -> Document:
         if href and (_ATTACH.search(href) or "附件" in label):
             links.append((label, resolve_url(base_url, href)))
     body = root.find("body")
-    walker = _Walker()
+    walker = _Walker(options.limits)
     walker.walk(body if body is not None else root)
     walker.flush()
     doc = Document(format="html", blocks=walker.blocks, title=title, links=links)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
+import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import uuid
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..errors import ReadError
 from ..formats import FORMATS, OFFICE_FORMATS
+from ..lifetime import guarded, kill_tree
 from ..model import Cell, Document, Origin, Paragraph, ReaderNote, Table
 from ..normalize import clean_cell, clean_text, is_value_text
 from ..safety import OLE_MAGIC, check_office_zip, ole_is_encrypted_ooxml
@@ -41,19 +42,34 @@ def read(data: bytes, options) -> Document:
         return read_xlsx(data, fmt)
     if data.startswith(OLE_MAGIC):
         fmt = _ole_kind(data, fmt)
+    if fmt == "rtf":
+        check_rtf(data)
     if data.startswith(b"PK\x03\x04"):               # .odt (or a zip-based .wps): refuse bombs first
         check_office_zip(data, fmt.upper())
     timeout = float(getattr(options, "max_seconds", 120.0) or 120.0)
     target = FORMATS[fmt].office_target
+    memory_mb = options.limits.office_memory_mb
     if target == "xlsx":
-        doc = read_xlsx(convert(data, fmt, target, timeout), fmt)
+        doc = read_xlsx(convert(data, fmt, target, timeout, memory_mb), fmt)
     else:
-        doc = docx_reader.read(convert(data, fmt, "docx", timeout), options)
+        doc = docx_reader.read(convert(data, fmt, "docx", timeout, memory_mb), options)
     if data.startswith(OLE_MAGIC) and _imported_as_text(doc):
         raise ReadError(f"LibreOffice could not read this .{fmt} file (damaged: it fell back to "
                         "importing the raw bytes as text)", "open it in Word/WPS/Excel and save it again")
     doc.format = fmt
     return doc
+
+
+_RTF_BIN = re.compile(rb"\\bin(\d{1,12})")
+
+
+def check_rtf(data: bytes) -> None:
+    """An RTF `\\binN` announces N bytes of binary data: LibreOffice waits for all of them,
+    for its whole time limit when the file is shorter. A claim past the file's end is damage."""
+    for m in _RTF_BIN.finditer(data):
+        if int(m.group(1)) > len(data) - m.end():
+            raise ReadError(f"damaged RTF: a \\bin block claims {int(m.group(1)):,} bytes, more than the file holds",
+                            "open it in Word/WPS and save it again")
 
 
 def _imported_as_text(doc: Document) -> bool:
@@ -100,7 +116,7 @@ def _has_calc(soffice: str) -> bool:
         or not (program / "libswlo.so").exists()      # unknown layout: let LibreOffice decide
 
 
-def convert(data: bytes, fmt: str, target: str, timeout: float = 120.0) -> bytes:
+def convert(data: bytes, fmt: str, target: str, timeout: float = 120.0, memory_mb: int = 2048) -> bytes:
     """Convert `data` (a .`fmt` file) to `target` ("docx"/"xlsx") with LibreOffice headless."""
     soffice = find_soffice()
     spreadsheet = target == "xlsx"
@@ -121,12 +137,16 @@ def convert(data: bytes, fmt: str, target: str, timeout: float = 120.0) -> bytes
                f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
                "--convert-to", target, "--outdir", str(out), str(src)]
         env = dict(os.environ, HOME=str(tmp))        # nothing lands in the user's real profile
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=env, start_new_session=True)
+        # under a guard: LibreOffice and its folder go when the time or memory limit is hit,
+        # and when this process dies, however it dies (lifetime.py)
+        proc = subprocess.Popen(guarded(cmd, str(tmp), timeout, memory_mb), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         try:
-            _, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
+            _, err = proc.communicate(timeout=timeout + 30)
+        except subprocess.TimeoutExpired:              # the guard itself hangs: end it and its tree
+            kill_tree(proc.pid)
+            proc.communicate()
+        if proc.returncode in (124, None) or proc.returncode < 0:
             raise ReadError(f"converting .{fmt} with LibreOffice took longer than {timeout:g} s",
                             f"save the file as {save_as} and try again") from None
         result = out / f"input.{target}"
@@ -137,15 +157,6 @@ def convert(data: bytes, fmt: str, target: str, timeout: float = 120.0) -> bytes
         return result.read_bytes()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    """soffice forks soffice.bin: end the whole process group we started, then reap."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-    proc.communicate()
 
 
 def _last_line(err: bytes) -> str:

@@ -25,6 +25,7 @@ from ..normalize import clean_cell, drop_cjk_gaps, is_value_text
 from . import ReadOptions
 from .ocr_cells import box_key, fix_cell
 from .pdf_page import PageContent, read_page
+from .pdf_streams import check_streams
 from .pdf_prose import (OPENS_BLOCK, Line, ProsePara, build_lines, drop_furniture, join_wrapped, paragraphs,
                         text_column)
 from .pdf_tables import PageTable, continues, find_tables, unify_columns
@@ -43,6 +44,7 @@ SCAN_COVER = 0.4
 
 
 def read(data: bytes, options: ReadOptions) -> Document:
+    check_streams(data, options.limits)          # before PDFium inflates anything
     pdf = open_pdf(data)
     try:
         n = len(pdf)
@@ -52,14 +54,17 @@ def read(data: bytes, options: ReadOptions) -> Document:
         if n == 0:
             raise ReadError("not a readable PDF: it has no pages", "check the file")
         try:
-            pages = [read_page(pdf, i) for i in range(n)]
+            pages = [read_page(pdf, i, options.limits) for i in range(n)]
         except pdfium.PdfiumError as e:
             raise ReadError(f"not a readable PDF: {_why(e)}", "the file may be truncated or damaged") from None
         blank = [p for p in pages if not p.chars]
         doc = Document(FORMAT)
         if len(blank) == n and not options.ocr:
-            raise ReadError("no text layer: this PDF is scanned images, OCR needed",
-                            "rerun with --ocr (needs tesseract-ocr and tesseract-ocr-chi-sim)")
+            if any(p.image_cover >= SCAN_COVER for p in pages):
+                raise ReadError("no text layer: this PDF is scanned images, OCR needed",
+                                "rerun with --ocr (needs tesseract-ocr and tesseract-ocr-chi-sim)")
+            raise ReadError("no text layer: the pages hold no text, only drawings (vector paths) or nothing",
+                            "if the text was drawn as outlines, rerun with --ocr; else get the report's text version")
         if blank and options.ocr:
             from .pdf_ocr import ocr_pages
             targets = [p for p in blank if p.image_cover >= SCAN_COVER or len(blank) == n]
@@ -112,7 +117,12 @@ def _assemble(doc: Document, pages: list[PageContent]) -> None:
     page_tables: list[list[PageTable]] = []
     page_lines: list[list[Line]] = []
     for page in pages:
-        if len(page.edges) > MAX_EDGES:
+        if page.objects_over:
+            doc.notes.append(ReaderNote("PDF-GRAPHICS", "info",
+                                        f"第 {page.number} 页图形对象过多（超过 {page.objects_over} 个，"
+                                        "可用 --limit pdf-page-objects=N 调高），"
+                                        "按纯文本读取，未识别表格", f"page {page.number}"))
+        elif len(page.edges) > MAX_EDGES:
             doc.notes.append(ReaderNote("PDF-GRAPHICS", "info",
                                         f"第 {page.number} 页线条过多（{len(page.edges)} 段），按纯文本读取，未识别表格",
                                         f"page {page.number}"))

@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 import pypdfium2.raw as pdfium_c
 
+from ..limits import DEFAULT as DEFAULT_LIMITS, Limits, refuse
+
 
 class Char(NamedTuple):
     text: str
@@ -35,6 +37,7 @@ class PageContent:
     cell_reads: dict = field(default_factory=dict)    # OCR: value cell box -> ocr_cells.CellRead
     text_left: float = 0.0               # the body-text column (set by pdf_prose.text_column)
     text_right: float = 0.0
+    objects_over: int = 0                # > 0: the page held more drawing objects than this; rulings unread
 
 
 # A filled rectangle thinner than this is a ruling line drawn as a rectangle; thicker
@@ -43,7 +46,9 @@ _THIN = 2.0
 _WHITESPACE = frozenset(" \t\r\n\x00\xa0\u3000\ufffe")
 
 
-def read_page(pdf, index: int) -> PageContent:
+def read_page(pdf, index: int, limits: Limits = DEFAULT_LIMITS) -> PageContent:
+    """The page's characters (ReadError past limits.pdf_page_chars) and ruling lines (none
+    when it holds more drawing objects or path segments than limits.pdf_page_objects)."""
     page = pdf[index]
     try:
         left, bottom, right, top = page.get_mediabox()
@@ -53,10 +58,10 @@ def read_page(pdf, index: int) -> PageContent:
         content = PageContent(index + 1, *((h, w) if rotation in (90, 270) else (w, h)))
         textpage = page.get_textpage()
         try:
-            content.chars, content.unmapped = _chars(textpage, view)
+            content.chars, content.unmapped = _chars(textpage, view, index + 1, limits)
         finally:
             textpage.close()
-        _walk_objects(page.raw, content, view)
+        _walk_objects(page.raw, content, view, limits.pdf_page_objects)
         return content
     finally:
         page.close()
@@ -69,10 +74,12 @@ def _view(rotation: int, left: float, bottom: float, right: float, top: float) -
             180: (-1, 0, right, 0, 1, -bottom), 270: (0, -1, top, -1, 0, right)}.get(rotation, (1, 0, -left, 0, -1, top))
 
 
-def _chars(textpage, view: tuple) -> tuple[list[Char], int]:
+def _chars(textpage, view: tuple, page: int, limits: Limits) -> tuple[list[Char], int]:
     """Every visible character with its font box, whitespace dropped (gaps give spaces)."""
     tp = textpage.raw
     n = pdfium_c.FPDFText_CountChars(tp)
+    if n > limits.pdf_page_chars:           # counted before a single box is asked for
+        raise refuse(f"page {page} holds {n:,} characters", "pdf_page_chars", limits.pdf_page_chars)
     rect = pdfium_c.FS_RECTF()
     rect_p = ctypes.byref(rect)
     tl, tr, tb, tt = (ctypes.c_double() for _ in range(4))
@@ -144,13 +151,27 @@ def _mul(m, n):
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-def _walk_objects(raw_page, content: PageContent, view: tuple) -> None:
+class _TooManyObjects(Exception):
+    pass
+
+
+def _walk_objects(raw_page, content: PageContent, view: tuple, limit: int) -> None:
+    """Rulings from the drawing objects; none (and content.objects_over set) when the page
+    holds more objects or path segments than `limit`: checked before and during the walk,
+    so a page of millions of paths costs a count, not the walk."""
     count = pdfium_c.FPDFPage_CountObjects(raw_page)
-    objs = [pdfium_c.FPDFPage_GetObject(raw_page, i) for i in range(count)]
-    _visit(objs, _IDENTITY, content, view, 0)
+    left = [limit - count]
+    try:
+        if left[0] < 0:
+            raise _TooManyObjects
+        objs = [pdfium_c.FPDFPage_GetObject(raw_page, i) for i in range(count)]
+        _visit(objs, _IDENTITY, content, view, 0, left)
+    except _TooManyObjects:
+        content.edges = []
+        content.objects_over = limit
 
 
-def _visit(objs, parent_matrix, content: PageContent, view: tuple, depth: int) -> None:
+def _visit(objs, parent_matrix, content: PageContent, view: tuple, depth: int, left: list[int]) -> None:
     fs = pdfium_c.FS_MATRIX()
     for obj in objs:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -165,13 +186,19 @@ def _visit(objs, parent_matrix, content: PageContent, view: tuple, depth: int) -
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             pdfium_c.FPDFPageObj_GetMatrix(obj, fs)
             m = _mul((fs.a, fs.b, fs.c, fs.d, fs.e, fs.f), parent_matrix)
+            left[0] -= pdfium_c.FPDFPath_CountSegments(obj)
+            if left[0] < 0:
+                raise _TooManyObjects
             _path_edges(obj, m, content, view)
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 4:
             pdfium_c.FPDFPageObj_GetMatrix(obj, fs)
             m = _mul((fs.a, fs.b, fs.c, fs.d, fs.e, fs.f), parent_matrix)
             n = pdfium_c.FPDFFormObj_CountObjects(obj)
+            left[0] -= n
+            if left[0] < 0:
+                raise _TooManyObjects
             kids = [pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(n)]
-            _visit(kids, m, content, view, depth + 1)
+            _visit(kids, m, content, view, depth + 1, left)
 
 
 def _path_edges(obj, m, content: PageContent, view: tuple) -> None:

@@ -6,6 +6,7 @@ from urllib.parse import urljoin
 import regex as re
 
 from ..errors import ReadError
+from ..limits import Limits, check_cells, check_rows, refuse
 from ..model import Document, Paragraph, grid_from_rows
 from ..normalize import clean_cell, clean_text, is_value_text
 from .decode import decode
@@ -79,10 +80,19 @@ def _stitch(rows: list[list[str]], cuts: set[int]) -> list[list[str]]:
     return out
 
 
-def _build(lines: list[str], fmt: str, markdown: bool) -> list:
+def _split_row(line: str, sep: str, limits: Limits) -> list[str]:
+    """A tab or pipe row's cells, counted before a single one is made (limits.row_cells)."""
+    n = line.count(sep) + 1
+    if n > limits.row_cells:
+        raise refuse(f"a table row of {n:,} cells", "row_cells", limits.row_cells)
+    return line.split(sep)
+
+
+def _build(lines: list[str], fmt: str, markdown: bool, limits: Limits) -> list:
     blocks: list = []
     table_rows: list[list[str]] = []
     table_kind = None
+    used = [0]                   # grid positions of the document's tables so far
     held: list[str] = []         # blank and page-footer lines after a pipe table: a page break inside it?
     cuts: set[int] = set()       # rows of the current pipe table that open a new piece
 
@@ -92,6 +102,9 @@ def _build(lines: list[str], fmt: str, markdown: bool) -> list:
             table_rows = _stitch(table_rows, cuts)
             cuts.clear()
         if table_rows:
+            size = len(table_rows) * max(len(r) for r in table_rows)     # padded to the widest row
+            check_cells(size, used[0] + size, limits)
+            used[0] += size
             if len(table_rows) == 1 and table_kind == "tab" and len([c for c in table_rows[0] if c.strip()]) < 2:
                 blocks.append(Paragraph(clean_text(" ".join(table_rows[0])).strip()))
             else:
@@ -104,7 +117,7 @@ def _build(lines: list[str], fmt: str, markdown: bool) -> list:
         if markdown and stripped.startswith("|") and stripped.count("|") >= 2:
             if _MD_RULE.match(stripped):
                 continue
-            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            cells = [c.strip() for c in _split_row(stripped.strip("|"), "|", limits)]
             if held and not (table_kind == "pipe" and len(cells) == len(table_rows[0])):
                 flush_table()
                 blocks.extend(Paragraph(clean_text(h)) for h in held if h)
@@ -115,6 +128,7 @@ def _build(lines: list[str], fmt: str, markdown: bool) -> list:
                 flush_table()
             table_kind = "pipe"
             table_rows.append(cells)
+            check_rows(len(table_rows), limits)
             continue
         if table_kind == "pipe" and (not stripped or _PAGE_FOOTER.match(stripped)):
             held.append(stripped)
@@ -123,7 +137,8 @@ def _build(lines: list[str], fmt: str, markdown: bool) -> list:
             if table_kind not in (None, "tab"):
                 flush_table()
             table_kind = "tab"
-            table_rows.append(raw.split("\t"))
+            table_rows.append(_split_row(raw, "\t", limits))
+            check_rows(len(table_rows), limits)
             continue
         flush_table()
         blocks.extend(Paragraph(clean_text(h)) for h in held if h)
@@ -142,7 +157,7 @@ def _read(data: bytes, options, fmt: str) -> Document:
     _check_text(text, options)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     fields, body = _split_header(lines)
-    doc = Document(format=fmt, blocks=_build(body, fmt, fmt == "markdown"))
+    doc = Document(format=fmt, blocks=_build(body, fmt, fmt == "markdown", options.limits))
     doc.title = fields.get("标题") or None
     base = fields.get("原文链接")
     for p in doc.paragraphs:

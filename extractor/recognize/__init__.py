@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..budget import Budget
 from ..grammar import FREE_FORM, Grammar, all_grammars, layout_name, load
 from ..model import Document, Table
-from ..normalize import label_key
+from ..normalize import MAX_DIGITS, label_key
 from ..report import Finding, Link, Part, Report, Source
 from ..sums import sums_hold
 from . import grid, stream
@@ -122,7 +122,7 @@ def _prose_hints(g: Grammar, text: str) -> dict[str, float]:
     for key, patterns in g.prose.items():
         for p in patterns:
             m = p.search(text)
-            if m:
+            if m and len(m.group(1)) <= MAX_DIGITS:
                 hints[key] = int(m.group(1))
                 break
     return hints

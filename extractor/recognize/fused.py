@@ -18,6 +18,7 @@ from ..normalize import THOUSANDS
 TOKEN = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?|—+|-{1,2}|/")
 _DIGIT = re.compile(r"\d")
 _PIECE = re.compile(r"-?(?:0|[1-9]\d{0,11})(?:\.\d+)?")
+MAX_PIECE = 24               # sign, 12 digits, point and decimals: longer is no piece (see _PIECE)
 MAX_NODES = 200_000          # per row: more readings than this is "too many ways to split"
 _CACHE_MAX = 1024            # rows of zeros recur in every report
 _cache: dict[tuple, tuple[tuple | None, int]] = {}
@@ -131,7 +132,8 @@ def _split_run(tokens: tuple[str, ...], n: int, decimals: tuple[bool, ...], sign
             return
         tok = chars[ti]
         left_tokens = len(chars) - ti - 1
-        for end in range(off + 1, len(tok) + 1):
+        # a piece is at most MAX_PIECE characters: a 20,000-digit token costs 24 cuts a node, not 20,000
+        for end in range(off + 1, min(len(tok), off + MAX_PIECE) + 1):
             # every later token needs at least one cell
             if n - c - 1 < left_tokens + (0 if end == len(tok) else 1):
                 if end != len(tok):

@@ -5,7 +5,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from ..budget import Budget, Spent, unlimited
-from ..normalize import THOUSANDS, clean_text, parse_value
+from ..normalize import THOUSANDS, clean_text, is_value_text, parse_value
 from ..report import CellOrigin, CellValue, Finding
 from .fused import CellSum, TooMany, agreed, split_run
 from .rows import RawRow
@@ -80,7 +80,7 @@ def read_row(spec: RowSpec, raw: RawRow | None, budget: Budget | None = None) ->
     if not texts or len(texts) > n:
         res.note = f"expected {n} cells, found {len(texts)}"
         return res
-    if any(parse_value(t).value is None for t in texts):
+    if not all(is_value_text(t) for t in texts):     # a long run is fine: it is split below
         res.note = "cells not numbers"
         return res
     try:

@@ -1,0 +1,67 @@
+"""How much of a file we read before refusing it: sizes, cells, streams, characters.
+
+Every limit has a name the user can raise it by (`govreport extract --limit NAME=N`, or
+`parse(..., limits=Limits(...))`), and every refusal names the limit and that option,
+so a real report that is larger than we thought is one flag away from being read.
+The defaults sit far above any real report and far below what would exhaust a worker.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from .errors import ReadError
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    file_mb: int = 256                # bytes read from one file
+    table_cells: int = 200_000        # grid positions of one table (rowspan x colspan included)
+    document_cells: int = 1_000_000   # grid positions of all tables of one document
+    row_cells: int = 1_000            # cells of one tab / pipe text row
+    table_rows: int = 20_000          # rows of one table
+    pdf_stream_mb: int = 32           # inflated bytes of one PDF content/font/form stream (images aside)
+    pdf_page_objects: int = 100_000   # drawing objects (and path segments) walked on one page
+    pdf_page_chars: int = 100_000     # characters on one PDF page
+    office_memory_mb: int = 2048      # address space of a LibreOffice conversion (batch workers' default)
+
+    @staticmethod
+    def names() -> list[str]:
+        return [f.name.replace("_", "-") for f in fields(Limits)]
+
+    def with_setting(self, setting: str) -> "Limits":
+        """`NAME=N` (as the CLI's --limit takes it) applied to these limits; ValueError when malformed."""
+        name, _, value = setting.partition("=")
+        field = name.strip().replace("-", "_")
+        if field not in {f.name for f in fields(Limits)}:
+            raise ValueError(f"unknown limit {name.strip()!r} (limits: {', '.join(Limits.names())})")
+        try:
+            n = int(value)
+        except ValueError:
+            raise ValueError(f"limit {name.strip()} needs a whole number, not {value.strip()!r}") from None
+        if n <= 0:
+            raise ValueError(f"limit {name.strip()} must be positive")
+        return replace(self, **{field: n})
+
+
+DEFAULT = Limits()
+
+
+def refuse(what: str, limit: str, value: int, unit: str = "") -> ReadError:
+    """The one-line refusal: what is too large, the limit, and how to raise it."""
+    flag = limit.replace("_", "-")
+    return ReadError(f"refused: {what} (limit {value:,}{unit}, '{flag}')",
+                     f"if this really is one report, raise it with --limit {flag}=N")
+
+
+def check_rows(rows: int, limits: Limits) -> None:
+    if rows > limits.table_rows:
+        raise refuse(f"a table of {rows:,} rows", "table_rows", limits.table_rows)
+
+
+def check_cells(table: int, document: int, limits: Limits) -> None:
+    """Grid positions of one table and of the whole document so far."""
+    if table > limits.table_cells:
+        raise refuse(f"a table of {table:,} cells or more (spans included)", "table_cells", limits.table_cells)
+    if document > limits.document_cells:
+        raise refuse(f"tables of {document:,} cells or more in one document", "document_cells",
+                     limits.document_cells)

@@ -1,0 +1,1 @@
+"""Mutation fuzzing of the whole reader (issue 10): `python fuzz/run.py --help`."""
