@@ -430,3 +430,18 @@ def test_damaged_bytes_give_a_document_or_a_read_error():
         except ReadError:
             outcomes.add("refused")
     assert outcomes == {"document", "refused"}
+
+
+def test_libreoffice_merged_cell_without_its_right_and_bottom_rulings():
+    """fj-pingtan-2024-lo.pdf: LibreOffice draws no right or bottom ruling round the merged
+    amount cell of 行政事业性收费; its text (18651.06) is still that row's cell, not a blank."""
+    import json
+
+    from extractor import parse
+    path = shared_file("corpus/matrix/fj-pingtan-2024-lo.pdf")
+    want = json.loads(shared_file("truth-matrix/fj-pingtan-2024-lo.json").read_text(encoding="utf-8"))["values"]
+    report = parse(path)
+    assert report.values["t2.fees.amount"] == want["t2.fees.amount"] == 18651.06
+    assert report.cells["t2.fees.amount"].blank is False
+    assert {k: v for k, v in report.values.items() if k.startswith("t2.")} == \
+        {k: v for k, v in want.items() if k.startswith("t2.")}

@@ -152,6 +152,7 @@ def _grid(cells: list[tuple], chars: list[Char]) -> PageTable:
                         grid[r][c] = GridCell(r, c, None, (r0, c0))
     # each glyph goes to the cell holding its centre: find the grid position by bisection
     mine: dict[tuple, list[Char]] = {}
+    stray: dict[tuple[int, int], list[Char]] = {}        # glyphs at grid positions no closed cell covers
     used: set[int] = set()
     for i, ch in enumerate(chars):
         x = (ch.x0 + ch.x1) / 2
@@ -163,12 +164,35 @@ def _grid(cells: list[tuple], chars: list[Char]) -> PageTable:
         if cell is not None and cell[0] <= x < cell[2] and cell[1] <= y < cell[3]:
             mine.setdefault(cell, []).append(ch)
             used.add(i)
+        elif cell is None and r >= 0 and c >= 0:
+            stray.setdefault((r, c), []).append(ch)
+            used.add(i)
     for cell in cells:
         r0, c0 = row_of[cell[1]], col_of[cell[0]]
         grid[r0][c0] = GridCell(r0, c0, chars_to_text(mine.get(cell, [])))
+    _open_cells(grid, stray)
     rows = [[g if g is not None else GridCell(r, c, "") for c, g in enumerate(row)] for r, row in enumerate(grid)]
     boxes = {(row_of[c[1]], col_of[c[0]]): c for c in cells}
     return PageTable(bbox, rows, xs, bottoms, used, boxes=boxes)
+
+
+def _open_cells(grid: list[list[GridCell | None]], stray: dict[tuple[int, int], list[Char]]) -> None:
+    """Text at grid positions no closed cell covers (LibreOffice leaves the right and bottom
+    rulings of a merged cell undrawn: 行政事业性收费's amount): the run of uncovered
+    positions it stands in, along its row, is one cell holding that text."""
+    for (r, c), chs in sorted(stray.items()):
+        if grid[r][c] is not None:
+            continue                      # already part of a run
+        lo = c
+        while lo > 0 and grid[r][lo - 1] is None:
+            lo -= 1
+        hi = c
+        while hi + 1 < len(grid[r]) and grid[r][hi + 1] is None:
+            hi += 1
+        run = [ch for k in range(lo, hi + 1) for ch in stray.get((r, k), [])]
+        grid[r][lo] = GridCell(r, lo, chars_to_text(run))
+        for k in range(lo + 1, hi + 1):
+            grid[r][k] = GridCell(r, k, None, (r, lo))
 
 
 def _center_in(ch: Char, box) -> bool:
