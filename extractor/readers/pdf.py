@@ -139,7 +139,7 @@ def _assemble(doc: Document, pages: list[PageContent]) -> None:
 
     page_items = []
     for page, tables, lines in zip(pages, page_tables, page_lines):
-        lines, text_tables = find_text_tables(lines)
+        lines, text_tables = find_text_tables(lines, page)
         for t in text_tables:
             t.ocr = page.ocr
         items = [(t.bbox[1], t) for t in tables + text_tables] + [(ln.top, ln) for ln in lines]

@@ -49,8 +49,15 @@ def drop_furniture(pages_lines: list[list[Line]], pages: list[PageContent]) -> N
         seen.update({shape(ln) for ln in lines if in_margin(ln, page)})
     repeated = {s for s, n in seen.items() if n >= 2 and n >= len(pages) / 2}
     for lines, page in zip(pages_lines, pages):
-        lines[:] = [ln for ln in lines if not (in_margin(ln, page) and (
+        lines[:] = [ln for ln in lines if not (in_margin(ln, page) and not _beside_another(ln, lines) and (
             _PAGE_NUMBER.match(ln.text) or shape(ln) in repeated))]
+
+
+def _beside_another(ln: Line, lines: list[Line]) -> bool:
+    """A line standing beside another at the same height is part of a row (a number wrapped
+    in a table column at the top of a page), not a page number."""
+    return any(o is not ln and o.top < ln.bottom and ln.top < o.bottom and (o.x1 < ln.x0 or ln.x1 < o.x0)
+               for o in lines)
 
 
 # a line opening a numbered heading (一、 （二）) or an annex starts a new paragraph

@@ -25,6 +25,7 @@ class GridCell:
     col: int
     text: str | None            # None: covered by the merged cell at merged_from
     merged_from: tuple[int, int] | None = None
+    unread: bool = False        # words stand here that cannot be placed as one value
 
 
 @dataclass(slots=True)

@@ -1,23 +1,18 @@
-"""Tables printed without ruling lines: rebuild the grid from word positions.
-
-A run of lines that each split into several fields separated by wide gaps, most of
-them ending in numbers (`规章   1   0   11`), is a table. Its columns are the x-ranges
-where the fields of all those lines overlap.
-"""
+"""Tables printed without ruling lines, on a PDF page: its prose lines -> word boxes ->
+grids rebuilt from their geometry (textgrid), as PageTables like the ruled ones."""
 from __future__ import annotations
 
-import re
-
+from ..grammar import all_grammars
+from ..normalize import clean_text
 from .pdf_page import Char
 from .pdf_tables import GridCell, PageTable, line_text
+from .textgrid import Box, find_tables
 
-_NUMERIC = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?%?$|^[—\-–/／]+$")
-MIN_ROWS = 3          # fewer rows than this is not worth calling a table
-HEADER_LINES = 3      # header lines above the numeric rows that may belong to the table
+PROSE_WIDTH = 0.85    # a line this wide of the text column, in one piece, is prose
 
 
-def split_fields(line, gap_factor: float = 1.2) -> list[list[Char]]:
-    """Split a line where the gap between glyphs is wider than ~one character."""
+def split_fields(line, gap_factor: float = 0.25) -> list[list[Char]]:
+    """Split a line where glyphs stand apart (a quarter of a character): cell edges, spaces."""
     fields: list[list[Char]] = [[line.chars[0]]]
     for prev, ch in zip(line.chars, line.chars[1:]):
         if ch.x0 - prev.x1 > gap_factor * line.size:
@@ -27,57 +22,63 @@ def split_fields(line, gap_factor: float = 1.2) -> list[list[Char]]:
     return fields
 
 
-def _is_row(fields: list[list[Char]]) -> bool:
-    texts = [line_text(f) for f in fields]
-    return len(fields) >= 2 and sum(bool(_NUMERIC.match(t)) for t in texts[1:]) >= max(1, (len(texts) - 1) // 2)
+def words(line, starts: list[float] = ()) -> list[Box]:
+    out = []
+    for f in split_fields(line):
+        for piece in _split_at(f, starts):
+            out.append(Box(line_text(piece), piece[0].x0, max(c.x1 for c in piece),
+                           min(c.top for c in piece), max(c.bottom for c in piece)))
+    return out
 
 
-def find_text_tables(lines: list) -> tuple[list, list[PageTable]]:
+def _split_at(field: list[Char], starts: list[float]) -> list[list[Char]]:
+    """A field running over a column edge without a visible gap (a full-width `（` carries
+    its space inside its box: `三、本年（一）予以公开`): cut where a glyph starts exactly at
+    a column start other lines share."""
+    pieces = [[field[0]]]
+    for ch in field[1:]:
+        if any(abs(ch.x0 - s) <= 0.6 for s in starts):
+            pieces.append([ch])
+        else:
+            pieces[-1].append(ch)
+    return pieces
+
+
+def column_starts(fields: list[list[list[Char]]], min_lines: int = 3) -> list[float]:
+    """x-positions where fields of at least `min_lines` lines start (rounded to half a point)."""
+    seen: dict[float, set[int]] = {}
+    for i, line in enumerate(fields):
+        for f in line:
+            seen.setdefault(round(f[0].x0 * 2) / 2, set()).add(i)
+    return [x for x, ls in seen.items() if len(ls) >= min_lines]
+
+
+def _is_heading(text: str) -> bool:
+    t = clean_text(text)
+    return any(p.search(t) for g in all_grammars() for p in g.part_patterns)
+
+
+def find_text_tables(lines: list, page=None) -> tuple[list, list[PageTable]]:
     """Pull borderless tables out of a page's prose lines. Returns (remaining lines, tables)."""
-    if len(lines) < MIN_ROWS:
+    starts = column_starts([split_fields(ln) for ln in lines])
+    boxes = [words(ln, starts) for ln in lines]
+    width = (page.text_right - page.text_left) if page is not None and page.text_right > page.text_left else 0
+
+    def is_break(i: int) -> bool:
+        ln = lines[i]
+        if len(boxes[i]) == 1 and width and ln.x1 - ln.x0 >= PROSE_WIDTH * width:
+            return True
+        return len(boxes[i]) <= 2 and _is_heading(ln.text)
+
+    found = find_tables(boxes, is_break)
+    if not found:
         return lines, []
-    fields = [split_fields(ln) for ln in lines]
-    rowlike = [_is_row(f) for f in fields]
-    tables: list[PageTable] = []
-    taken: set[int] = set()
-    i = 0
-    while i < len(lines):
-        if not rowlike[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(lines) and rowlike[j + 1]:
-            j += 1
-        if j - i + 1 >= MIN_ROWS:
-            start = i
-            while start > 0 and i - start < HEADER_LINES and len(fields[start - 1]) >= 2 and start - 1 not in taken:
-                start -= 1
-            idx = list(range(start, j + 1))
-            tables.append(_grid([lines[k] for k in idx], [fields[k] for k in idx]))
-            taken.update(idx)
-        i = j + 1
-    if not tables:
-        return lines, []
+    taken = {i for t in found for i in t.lines}
+    tables = [_page_table(t) for t in found]
     return [ln for k, ln in enumerate(lines) if k not in taken], tables
 
 
-def _grid(lines: list, fields: list[list[list[Char]]]) -> PageTable:
-    # columns: merge the x-extents of every field of every row where they overlap
-    spans = sorted((f[0].x0, max(c.x1 for c in f)) for row in fields for f in row)
-    cols: list[list[float]] = []
-    for x0, x1 in spans:
-        if cols and x0 <= cols[-1][1]:
-            cols[-1][1] = max(cols[-1][1], x1)
-        else:
-            cols.append([x0, x1])
-    rows = []
-    for r, row in enumerate(fields):
-        texts = [""] * len(cols)
-        for f in row:
-            mid = (f[0].x0 + f[-1].x1) / 2
-            c = next((k for k, (a, b) in enumerate(cols) if a <= mid <= b), len(cols) - 1)
-            texts[c] = (texts[c] + " " + line_text(f)).strip()
-        rows.append([GridCell(r, c, t) for c, t in enumerate(texts)])
-    bbox = (min(ln.x0 for ln in lines), min(ln.top for ln in lines),
-            max(ln.x1 for ln in lines), max(ln.bottom for ln in lines))
-    return PageTable(bbox, rows, [a for a, _ in cols], [ln.bottom for ln in lines], set())
+def _page_table(t) -> PageTable:
+    rows = [[GridCell(r, c, cell.text, cell.merged_from, cell.unread) for c, cell in enumerate(row)]
+            for r, row in enumerate(t.rows)]
+    return PageTable(t.bbox, rows, t.col_x, t.bottoms, set())

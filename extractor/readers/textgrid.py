@@ -1,0 +1,431 @@
+"""Table grids rebuilt from where words stand: tables printed without (all) ruling lines.
+
+Plain functions over word boxes `Box(text, x0, x1, top, bottom)` (points, `top` downwards),
+one list per printed line, so PDF text and OCR words share them.
+
+- Value columns are the x-bands where numbers stand (a number never overlaps the next
+  column's numbers); everything left of the first band is the label area, its columns
+  where the label words start.
+- Rows: each line holding numbers is a row. A label wrapped over several lines is one
+  row: a piece continues the label above it in the same column unless it opens an item
+  of its own (`（三）`, `2.`); pieces that do not read on as one official label (from the
+  grammars) only join when the line above filled its column. A label block belongs to the
+  value rows whose line lies within it (vertically centred cells) or else to the nearest
+  one; a label spanning several rows (`（三）不予公开`) is a merged cell over them.
+- Lines with words over the value bands but no numbers (column headers, `信息内容`) are
+  rows of their own.
+- A band holding two numbers of one line is not one cell: the cell is marked unread,
+  never split by guess.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import NamedTuple
+
+from ..normalize import label_key
+
+
+class Box(NamedTuple):
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass(slots=True)
+class TextCell:
+    text: str | None                 # None: covered by the merged cell at merged_from
+    merged_from: tuple[int, int] | None = None
+    unread: bool = False             # words stand here that cannot be placed as one value
+
+
+@dataclass(slots=True)
+class TextTable:
+    rows: list[list[TextCell]]
+    col_x: list[float]               # left edge of each grid column
+    bottoms: list[float]             # bottom of each grid row
+    bbox: tuple[float, float, float, float]
+    lines: list[int] = field(default_factory=list)   # indices of the input lines the table took
+
+
+NUMERIC = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:%|万元|元|件|个|项|条)?$|^[—\-–/／]+$")
+ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+(?:[）)]|$)|\d+\s*[.．、])")
+BIG_GAP = 4.0         # a vertical gap above this many line heights ends a table
+TOL = 2.0             # points: words this close to a column edge are in it
+
+
+def is_number(text: str) -> bool:
+    return bool(NUMERIC.match(text))
+
+
+def line_size(words: list[Box]) -> float:
+    hs = sorted(b.bottom - b.top for b in words)
+    return hs[len(hs) // 2] if hs else 0.0
+
+
+@cache
+def label_keys() -> tuple[str, ...]:
+    """Every official label of every edition, as label keys without item numbers."""
+    from ..grammar import all_grammars
+    out: set[str] = set()
+    for g in all_grammars():
+        texts = [r.label for b in g.t2_blocks for r in b.rows] + [b.name for b in g.t2_blocks]
+        texts += [c["label"] for b in g.t2_blocks for c in b.columns]
+        texts += [r.label for r in g.t3_rows] + [g.t3_single_other.label] + list(g.t3_column_labels)
+        texts += list(g.t4_header_words)
+        out.update(_bare_key(t) for t in texts)
+    return tuple(k for k in out if k)
+
+
+def _bare_key(text: str) -> str:
+    return label_key(ITEM.sub("", text, count=1))
+
+
+def is_label(text: str) -> bool:
+    """Is the text a whole official label (item number aside)?"""
+    return _bare_key(text) in label_keys()
+
+
+def reads_on(head: str, tail: str) -> bool:
+    """Does `tail` continue `head` as one official label (`行政规范性文` + `件`)?"""
+    k = _bare_key(head + tail)
+    return len(k) >= 2 and any(k in lab for lab in label_keys())
+
+
+# ---------------------------------------------------------------- finding tables
+
+def find_tables(lines: list[list[Box]], is_break) -> list[TextTable]:
+    """Tables among a page's lines (top to bottom, words left to right). `is_break(i)`
+    says line i cannot be part of a table (a part heading, a prose line)."""
+    tables = []
+    lines, sources = _merge_level_lines(lines)
+    for chunk in _chunks(lines, lambda i: any(is_break(j) for j in sources[i])):
+        values = [i for i in chunk if _value_words(lines[i])]
+        numbers = sum(len(_value_words(lines[i])) for i in values)
+        if not values or (len(values) < 2 and numbers < 3):
+            continue
+        t = build_grid([lines[i] for i in chunk], set(chunk.index(i) for i in values))
+        if t is not None:
+            t.lines = [j for i in chunk for j in sources[i]]
+            tables.append(t)
+    return tables
+
+
+def _merge_level_lines(lines: list[list[Box]]) -> tuple[list[list[Box]], list[list[int]]]:
+    """Lines side by side at (almost) the same height are one printed row: digits in another
+    font sit a point or two lower than the label beside them (`规章 0` / `0 0`)."""
+    out: list[list[Box]] = []
+    sources: list[list[int]] = []
+    for i, words in enumerate(lines):
+        if out and words and out[-1]:
+            prev = out[-1]
+            size = max(line_size(prev), line_size(words))
+            apart = max(w.x1 for w in prev) < min(w.x0 for w in words) or \
+                max(w.x1 for w in words) < min(w.x0 for w in prev) or \
+                not any(a.x0 < b.x1 and b.x0 < a.x1 for a in prev for b in words)
+            level = min(abs(min(w.top for w in prev) - min(w.top for w in words)),
+                        abs(max(w.bottom for w in prev) - max(w.bottom for w in words)))
+            if level < size / 4 and apart:
+                out[-1] = sorted(prev + words, key=lambda w: w.x0)
+                sources[-1].append(i)
+                continue
+        out.append(list(words))
+        sources.append([i])
+    return out, sources
+
+
+def _value_words(words: list[Box]) -> list[Box]:
+    """The numbers ending a line (`规章 0 0 0`): every word after the first number is one."""
+    for k, w in enumerate(words):
+        if is_number(w.text) and k > 0 or (k == 0 and is_number(w.text) and len(words) > 1):
+            rest = words[k:]
+            return rest if all(is_number(x.text) for x in rest) else []
+    return []
+
+
+def _chunks(lines: list[list[Box]], is_break) -> list[list[int]]:
+    out: list[list[int]] = []
+    cur: list[int] = []
+    prev_bottom = None
+    for i, words in enumerate(lines):
+        if not words or is_break(i):
+            if cur:
+                out.append(cur)
+            cur, prev_bottom = [], None
+            continue
+        top = min(w.top for w in words)
+        if cur and prev_bottom is not None and top - prev_bottom > BIG_GAP * max(line_size(words), 1.0):
+            out.append(cur)
+            cur = []
+        cur.append(i)
+        prev_bottom = max(w.bottom for w in words)
+    if cur:
+        out.append(cur)
+    return out
+
+
+# ---------------------------------------------------------------- one table
+
+def value_bands(rows: list[list[Box]]) -> list[list[float]]:
+    """[x0, x1] of each value column. The table's width is the commonest count of numbers
+    in a row; rows with that many give each column's extent (a column's numbers need not
+    line up exactly: centred, or a first row laid out apart)."""
+    counts: dict[int, int] = {}
+    for words in rows:
+        if words:
+            counts[len(words)] = counts.get(len(words), 0) + 1
+    if not counts:
+        return []
+    width = max(counts, key=lambda n: (counts[n], n))
+    full = [words for words in rows if len(words) == width]
+    bands = [[min(ws[k].x0 for ws in full), max(ws[k].x1 for ws in full)] for k in range(width)]
+    if any(a[1] > b[0] for a, b in zip(bands, bands[1:])):
+        # the full rows disagree on where a column is: fall back to merging overlaps
+        bands = []
+        for x0, x1 in sorted((w.x0, w.x1) for words in rows for w in words):
+            if bands and x0 < bands[-1][1] - TOL / 2:
+                bands[-1][1] = max(bands[-1][1], x1)
+            else:
+                bands.append([x0, x1])
+    return bands
+
+
+def place_numbers(words: list[Box], bands: list[list[float]]) -> list[tuple[int | None, Box]]:
+    """Each number of a row -> its band: in order when the row has one per band and each
+    stands within its band, else the band it overlaps (or whose centre is nearest)."""
+    if len(words) == len(bands) and all(_within(w, bands, k) for k, w in enumerate(words)):
+        return list(enumerate(words))
+    return [(band_of(w, bands), w) for w in words]
+
+
+def _within(w: Box, bands: list[list[float]], k: int) -> bool:
+    lo = (bands[k - 1][1] if k else float("-inf"))
+    hi = (bands[k + 1][0] if k + 1 < len(bands) else float("inf"))
+    return lo < (w.x0 + w.x1) / 2 < hi
+
+
+def band_of(w: Box, bands: list[list[float]]) -> int | None:
+    """The band a word overlaps most (None when it overlaps none)."""
+    best, best_ov = None, 0.0
+    for k, (a, b) in enumerate(bands):
+        ov = min(b, w.x1) - max(a, w.x0)
+        if ov > best_ov or (ov == best_ov == 0 and a - TOL <= (w.x0 + w.x1) / 2 <= b + TOL):
+            best, best_ov = k, ov
+    return best
+
+
+def label_columns(words: list[Box]) -> list[float]:
+    """Left edges of the label columns: where label words start, clustered."""
+    xs = sorted(w.x0 for w in words)
+    cols: list[float] = []
+    for x in xs:
+        if not cols or x - cols[-1] > 3 * TOL + 2:
+            cols.append(x)
+    return cols
+
+
+def _column(x0: float, cols: list[float]) -> int:
+    k = 0
+    for j, c in enumerate(cols):
+        if x0 >= c - 3 * TOL - 2:
+            k = j
+    return k
+
+
+@dataclass(slots=True)
+class _Block:
+    col: int
+    words: list[Box]
+
+    @property
+    def text(self) -> str:
+        return "".join(w.text for w in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+
+def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | None:
+    numbers = {i: _value_words(lines[i]) for i in value_lines}
+    bands = value_bands(list(numbers.values()))
+    if not bands:
+        return None
+    label_right = bands[0][0]
+    label_words: list[tuple[int, Box]] = []       # (line, word) in the label area
+    text_rows: list[int] = []                     # lines with words over the bands but no numbers
+    for i, words in enumerate(lines):
+        if i in value_lines:
+            label_words += [(i, w) for w in words[:len(words) - len(numbers[i])]]
+        elif any(w.x1 > label_right + TOL for w in words):
+            text_rows.append(i)
+        else:
+            label_words += [(i, w) for w in words]
+    lcols = label_columns([w for _, w in label_words] + [w for i in text_rows for w in lines[i]
+                                                          if w.x0 < label_right - TOL])
+    nl = len(lcols)
+    ncol = nl + len(bands)
+    mids = {i: _mid(lines[i]) for i in range(len(lines))}
+    grid: dict[int, list[TextCell]] = {i: [TextCell("") for _ in range(ncol)] for i in sorted(value_lines)}
+    for i in value_lines:
+        seen: dict[int, int] = {}
+        for k, w in place_numbers(numbers[i], bands):
+            if k is None:                  # a number outside every column: no cell to put it in
+                k = min(range(len(bands)), key=lambda j: abs(sum(bands[j]) / 2 - (w.x0 + w.x1) / 2))
+                seen[k] = 2
+            seen[k] = seen.get(k, 0) + 1
+            _put(grid[i][nl + k], w.text)
+        for k, n in seen.items():
+            if n > 1:                      # two numbers in one column band: no single value
+                grid[i][nl + k].unread = True
+
+    # words over the bands on lines without numbers: column headers, and digits of a number
+    # wrapped in a narrow column (`21` / `8` above and below its row's line)
+    wrapped: dict[tuple[int, int], list[Box]] = {}
+    header: list[tuple[int, int, Box]] = []       # (line, column, word)
+    for i in text_rows:
+        for w in lines[i]:
+            if w.x0 < label_right - TOL:
+                header.append((i, _column(w.x0, lcols), w))
+                continue
+            k = band_of(w, bands)
+            k = 0 if k is None else k
+            row = _wrapped_in(w, k, grid, mids, nl) if is_number(w.text) else None
+            if row is None:
+                header.append((i, nl + k, w))
+            elif grid[row][nl + k].text and (row, k) not in wrapped:
+                # digits beside a row whose cell already holds a number: a number wrapped
+                # in its column that we cannot put together with certainty
+                grid[row][nl + k].unread = True
+                header.append((i, nl + k, w))
+            else:
+                wrapped.setdefault((row, k), []).append(w)
+    for (row, k), ws in wrapped.items():
+        ws.sort(key=lambda w: w.top)
+        cell = grid[row][nl + k]
+        if ws[0].top - TOL <= mids[row] <= ws[-1].bottom + TOL or len(ws) == 1:
+            cell.text = "".join(w.text for w in ws)
+        else:                              # digits near the row but not round its line
+            cell.text, cell.unread = " ".join(w.text for w in ws), True
+    for i, col, text in _header_blocks(header, bands, nl):
+        grid.setdefault(i, [TextCell("") for _ in range(ncol)])
+        _put(grid[i][col], text)
+
+    # label blocks per column, then the value rows each one covers
+    values_sorted = sorted(value_lines)
+    blocks = _label_blocks(label_words, lcols, label_right, [mids[i] for i in values_sorted])
+    covers = [[i for i in values_sorted if b.top - (b.bottom - b.top) / 4 <= mids[i] <= b.bottom + (b.bottom - b.top) / 4]
+              for b in blocks]
+    cols_of: dict[int, set[int]] = {}                 # value row -> label columns that cover it
+    for b, rows_in in zip(blocks, covers):
+        for i in rows_in:
+            cols_of.setdefault(i, set()).add(b.col)
+    for b, inside in zip(blocks, covers):
+        if len(inside) > 1:
+            # a label spanning rows is the parent of labels to its right in each of them; a
+            # row labelled only to its left (（六）其他处理 under a tall 5.要求… ) is not its
+            inside = [i for i in inside if any(c > b.col for c in cols_of[i])] or \
+                [min(inside, key=lambda i: abs(mids[i] - (b.top + b.bottom) / 2))]
+        if not inside:                     # a label without values (a block title, a piece cut by
+            key = -1 - len(grid)           # the page break): a row of its own
+            mids[key] = b.top
+            grid[key] = [TextCell("") for _ in range(ncol)]
+            grid[key][b.col].text = b.text
+            continue
+        first = inside[0]
+        _put(grid[first][b.col], b.text)
+        for i in inside[1:]:
+            cell = grid[i][b.col]
+            if not cell.text:
+                cell.text, cell.merged_from = None, (first, b.col)   # fixed to grid rows below
+    order = sorted(grid, key=lambda i: mids[i])
+    row_of = {i: r for r, i in enumerate(order)}
+    rows = []
+    for i in order:
+        row = grid[i]
+        for cell in row:
+            if cell.merged_from is not None:
+                cell.merged_from = (row_of[cell.merged_from[0]], cell.merged_from[1])
+        rows.append(row)
+    all_words = [w for words in lines for w in words]
+    bbox = (min(w.x0 for w in all_words), min(w.top for w in all_words),
+            max(w.x1 for w in all_words), max(w.bottom for w in all_words))
+    bottoms = [max(w.bottom for w in lines[i]) if i >= 0 else mids[i] for i in order]
+    return TextTable(rows, lcols + [a for a, _ in bands], bottoms, bbox)
+
+
+def _wrapped_in(w: Box, k: int, grid: dict, mids: dict, nl: int) -> int | None:
+    """The value row a lone number piece belongs to: the nearest row within a line height
+    whose cell in that band is empty (else the nearest, whose cell is then in doubt)."""
+    size = w.bottom - w.top
+    near = [i for i in grid if abs(mids[i] - (w.top + w.bottom) / 2) <= 1.5 * size]
+    if not near:
+        return None
+    empty = [i for i in near if not grid[i][nl + k].text]
+    return min(empty or near, key=lambda i: abs(mids[i] - (w.top + w.bottom) / 2))
+
+
+def _header_blocks(header: list[tuple[int, int, Box]], bands: list[list[float]], nl: int):
+    """Header words joined down their column where a header wraps (`商业` / `企业`):
+    (line of the first piece, column, text). Words spanning several bands stay alone."""
+    edges = [(a + b2) / 2 for (_, a), (b2, _) in zip(bands, bands[1:])]
+
+    def spans(w: Box) -> bool:
+        return any(w.x0 + TOL < e < w.x1 - TOL for e in edges)
+
+    out: list[list] = []
+    last_in: dict[int, list] = {}
+    for i, col, w in sorted(header, key=lambda t: (t[2].top, t[2].x0)):
+        prev = last_in.get(col)
+        size = w.bottom - w.top
+        if prev is not None and col >= nl and not spans(w) and not prev[3] and 0 <= w.top - prev[4] <= 0.6 * size:
+            prev[2] += w.text
+            prev[4] = w.bottom
+            continue
+        entry = [i, col, w.text, spans(w) or col < nl, w.bottom]
+        out.append(entry)
+        last_in[col] = entry
+    return [(i, col, text) for i, col, text, _, _ in out]
+
+
+def _put(cell: TextCell, text: str) -> None:
+    cell.text = f"{cell.text} {text}" if cell.text else text
+
+
+def _mid(words: list[Box]) -> float:
+    return (min(w.top for w in words) + max(w.bottom for w in words)) / 2
+
+
+def _label_blocks(label_words: list[tuple[int, Box]], lcols: list[float], label_right: float,
+                  value_mids: list[float]) -> list[_Block]:
+    """Join the label pieces of each column into labels (see the module docstring)."""
+    by_col: dict[int, list[Box]] = {}
+    for _, w in sorted(label_words, key=lambda iw: (iw[1].top, iw[1].x0)):
+        by_col.setdefault(_column(w.x0, lcols), []).append(w)
+    out = []
+    for col, words in by_col.items():
+        right = lcols[col + 1] if col + 1 < len(lcols) else label_right
+        cur: _Block | None = None
+        for w in words:
+            if cur is not None and not ITEM.match(w.text):
+                last = cur.words[-1]
+                size = last.bottom - last.top
+                same_line = abs(w.top - last.top) < size / 2
+                # without the template's word for it, a piece continues a label only when the
+                # line above filled its column, no row of values stands in between and the
+                # label is not whole already
+                filled = last.x1 >= right - 2 * size and w.top - last.bottom < 2 * size and \
+                    not any(last.bottom < m < w.top for m in value_mids) and not is_label(cur.text)
+                if same_line or reads_on(cur.text, w.text) or filled:
+                    cur.words.append(w)
+                    continue
+            cur = _Block(col, [w])
+            out.append(cur)
+    return out
