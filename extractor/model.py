@@ -35,6 +35,7 @@ class Cell:
     text: str                    # normalized (see normalize.clean_cell)
     origin: Origin
     merged_from: tuple[int, int] | None = None   # (row, col) of the cell this grid position repeats
+    unread: bool = False         # the reader saw text here it could not place as this cell's value
 
 
 @dataclass(slots=True)

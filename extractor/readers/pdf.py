@@ -212,7 +212,7 @@ def _to_table(t: PageTable, index: int, page: int, cell_reads: dict) -> Table:
                     # a ruled table with no cell there (a border the scan lost): nothing was
                     # read, which is not a blank
                     origin.reads = ("",)
-            cells.append(Cell(raw, clean_cell(raw), origin, g.merged_from))
+            cells.append(Cell(raw, clean_cell(raw), origin, g.merged_from, src.unread))
         rows.append(cells)
     return Table(index, rows, page)
 

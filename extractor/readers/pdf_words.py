@@ -33,11 +33,11 @@ def words(line, starts: list[float] = ()) -> list[Box]:
 
 def _split_at(field: list[Char], starts: list[float]) -> list[list[Char]]:
     """A field running over a column edge without a visible gap (a full-width `（` carries
-    its space inside its box: `三、本年（一）予以公开`): cut where a glyph starts exactly at
-    a column start other lines share."""
+    its space inside its box: `三、本年（一）予以公开`): cut before a bracket that starts
+    exactly at a column start other lines share."""
     pieces = [[field[0]]]
     for ch in field[1:]:
-        if any(abs(ch.x0 - s) <= 0.6 for s in starts):
+        if ch.text in "（(" and any(abs(ch.x0 - s) <= 0.6 for s in starts):
             pieces.append([ch])
         else:
             pieces[-1].append(ch)

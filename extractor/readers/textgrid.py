@@ -53,6 +53,7 @@ class TextTable:
 
 NUMERIC = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:%|万元|元|件|个|项|条)?$|^[—\-–/／]+$")
 ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+(?:[）)]|$)|\d+\s*[.．、])")
+CLOSING = "）)、，。；：”"   # a piece opening with these continues the line above
 BIG_GAP = 4.0         # a vertical gap above this many line heights ends a table
 TOL = 2.0             # points: words this close to a column edge are in it
 
@@ -69,8 +70,14 @@ def line_size(words: list[Box]) -> float:
 @cache
 def label_keys() -> tuple[str, ...]:
     """Every official label of every edition, as label keys without item numbers."""
-    from ..grammar import all_grammars
+    import json
+    from importlib import resources
+
+    from ..grammar import EDITIONS, all_grammars
     out: set[str] = set()
+    for e in EDITIONS:          # the merged group labels (（三）不予公开) are only in the files
+        raw = json.loads(resources.files("grammars").joinpath(f"{e}.json").read_text(encoding="utf-8"))
+        out.update(_bare_key(r["group"]) for r in raw["t3"]["rows"] if r.get("group"))
     for g in all_grammars():
         texts = [r.label for b in g.t2_blocks for r in b.rows] + [b.name for b in g.t2_blocks]
         texts += [c["label"] for b in g.t2_blocks for c in b.columns]
@@ -170,16 +177,16 @@ def _chunks(lines: list[list[Box]], is_break) -> list[list[int]]:
 # ---------------------------------------------------------------- one table
 
 def value_bands(rows: list[list[Box]]) -> list[list[float]]:
-    """[x0, x1] of each value column. The table's width is the commonest count of numbers
-    in a row; rows with that many give each column's extent (a column's numbers need not
-    line up exactly: centred, or a first row laid out apart)."""
+    """[x0, x1] of each value column. The table's width is the most numbers a row holds;
+    rows with that many give each column's extent (a column's numbers need not line up
+    exactly: centred, or a first row laid out apart)."""
     counts: dict[int, int] = {}
     for words in rows:
         if words:
             counts[len(words)] = counts.get(len(words), 0) + 1
     if not counts:
         return []
-    width = max(counts, key=lambda n: (counts[n], n))
+    width = max(counts)
     full = [words for words in rows if len(words) == width]
     bands = [[min(ws[k].x0 for ws in full), max(ws[k].x1 for ws in full)] for k in range(width)]
     if any(a[1] > b[0] for a, b in zip(bands, bands[1:])):
@@ -191,6 +198,20 @@ def value_bands(rows: list[list[Box]]) -> list[list[float]]:
             else:
                 bands.append([x0, x1])
     return bands
+
+
+def _with_header_columns(bands: list[list[float]], header: list[Box]) -> list[list[float]]:
+    """Add the columns a header names over which no number stands (a column blank in every
+    row, or in a table's only row): header words that overlap no band, stacked ones merged."""
+    extra: list[list[float]] = []
+    for w in sorted(header, key=lambda w: w.x0):
+        if any(min(b, w.x1) - max(a, w.x0) > 0 for a, b in bands):
+            continue
+        if extra and w.x0 < extra[-1][1]:
+            extra[-1][1] = max(extra[-1][1], w.x1)
+        else:
+            extra.append([w.x0, w.x1])
+    return sorted(bands + extra) if extra else bands
 
 
 def place_numbers(words: list[Box], bands: list[list[float]]) -> list[tuple[int | None, Box]]:
@@ -217,28 +238,37 @@ def band_of(w: Box, bands: list[list[float]]) -> int | None:
     return best
 
 
-def label_columns(words: list[Box]) -> list[float]:
-    """Left edges of the label columns: where label words start, clustered."""
-    xs = sorted(w.x0 for w in words)
-    cols: list[float] = []
-    for x in xs:
-        if not cols or x - cols[-1] > 3 * TOL + 2:
-            cols.append(x)
-    return cols
+def label_columns(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The label area's columns: x-ranges of labels that overlap no narrower label's range
+    (left-aligned or centred, the lines of one column overlap; a label spanning several
+    columns, like 一、本年新收… over the group and item columns, makes none)."""
+    cols: list[tuple[float, float]] = []
+    for x0, x1 in sorted(spans, key=lambda s: s[1] - s[0]):
+        if not any(a < x1 - TOL and x0 + TOL < b for a, b in cols):
+            cols.append((x0, x1))
+    return sorted(cols)
 
 
-def _column(x0: float, cols: list[float]) -> int:
-    k = 0
-    for j, c in enumerate(cols):
-        if x0 >= c - 3 * TOL - 2:
-            k = j
-    return k
+def _column(x0: float, x1: float, cols: list[tuple[float, float]]) -> int:
+    """The leftmost label column a label overlaps (a spanning label starts there)."""
+    for j, (a, b) in enumerate(cols):
+        if a < x1 - TOL and x0 + TOL < b:
+            return j
+    return max((j for j, (a, _) in enumerate(cols) if a <= x0), default=0)
 
 
 @dataclass(slots=True)
 class _Block:
-    col: int
     words: list[Box]
+    col: int = 0
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
 
     @property
     def text(self) -> str:
@@ -252,6 +282,10 @@ class _Block:
     def bottom(self) -> float:
         return max(w.bottom for w in self.words)
 
+    @property
+    def size(self) -> float:
+        return self.words[0].bottom - self.words[0].top
+
 
 def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | None:
     numbers = {i: _value_words(lines[i]) for i in value_lines}
@@ -259,6 +293,9 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
     if not bands:
         return None
     label_right = bands[0][0]
+    first_values = min(value_lines)
+    bands = _with_header_columns(bands, [w for i in range(first_values) for w in lines[i]
+                                         if (w.x0 + w.x1) / 2 > label_right])
     label_words: list[tuple[int, Box]] = []       # (line, word) in the label area
     text_rows: list[int] = []                     # lines with words over the bands but no numbers
     for i, words in enumerate(lines):
@@ -268,11 +305,14 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
             text_rows.append(i)
         else:
             label_words += [(i, w) for w in words]
-    lcols = label_columns([w for _, w in label_words] + [w for i in text_rows for w in lines[i]
-                                                          if w.x0 < label_right - TOL])
+    mids = {i: _mid(lines[i]) for i in range(len(lines))}
+    values_sorted = sorted(value_lines)
+    blocks = _label_blocks([w for _, w in label_words], [mids[i] for i in values_sorted])
+    head_words = [w for i in text_rows for w in lines[i] if (w.x0 + w.x1) / 2 < label_right]
+    spans = label_columns([(b.x0, b.x1) for b in blocks] + [(w.x0, w.x1) for w in head_words])
+    lcols = [a for a, _ in spans]
     nl = len(lcols)
     ncol = nl + len(bands)
-    mids = {i: _mid(lines[i]) for i in range(len(lines))}
     grid: dict[int, list[TextCell]] = {i: [TextCell("") for _ in range(ncol)] for i in sorted(value_lines)}
     for i in value_lines:
         seen: dict[int, int] = {}
@@ -282,9 +322,12 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
                 seen[k] = 2
             seen[k] = seen.get(k, 0) + 1
             _put(grid[i][nl + k], w.text)
-        for k, n in seen.items():
-            if n > 1:                      # two numbers in one column band: no single value
-                grid[i][nl + k].unread = True
+        if any(n > 1 for n in seen.values()):
+            # two numbers in one column band: neither is placed, and the row's empty bands
+            # may be where they belong, so they are not blanks either
+            for k in range(len(bands)):
+                if seen.get(k, 0) != 1:
+                    grid[i][nl + k].unread = True
 
     # words over the bands on lines without numbers: column headers, and digits of a number
     # wrapped in a narrow column (`21` / `8` above and below its row's line)
@@ -292,8 +335,8 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
     header: list[tuple[int, int, Box]] = []       # (line, column, word)
     for i in text_rows:
         for w in lines[i]:
-            if w.x0 < label_right - TOL:
-                header.append((i, _column(w.x0, lcols), w))
+            if (w.x0 + w.x1) / 2 < label_right:
+                header.append((i, _column(w.x0, w.x1, spans), w))
                 continue
             k = band_of(w, bands)
             k = 0 if k is None else k
@@ -318,33 +361,39 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
         grid.setdefault(i, [TextCell("") for _ in range(ncol)])
         _put(grid[i][col], text)
 
-    # label blocks per column, then the value rows each one covers
-    values_sorted = sorted(value_lines)
-    blocks = _label_blocks(label_words, lcols, label_right, [mids[i] for i in values_sorted])
-    covers = [[i for i in values_sorted if b.top - (b.bottom - b.top) / 4 <= mids[i] <= b.bottom + (b.bottom - b.top) / 4]
-              for b in blocks]
-    cols_of: dict[int, set[int]] = {}                 # value row -> label columns that cover it
+    # label blocks: the value rows each one covers
+    for b in blocks:
+        b.col = _column(b.x0, b.x1, spans)
+    covers = [[i for i in values_sorted if b.top - b.size / 2 <= mids[i] <= b.bottom + b.size / 2] for b in blocks]
+    cols_of: dict[int, list[int]] = {}               # value row -> label columns of the blocks covering it
     for b, rows_in in zip(blocks, covers):
         for i in rows_in:
-            cols_of.setdefault(i, set()).add(b.col)
+            cols_of.setdefault(i, []).append(b.col)
+    spans_of = []
     for b, inside in zip(blocks, covers):
         if len(inside) > 1:
             # a label spanning rows is the parent of labels to its right in each of them; a
-            # row labelled only to its left (（六）其他处理 under a tall 5.要求… ) is not its
-            inside = [i for i in inside if any(c > b.col for c in cols_of[i])] or \
+            # row labelled only to its left (（六）其他处理 under a tall 5.要求… ), or by
+            # another label of this column, is not its
+            inside = [i for i in inside if any(c > b.col for c in cols_of[i]) and cols_of[i].count(b.col) == 1] or \
                 [min(inside, key=lambda i: abs(mids[i] - (b.top + b.bottom) / 2))]
+        spans_of.append(inside)
         if not inside:                     # a label without values (a block title, a piece cut by
             key = -1 - len(grid)           # the page break): a row of its own
             mids[key] = b.top
             grid[key] = [TextCell("") for _ in range(ncol)]
             grid[key][b.col].text = b.text
-            continue
-        first = inside[0]
-        _put(grid[first][b.col], b.text)
+        else:
+            _put(grid[inside[0]][b.col], b.text)
+            for j in range(b.col + 1, nl):            # a label spanning label columns: merged over them
+                cell = grid[inside[0]][j]
+                if b.x1 > spans[j][0] + TOL and not cell.text:
+                    cell.text, cell.merged_from = None, (inside[0], b.col)
+    for b, inside in zip(blocks, spans_of):
         for i in inside[1:]:
             cell = grid[i][b.col]
             if not cell.text:
-                cell.text, cell.merged_from = None, (first, b.col)   # fixed to grid rows below
+                cell.text, cell.merged_from = None, (inside[0], b.col)   # fixed to grid rows below
     order = sorted(grid, key=lambda i: mids[i])
     row_of = {i: r for r, i in enumerate(order)}
     rows = []
@@ -403,29 +452,30 @@ def _mid(words: list[Box]) -> float:
     return (min(w.top for w in words) + max(w.bottom for w in words)) / 2
 
 
-def _label_blocks(label_words: list[tuple[int, Box]], lcols: list[float], label_right: float,
-                  value_mids: list[float]) -> list[_Block]:
-    """Join the label pieces of each column into labels (see the module docstring)."""
-    by_col: dict[int, list[Box]] = {}
-    for _, w in sorted(label_words, key=lambda iw: (iw[1].top, iw[1].x0)):
-        by_col.setdefault(_column(w.x0, lcols), []).append(w)
-    out = []
-    for col, words in by_col.items():
-        right = lcols[col + 1] if col + 1 < len(lcols) else label_right
-        cur: _Block | None = None
-        for w in words:
-            if cur is not None and not ITEM.match(w.text):
-                last = cur.words[-1]
-                size = last.bottom - last.top
-                same_line = abs(w.top - last.top) < size / 2
-                # without the template's word for it, a piece continues a label only when the
-                # line above filled its column, no row of values stands in between and the
-                # label is not whole already
-                filled = last.x1 >= right - 2 * size and w.top - last.bottom < 2 * size and \
-                    not any(last.bottom < m < w.top for m in value_mids) and not is_label(cur.text)
-                if same_line or reads_on(cur.text, w.text) or filled:
-                    cur.words.append(w)
-                    continue
-            cur = _Block(col, [w])
-            out.append(cur)
+def _label_blocks(words: list[Box], value_mids: list[float]) -> list[_Block]:
+    """Join label pieces into labels (see the module docstring). A piece continues the label
+    whose last line stands right above it, overlapping it (left-aligned or centred)."""
+    out: list[_Block] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        size = w.bottom - w.top
+        above = [b for b in out if _overlap(b.words[-1], w) and 0 <= w.top - b.words[-1].bottom < 2.5 * size]
+        cur = min(above, key=lambda b: w.top - b.words[-1].bottom) if above else None
+        if cur is not None and not ITEM.match(w.text):
+            last = cur.words[-1]
+            # without the template's word for it, a piece continues a label only when it
+            # follows closely, the line above is a full one (no shorter than this piece),
+            # no row of values stands in between and the label is not whole already
+            full = (last.x1 - last.x0) >= max(w.x1 - w.x0 - size / 2, 2.5 * size)
+            filled = full and w.top - last.bottom < 1.5 * size and not is_label(cur.text) and \
+                not any(last.bottom < m < w.top for m in value_mids)
+            if w.text[0] in CLOSING or reads_on(cur.text, w.text) or filled:
+                cur.words.append(w)
+                continue
+        out.append(_Block([w]))
     return out
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    """Do two pieces share most of the narrower one's width?"""
+    ov = min(a.x1, b.x1) - max(a.x0, b.x0)
+    return ov >= 0.5 * min(a.x1 - a.x0, b.x1 - b.x0)

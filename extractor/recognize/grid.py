@@ -108,7 +108,7 @@ def _tokens_after(row: list[Cell], last_label: int) -> list[ValueToken]:
     cells = [c for c in row[last_label + 1:] if not _is_copy(c)]
     while cells and not cells[-1].text:
         cells.pop()
-    return [ValueToken(c.raw, c.origin) for c in cells]
+    return [ValueToken(c.raw, c.origin, c.unread) for c in cells]
 
 
 def _column_map(rows: list[list[Cell]], labels: dict[str, str]) -> dict[str, int]:
@@ -137,7 +137,7 @@ def _aligned(row: list[Cell], cmap: dict[str, int], order: list[str], last_label
     outside = [c for j, c in enumerate(row) if j > last_label and j not in cols and c.text and not _is_copy(c)]
     if outside:
         return None
-    return [ValueToken(c.raw, c.origin) for c in cells]
+    return [ValueToken(c.raw, c.origin, c.unread) for c in cells]
 
 
 def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar) -> list[RawRow]:
@@ -206,5 +206,5 @@ def t4_row(tables: list[Table], grammar: Grammar) -> RawRow | None:
     cells = data[labels[-1] + 1:] if labels else data
     while len(cells) > width and not cells[-1].text:
         cells = cells[:-1]
-    toks = [ValueToken(c.raw, c.origin) for c in cells]
+    toks = [ValueToken(c.raw, c.origin, c.unread) for c in cells]
     return RawRow("t4", toks, len(toks) == width, "", toks[0].origin if toks else None)

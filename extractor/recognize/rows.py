@@ -10,6 +10,7 @@ from ..model import Origin
 class ValueToken:
     raw: str                 # printed text of the cell or token (may hold several fused cells)
     origin: Origin | None
+    unread: bool = False     # the reader could not place this cell's text: its value is unknown
 
 
 @dataclass(slots=True)

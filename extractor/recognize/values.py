@@ -64,6 +64,8 @@ def read_row(spec: RowSpec, raw: RawRow | None, budget: Budget | None = None) ->
         return res
     toks = raw.tokens
     n = len(spec.keys)
+    if any(t.unread for t in toks):
+        return _with_unread(res, toks, n)
     pieces = [cell_pieces(t.raw) for t in toks]
     one_each = all(len(p) <= 1 for p in pieces)    # no cell holds several numbers
     if one_each and (len(toks) == n or raw.aligned):
@@ -99,6 +101,21 @@ def read_row(spec: RowSpec, raw: RawRow | None, budget: Budget | None = None) ->
     res.candidates = cands
     if not cands and not res.note:
         res.note = "no way to split the digits into the row's cells"
+    return res
+
+
+def _with_unread(res: RowResult, toks, n: int) -> RowResult:
+    """A row with cells the reader could not place: read the others one to one (when the
+    row has its n cells) and leave those unknown; never split or shift around them."""
+    if len(toks) != n and not res.raw.aligned:
+        res.note = "unplaced: the reader could not tell which cells the row's numbers stand in"
+        return res
+    res.direct = []
+    for t in toks:
+        p = parse_value(t.raw)
+        res.direct.append(CellValue(value=None if t.unread else p.value, raw=t.raw.strip(),
+                                    blank=False if t.unread else p.blank, origin=_origin(t)))
+    res.note = "unplaced: the reader could not tell which cells the row's numbers stand in"
     return res
 
 
@@ -155,9 +172,11 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
                 cells[k] = c
             if r.note:
                 bad = [k for k, c in zip(keys, r.direct) if c.value is None]
+                what = "的数字无法确定属于哪一列（表格没有框线，位置有歧义），不作猜测：" \
+                    if r.note.startswith("unplaced") else "有单元格不是数字："
                 findings.append(Finding(
                     rule="CELL-UNREADABLE", severity="warning", where=r.spec.row_id,
-                    message=f"「{r.raw.label or r.spec.row_id}」行有单元格不是数字：" + "、".join(
+                    message=f"「{r.raw.label or r.spec.row_id}」行{what}" + "、".join(
                         f"{k}「{c.raw}」" for k, c in zip(keys, r.direct) if c.value is None),
                     keys=bad))
             continue
