@@ -203,6 +203,9 @@ def _center_in(ch: Char, box) -> bool:
     return box[0] <= x < box[2] and box[1] <= y < box[3]
 
 
+_LOW_MARKS = frozenset(".,．，")
+
+
 def group_lines(chars: list[Char]) -> list[list[Char]]:
     """Chars -> lines (top to bottom), each sorted left to right."""
     if not chars:
@@ -211,13 +214,19 @@ def group_lines(chars: list[Char]) -> list[list[Char]]:
     lines: list[list[Char]] = []
     line_mid = None
     tol = 0.0
+    bottom = 0.0
     for ch in ordered:
         mid = (ch.top + ch.bottom) / 2
-        if line_mid is not None and mid - line_mid <= tol:
+        # a full stop's box sits low on the line (`2.` in a label): it belongs to the line
+        # above when it does not reach below that line's glyphs
+        low_dot = ch.text in _LOW_MARKS and line_mid is not None and ch.bottom <= bottom + 1
+        if line_mid is not None and (mid - line_mid <= tol or low_dot):
             lines[-1].append(ch)
+            bottom = max(bottom, ch.bottom)
             continue
         lines.append([ch])
         line_mid = mid
+        bottom = ch.bottom
         tol = max(SNAP, (ch.bottom - ch.top) * 0.4)
     for line in lines:
         line.sort(key=lambda c: c.x0)

@@ -222,6 +222,23 @@ def place_numbers(words: list[Box], bands: list[list[float]]) -> list[tuple[int 
     return [(band_of(w, bands), w) for w in words]
 
 
+def _clearly_nearest(w: Box, bands: list[list[float]]) -> bool:
+    """Is one band's centre clearly (by a quarter of their spacing) nearer than the next?"""
+    if len(bands) < 2:
+        return True
+    mid = (w.x0 + w.x1) / 2
+    d = sorted(abs((a + b) / 2 - mid) for a, b in bands)
+    pitch = min(((b2[0] + b2[1]) - (b1[0] + b1[1])) / 2 for b1, b2 in zip(bands, bands[1:]))
+    return d[1] - d[0] > pitch / 4
+
+
+def nearest_band(w: Box, bands: list[list[float]]) -> int:
+    """The band whose centre is nearest the word's: where a centred header or a number
+    centred in a merged cell stands (the same rule for both keeps them in one column)."""
+    mid = (w.x0 + w.x1) / 2
+    return min(range(len(bands)), key=lambda k: abs((bands[k][0] + bands[k][1]) / 2 - mid))
+
+
 def _within(w: Box, bands: list[list[float]], k: int) -> bool:
     lo = (bands[k - 1][1] if k else float("-inf"))
     hi = (bands[k + 1][0] if k + 1 < len(bands) else float("inf"))
@@ -229,7 +246,10 @@ def _within(w: Box, bands: list[list[float]], k: int) -> bool:
 
 
 def band_of(w: Box, bands: list[list[float]]) -> int | None:
-    """The band a word overlaps most (None when it overlaps none)."""
+    """The one band a number overlaps, else the nearest by centre (None when it overlaps none)."""
+    hits = [k for k, (a, b) in enumerate(bands) if min(b, w.x1) - max(a, w.x0) > 0]
+    if len(hits) > 1:
+        return nearest_band(w, bands)
     best, best_ov = None, 0.0
     for k, (a, b) in enumerate(bands):
         ov = min(b, w.x1) - max(a, w.x0)
@@ -314,12 +334,17 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
     nl = len(lcols)
     ncol = nl + len(bands)
     grid: dict[int, list[TextCell]] = {i: [TextCell("") for _ in range(ncol)] for i in sorted(value_lines)}
+    # centres of the header words over the bands: a number centred under one stands in the
+    # column that header is put in (both go to the nearest band, ties alike)
+    heads = [((w.x0 + w.x1) / 2, w.top) for i in text_rows for w in lines[i] if (w.x0 + w.x1) / 2 >= label_right]
     for i in value_lines:
         seen: dict[int, int] = {}
         for k, w in place_numbers(numbers[i], bands):
-            if k is None:                  # a number outside every column: no cell to put it in
-                k = min(range(len(bands)), key=lambda j: abs(sum(bands[j]) / 2 - (w.x0 + w.x1) / 2))
-                seen[k] = 2
+            if k is None:                  # a number between columns (centred in a merged cell)
+                k = nearest_band(w, bands)
+                headed = any(abs(h - (w.x0 + w.x1) / 2) <= TOL and top < w.top for h, top in heads)
+                if not headed and not _clearly_nearest(w, bands):
+                    seen[k] = 2            # about as near to two columns: no cell is certain
             seen[k] = seen.get(k, 0) + 1
             _put(grid[i][nl + k], w.text)
         if any(n > 1 for n in seen.values()):
@@ -338,8 +363,7 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
             if (w.x0 + w.x1) / 2 < label_right:
                 header.append((i, _column(w.x0, w.x1, spans), w))
                 continue
-            k = band_of(w, bands)
-            k = 0 if k is None else k
+            k = nearest_band(w, bands)
             row = _wrapped_in(w, k, grid, mids, nl) if is_number(w.text) else None
             if row is None:
                 header.append((i, nl + k, w))
