@@ -71,12 +71,11 @@ def line_size(words: list[Box]) -> float:
 def label_keys() -> tuple[str, ...]:
     """Every official label of every edition, as label keys without item numbers."""
     import json
-    from importlib import resources
 
-    from ..grammar import EDITIONS, all_grammars
+    from ..grammar import EDITIONS, all_grammars, grammar_dir
     out: set[str] = set()
     for e in EDITIONS:          # the merged group labels (（三）不予公开) are only in the files
-        raw = json.loads(resources.files("grammars").joinpath(f"{e}.json").read_text(encoding="utf-8"))
+        raw = json.loads(grammar_dir().joinpath(f"{e}.json").read_text(encoding="utf-8"))
         out.update(_bare_key(r["group"]) for r in raw["t3"]["rows"] if r.get("group"))
     for g in all_grammars():
         texts = [r.label for b in g.t2_blocks for r in b.rows] + [b.name for b in g.t2_blocks]
