@@ -437,7 +437,7 @@ def test_libreoffice_merged_cell_without_its_right_and_bottom_rulings():
     amount cell of 行政事业性收费; its text (18651.06) is still that row's cell, not a blank."""
     import json
 
-    from extractor import parse
+    from govreport import parse
     path = shared_file("corpus/matrix/fj-pingtan-2024-lo.pdf")
     want = json.loads(shared_file("truth-matrix/fj-pingtan-2024-lo.json").read_text(encoding="utf-8"))["values"]
     report = parse(path)

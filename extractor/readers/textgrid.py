@@ -204,7 +204,7 @@ def _with_header_columns(bands: list[list[float]], header: list[Box]) -> list[li
     row, or in a table's only row): header words that overlap no band, stacked ones merged."""
     extra: list[list[float]] = []
     for w in sorted(header, key=lambda w: w.x0):
-        if any(min(b, w.x1) - max(a, w.x0) > 0 for a, b in bands):
+        if is_number(w.text) or any(min(b, w.x1) - max(a, w.x0) > 0 for a, b in bands):
             continue
         if extra and w.x0 < extra[-1][1]:
             extra[-1][1] = max(extra[-1][1], w.x1)
@@ -392,6 +392,11 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
     for b, rows_in in zip(blocks, covers):
         for i in rows_in:
             cols_of.setdefault(i, []).append(b.col)
+    child_no: dict[int, dict[int, int]] = {}      # value row -> label column -> item number printed there
+    for b, rows_in in zip(blocks, covers):
+        m = re.match(r"\s*(\d+)\s*[.．、]", b.text)
+        if m and len(rows_in) == 1:
+            child_no.setdefault(rows_in[0], {})[b.col] = int(m.group(1))
     spans_of = []
     for b, inside in zip(blocks, covers):
         if len(inside) > 1:
@@ -400,6 +405,8 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
             # another label of this column, is not its
             inside = [i for i in inside if any(c > b.col for c in cols_of[i]) and cols_of[i].count(b.col) == 1] or \
                 [min(inside, key=lambda i: abs(mids[i] - (b.top + b.bottom) / 2))]
+        if inside and any(c > b.col for c in cols_of.get(inside[0], [])):
+            inside = _whole_run(inside, b.col, values_sorted, child_no, cols_of)
         spans_of.append(inside)
         if not inside:                     # a label without values (a block title, a piece cut by
             key = -1 - len(grid)           # the page break): a row of its own
@@ -431,6 +438,31 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
             max(w.x1 for w in all_words), max(w.bottom for w in all_words))
     bottoms = [max(w.bottom for w in lines[i]) if i >= 0 else mids[i] for i in order]
     return TextTable(rows, lcols + [a for a, _ in bands], bottoms, bbox)
+
+
+def _whole_run(inside: list[int], col: int, rows: list[int], child_no: dict, cols_of: dict) -> list[int]:
+    """A parent label (（三）不予公开) printed beside some of its rows spans the whole run of
+    numbered sub-items next to it (1., 2., … counting on), as long as no other label of its
+    column stands there."""
+    def number(i):
+        found = [n for c, n in child_no.get(i, {}).items() if c > col]
+        return found[0] if len(found) == 1 else None
+
+    out = list(inside)
+    pos = {i: k for k, i in enumerate(rows)}
+    while pos[out[0]] > 0:
+        prev = rows[pos[out[0]] - 1]
+        a, b = number(prev), number(out[0])
+        if a is None or b is None or a != b - 1 or col in cols_of.get(prev, []):
+            break
+        out.insert(0, prev)
+    while pos[out[-1]] + 1 < len(rows):
+        nxt = rows[pos[out[-1]] + 1]
+        a, b = number(out[-1]), number(nxt)
+        if a is None or b is None or b != a + 1 or col in cols_of.get(nxt, []):
+            break
+        out.append(nxt)
+    return out
 
 
 def _wrapped_in(w: Box, k: int, grid: dict, mids: dict, nl: int) -> int | None:

@@ -1,0 +1,115 @@
+"""Table grids rebuilt from word boxes (govreport.readers.textgrid): the geometry of tables
+printed without ruling lines, as a PDF text layer or OCR gives it. Boxes are laid out the
+way LibreOffice prints a report's table 三 (12 pt glyphs, rows 30 pt apart, labels wrapped
+and vertically centred); the PDF-level cases are in test_fixtures (generated PDFs) and
+test_real_documents."""
+from __future__ import annotations
+
+from govreport.readers.textgrid import Box, build_grid, find_tables
+
+CH = 12.0          # glyph size
+
+
+def word(text: str, x0: float, top: float) -> Box:
+    width = sum(6.0 if ch.isascii() else CH for ch in text)
+    return Box(text, x0, x0 + width, top, top + CH)
+
+
+def numbers(values: list[str], top: float, x0: float = 300.0, pitch: float = 40.0) -> list[Box]:
+    """One row's values, each centred in its column; '' leaves the column blank."""
+    out = []
+    for k, v in enumerate(values):
+        if v:
+            w = 6.0 * len(v)
+            mid = x0 + k * pitch + 15
+            out.append(Box(v, mid - w / 2, mid + w / 2, top, top + CH))
+    return out
+
+
+def texts(table) -> list[list[str]]:
+    return [[c.text or "" for c in row] for row in table.rows]
+
+
+def value_row(table, label: str) -> list[str]:
+    for row in table.rows:
+        if any(c.text == label for c in row):
+            return [c.text for c in row[-3:]]
+    raise AssertionError(f"no row labelled {label}: {texts(table)}")
+
+
+def test_label_wrapped_over_three_lines_is_one_row():
+    lines = [
+        [word("1.申请人无正当理由逾期", 160, 100)],
+        [word("不补正、行政机关", 160, 116)],
+        numbers(["1", "0", "1"], 124),
+        [word("不再处理其政府信息公开", 160, 132)],
+        [word("申请", 160, 148)],
+        [word("2.重复申请", 160, 178)] + numbers(["3", "", "3"], 178),
+    ]
+    table = build_grid(lines, {2, 5})
+    assert value_row(table, "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请") == ["1", "0", "1"]
+    # the empty column band is a blank cell, not a shift
+    assert value_row(table, "2.重复申请") == ["3", "", "3"]
+    assert len(table.rows) == 2
+
+
+def test_merged_vertical_label_spans_its_rows_only():
+    lines = [
+        [word("1.属于国家秘密", 160, 100)] + numbers(["4", "0", "4"], 100),
+        [word("（三）不", 110, 115)],
+        [word("2.其他法律行政法规禁止公开", 160, 130)] + numbers(["0", "0", "0"], 130),
+        [word("予公开", 110, 145)],
+        [word("3.危及“三安全一稳定”", 160, 160)] + numbers(["0", "0", "0"], 160),
+        [word("（四）无法提供", 110, 190), word("1.本机关不掌握相关政府信息", 160, 190)] + numbers(["7", "0", "7"], 190),
+    ]
+    table = build_grid(lines, {0, 2, 4, 5})
+    group = [row[0] for row in table.rows]
+    assert group[0].text == "（三）不予公开" or group[1].text == "（三）不予公开"
+    owner = next(r for r, c in enumerate(group) if c.text == "（三）不予公开")
+    spanned = [r for r, c in enumerate(group) if c.merged_from == (owner, 0)]
+    assert sorted([owner] + spanned) == [0, 1, 2]          # the three sub-items, not （四）'s row
+    assert group[3].text == "（四）无法提供" and group[3].merged_from is None
+
+
+def test_two_numbers_in_one_column_are_unread_not_split():
+    lines = [
+        [word("规章", 100, 100)] + numbers(["1", "0", "11"], 100),
+        [word("行政规范性文件", 100, 130)] + numbers(["8", "26", "66"], 130),
+        # `5` and `7` both stand in the first column band: no single value, and the empty
+        # bands of that row may be where one of them belongs
+        [word("合计", 100, 160), Box("5", 302, 308, 160, 172), Box("7", 312, 318, 160, 172)],
+    ]
+    table = build_grid(lines, {0, 1, 2})
+    row = table.rows[-1]
+    assert [c.unread for c in row[-3:]] == [True, True, True]
+    assert [c.unread for c in table.rows[0]] == [False] * len(table.rows[0])
+
+
+def test_number_wrapped_in_a_narrow_column_is_joined():
+    lines = [
+        [Box("21", 389, 401, 94, 106)],
+        [word("一、本年新收", 100, 99)] + numbers(["217", "1"], 99),
+        [Box("8", 392, 398, 105, 117)],
+        [word("二、上年结转", 100, 130)] + numbers(["0", "0", "0"], 130),
+    ]
+    table = build_grid(lines, {1, 3})
+    assert value_row(table, "一、本年新收") == ["217", "1", "218"]
+
+
+def test_header_names_a_column_no_number_stands_in():
+    # a table's only row with a blank cell: the header says where the columns are
+    head = [word("维持", 295, 80), word("纠正", 335, 80), word("其他", 375, 80), word("总计", 415, 80)]
+    lines = [head, numbers(["2", "", "3", "5"], 100, x0=295)]
+    table = build_grid(lines, {1})
+    assert texts(table)[-1] == ["2", "", "3", "5"]
+
+
+def test_tables_found_between_prose_and_headings():
+    prose = [word("本年度共受理政府信息公开申请二十一件，办理情况如下表所示，全部按期答复。", 60, 40)]
+    heading = [word("三、收到和处理政府信息公开申请情况", 60, 60)]
+    rows = [[word(f"{k}.事项", 160, 90 + 30 * k)] + numbers([str(k), "0", str(k)], 90 + 30 * k) for k in range(1, 4)]
+    lines = [prose, heading] + rows
+    found = find_tables(lines, lambda i: i < 2)
+    assert len(found) == 1
+    assert found[0].lines == [2, 3, 4]
+    assert texts(found[0])[0][-3:] == ["1", "0", "1"]
