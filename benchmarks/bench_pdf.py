@@ -1,10 +1,12 @@
 """PDF speed: our full parse (read + recognize + validate) against pdfplumber's extract_tables.
 
-Goal: parse(file) / pdfplumber-extract_tables-on-every-page(file) <= 0.25 on
-js-huaian-city-2024.pdf. Both are measured in this run, alternating, several rounds;
-the medians are compared. Then a profile of our reader: where its time goes.
+Goal: parse(file) / pdfplumber-extract_tables-on-every-page(file) <= 0.25, for both kinds
+of table: ruled (js-huaian-city-2024.pdf, WPS) and printed without rulings
+(fj-pingtan-2024-noborder-lo.pdf, LibreOffice: grids rebuilt from word geometry). Both
+are measured in this run, alternating, several rounds; the medians are compared. Then a
+profile of our reader: where its time goes.
 
-    .venv/bin/python benchmarks/bench_pdf.py [FILE.pdf] [--rounds N]
+    .venv/bin/python benchmarks/bench_pdf.py [FILE.pdf ...] [--rounds N]
 """
 from __future__ import annotations
 
@@ -22,7 +24,8 @@ sys.path.insert(0, str(REPO / "tests"))
 from worktree import use_working_tree  # noqa: E402
 
 use_working_tree()                     # time this tree's code, not an installed copy
-DEFAULT = REPO.parent / "shared" / "corpus" / "js-huaian-city-2024.pdf"
+CORPUS = REPO.parent / "shared" / "corpus"
+DEFAULTS = [CORPUS / "js-huaian-city-2024.pdf", CORPUS / "matrix" / "fj-pingtan-2024-noborder-lo.pdf"]
 GOAL = 0.25
 
 
@@ -106,14 +109,21 @@ def profile(data: bytes, name: str, rounds: int) -> list[tuple[str, float]]:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("file", nargs="?", default=str(DEFAULT))
+    ap.add_argument("files", nargs="*", default=[str(p) for p in DEFAULTS])
     ap.add_argument("--rounds", type=int, default=7)
     args = ap.parse_args()
-    path = Path(args.file)
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    status = 0
+    for f in args.files:
+        status = max(status, bench(Path(f), args.rounds))
+        print()
+    return status
+
+
+def bench(path: Path, rounds: int) -> int:
     if not path.exists():
         print(f"{path} not found (the real reports live in ../shared/corpus)")
         return 2
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     data = path.read_bytes()
     name = path.name
 
@@ -127,14 +137,14 @@ def main() -> int:
     plumber_tables(data)
 
     base, mine, reader = [], [], []
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         base.append(timed(plumber_tables, data))
         if full:
             mine.append(timed(ours_full, data, name))
         reader.append(timed(ours_reader, data, name))
     b = statistics.median(base)
     r = statistics.median(reader)
-    print(f"file: {name}  rounds: {args.rounds}")
+    print(f"file: {name}  rounds: {rounds}")
     print(f"pdfplumber extract_tables, all pages: {b * 1000:8.1f} ms (median)")
     print(f"our PDF reader alone:                 {r * 1000:8.1f} ms   ratio {r / b:.3f}")
     if full:
@@ -143,7 +153,7 @@ def main() -> int:
         print(f"our full parse (read+recognize+validate): {m * 1000:8.1f} ms   ratio {m / b:.3f}  "
               f"({verdict} the goal <= {GOAL})")
     print("\nprofile of the reader (median per stage):")
-    for stage, sec in profile(data, name, args.rounds):
+    for stage, sec in profile(data, name, rounds):
         print(f"  {stage:45s} {sec * 1000:7.1f} ms")
     return 0
 

@@ -2,6 +2,10 @@
 grids rebuilt from their geometry (textgrid), as PageTables like the ruled ones."""
 from __future__ import annotations
 
+from functools import cache
+
+import regex as re
+
 from ..grammar import all_grammars
 from ..normalize import clean_text
 from .pdf_page import Char
@@ -22,10 +26,10 @@ def split_fields(line, gap_factor: float = 0.25) -> list[list[Char]]:
     return fields
 
 
-def words(line, starts: list[float] = ()) -> list[Box]:
+def words(line, starts: frozenset[float] = frozenset(), fields=None) -> list[Box]:
     out = []
-    for f in split_fields(line):
-        for piece in _split_at(f, starts):
+    for f in fields if fields is not None else split_fields(line):
+        for piece in (_split_at(f, starts) if starts and len(f) > 1 else (f,)):
             out.append(Box(line_text(piece), piece[0].x0, max(c.x1 for c in piece),
                            min(c.top for c in piece), max(c.bottom for c in piece)))
     return out
@@ -35,6 +39,8 @@ def _split_at(field: list[Char], starts: list[float]) -> list[list[Char]]:
     """A field running over a column edge without a visible gap (a full-width `（` carries
     its space inside its box: `三、本年（一）予以公开`): cut before a bracket that starts
     exactly at a column start other lines share."""
+    if not any(ch.text in "（(" for ch in field[1:]):
+        return [field]
     pieces = [[field[0]]]
     for ch in field[1:]:
         if ch.text in "（(" and any(abs(ch.x0 - s) <= 0.6 for s in starts):
@@ -44,24 +50,32 @@ def _split_at(field: list[Char], starts: list[float]) -> list[list[Char]]:
     return pieces
 
 
-def column_starts(fields: list[list[list[Char]]], min_lines: int = 3) -> list[float]:
+def column_starts(fields: list[list[list[Char]]], min_lines: int = 3) -> frozenset[float]:
     """x-positions where fields of at least `min_lines` lines start (rounded to half a point)."""
     seen: dict[float, set[int]] = {}
     for i, line in enumerate(fields):
         for f in line:
             seen.setdefault(round(f[0].x0 * 2) / 2, set()).add(i)
-    return [x for x, ls in seen.items() if len(ls) >= min_lines]
+    return frozenset(x for x, ls in seen.items() if len(ls) >= min_lines)
+
+
+@cache
+def _headings():
+    """One pattern for every part title of every edition."""
+    return re.compile("|".join(f"(?:{p.pattern})" for g in all_grammars() for p in g.part_patterns))
 
 
 def _is_heading(text: str) -> bool:
-    t = clean_text(text)
-    return any(p.search(t) for g in all_grammars() for p in g.part_patterns)
+    return bool(_headings().search(clean_text(text)))
 
 
 def find_text_tables(lines: list, page=None) -> tuple[list, list[PageTable]]:
     """Pull borderless tables out of a page's prose lines. Returns (remaining lines, tables)."""
-    starts = column_starts([split_fields(ln) for ln in lines])
-    boxes = [words(ln, starts) for ln in lines]
+    fields = [split_fields(ln) for ln in lines]
+    if not any(any(ch.text.isdigit() for f in fs[1:] for ch in f) for fs in fields):
+        return lines, []                   # no number standing apart on any line: no table here
+    starts = column_starts(fields)
+    boxes = [words(ln, starts, fs) for ln, fs in zip(lines, fields)]
     width = (page.text_right - page.text_left) if page is not None and page.text_right > page.text_left else 0
 
     def is_break(i: int) -> bool:

@@ -108,9 +108,10 @@ def find_tables(lines: list[list[Box]], is_break) -> list[TextTable]:
     says line i cannot be part of a table (a part heading, a prose line)."""
     tables = []
     lines, sources = _merge_level_lines(lines)
+    nums = [_value_words(ws) for ws in lines]
     for chunk in _chunks(lines, lambda i: any(is_break(j) for j in sources[i])):
-        values = [i for i in chunk if _value_words(lines[i])]
-        numbers = sum(len(_value_words(lines[i])) for i in values)
+        values = [i for i in chunk if nums[i]]
+        numbers = sum(len(nums[i]) for i in values)
         if not values or (len(values) < 2 and numbers < 3):
             continue
         t = build_grid([lines[i] for i in chunk], set(chunk.index(i) for i in values))
