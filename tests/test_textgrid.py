@@ -113,3 +113,32 @@ def test_tables_found_between_prose_and_headings():
     assert len(found) == 1
     assert found[0].lines == [2, 3, 4]
     assert texts(found[0])[0][-3:] == ["1", "0", "1"]
+
+
+def test_unread_cells_are_null_with_a_finding_and_the_row_is_not_shifted():
+    from govreport.model import Origin
+    from govreport.recognize.rows import RawRow, ValueToken
+    from govreport.recognize.values import RowSpec, emit, read_row
+
+    keys = ["t2.rules.issued", "t2.rules.repealed", "t2.rules.in_force"]
+    spec = RowSpec("rules", keys, (False,) * 3, (False,) * 3)
+    toks = [ValueToken("5 7", Origin("pdf"), True), ValueToken("", Origin("pdf"), True), ValueToken("12", Origin("pdf"))]
+    res = read_row(spec, RawRow("rules", toks, False, "规章"))
+    values, cells, findings = {}, {}, []
+    emit([res], values, cells, findings)
+    # never split `5 7` over the row's cells, never read the doubtful empty band as a blank 0
+    assert values == {"t2.rules.issued": None, "t2.rules.repealed": None, "t2.rules.in_force": 12}
+    assert [(f.rule, sorted(f.keys)) for f in findings] == [("CELL-UNREADABLE", ["t2.rules.issued", "t2.rules.repealed"])]
+
+
+def test_wide_left_aligned_number_stays_in_the_column_it_starts():
+    # a left-aligned table: 75394432.52 runs over the next column's band, but it starts
+    # where its column's numbers start
+    def left(values, top):
+        return [Box(v, 300 + 60 * k, 300 + 60 * k + 6 * len(v), top, top + CH) for k, v in enumerate(values) if v]
+    lines = [
+        [word("行政许可", 100, 100)] + left(["396", "0", "181"], 100),
+        [word("政府集中采购", 100, 130)] + left(["135", "75394432.52"], 130),
+    ]
+    table = build_grid(lines, {0, 1})
+    assert texts(table)[-1][-3:] == ["135", "75394432.52", ""]

@@ -72,10 +72,12 @@ def label_keys() -> tuple[str, ...]:
     """Every official label of every edition, as label keys without item numbers."""
     import json
 
-    from ..grammar import EDITIONS, all_grammars, grammar_dir
+    from pathlib import Path
+
+    from ..grammar import all_grammars, editions, folder
     out: set[str] = set()
-    for e in EDITIONS:          # the merged group labels (（三）不予公开) are only in the files
-        raw = json.loads(grammar_dir().joinpath(f"{e}.json").read_text(encoding="utf-8"))
+    for e in editions():        # the merged group labels (（三）不予公开) are only in the files
+        raw = json.loads((Path(folder()) / f"{e}.json").read_text(encoding="utf-8"))
         out.update(_bare_key(r["group"]) for r in raw["t3"]["rows"] if r.get("group"))
     for g in all_grammars():
         texts = [r.label for b in g.t2_blocks for r in b.rows] + [b.name for b in g.t2_blocks]
@@ -126,21 +128,28 @@ def _merge_level_lines(lines: list[list[Box]]) -> tuple[list[list[Box]], list[li
     font sit a point or two lower than the label beside them (`规章 0` / `0 0`)."""
     out: list[list[Box]] = []
     sources: list[list[int]] = []
+    ext: list[tuple[float, float, float, float, float]] = []     # top, bottom, x0, x1, size per output line
     for i, words in enumerate(lines):
-        if out and words and out[-1]:
-            prev = out[-1]
-            size = max(line_size(prev), line_size(words))
-            apart = max(w.x1 for w in prev) < min(w.x0 for w in words) or \
-                max(w.x1 for w in words) < min(w.x0 for w in prev) or \
-                not any(a.x0 < b.x1 and b.x0 < a.x1 for a in prev for b in words)
-            level = min(abs(min(w.top for w in prev) - min(w.top for w in words)),
-                        abs(max(w.bottom for w in prev) - max(w.bottom for w in words)))
-            if level < size / 4 and apart:
+        if not words:
+            out.append(list(words))
+            sources.append([i])
+            ext.append((0.0, 0.0, 0.0, 0.0, 0.0))
+            continue
+        e = (min(w.top for w in words), max(w.bottom for w in words), min(w.x0 for w in words),
+             max(w.x1 for w in words), line_size(words))
+        if out and out[-1]:
+            prev, p = out[-1], ext[-1]
+            size = max(p[4], e[4])
+            level = min(abs(p[0] - e[0]), abs(p[1] - e[1]))
+            if level < size / 4 and (p[3] < e[2] or e[3] < p[2] or
+                                     not any(a.x0 < b.x1 and b.x0 < a.x1 for a in prev for b in words)):
                 out[-1] = sorted(prev + words, key=lambda w: w.x0)
                 sources[-1].append(i)
+                ext[-1] = (min(p[0], e[0]), max(p[1], e[1]), min(p[2], e[2]), max(p[3], e[3]), size)
                 continue
         out.append(list(words))
         sources.append([i])
+        ext.append(e)
     return out, sources
 
 
@@ -249,7 +258,10 @@ def band_of(w: Box, bands: list[list[float]]) -> int | None:
     """The one band a number overlaps, else the nearest by centre (None when it overlaps none)."""
     hits = [k for k, (a, b) in enumerate(bands) if min(b, w.x1) - max(a, w.x0) > 0]
     if len(hits) > 1:
-        return nearest_band(w, bands)
+        # a wide number over several bands: the band it is aligned with (left or right),
+        # else the one its centre is nearest
+        edge = [k for k in hits if abs(bands[k][0] - w.x0) <= TOL or abs(bands[k][1] - w.x1) <= TOL]
+        return edge[0] if len(edge) == 1 else nearest_band(w, bands)
     best, best_ov = None, 0.0
     for k, (a, b) in enumerate(bands):
         ov = min(b, w.x1) - max(a, w.x0)
@@ -279,28 +291,26 @@ def _column(x0: float, x1: float, cols: list[tuple[float, float]]) -> int:
 
 @dataclass(slots=True)
 class _Block:
+    """A label: its pieces top to bottom, and their extent (kept as pieces are added)."""
     words: list[Box]
     col: int = 0
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
 
-    @property
-    def x0(self) -> float:
-        return min(w.x0 for w in self.words)
+    def __post_init__(self):
+        w = self.words[0]
+        self.x0, self.x1, self.top, self.bottom = w.x0, w.x1, w.top, w.bottom
 
-    @property
-    def x1(self) -> float:
-        return max(w.x1 for w in self.words)
+    def add(self, w: Box) -> None:
+        self.words.append(w)
+        self.x0, self.x1 = min(self.x0, w.x0), max(self.x1, w.x1)
+        self.top, self.bottom = min(self.top, w.top), max(self.bottom, w.bottom)
 
     @property
     def text(self) -> str:
         return "".join(w.text for w in self.words)
-
-    @property
-    def top(self) -> float:
-        return min(w.top for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
 
     @property
     def size(self) -> float:
@@ -525,7 +535,7 @@ def _label_blocks(words: list[Box], value_mids: list[float]) -> list[_Block]:
             filled = full and w.top - last.bottom < 1.5 * size and not is_label(cur.text) and \
                 not any(last.bottom < m < w.top for m in value_mids)
             if w.text[0] in CLOSING or reads_on(cur.text, w.text) or filled:
-                cur.words.append(w)
+                cur.add(w)
                 continue
         out.append(_Block([w]))
     return out
