@@ -228,13 +228,15 @@ def test_exit_code_0_all_ok_and_1_error_findings(tmp_path):
 def test_a_slow_file_times_out_alone_and_can_be_retried(tmp_path):
     folder = tmp_path / "docs"
     docs = write_reports(folder, 4)
-    text, big_values = make_report(99, pad=60000)                        # ~14 MB: well over 0.3 s
+    # ~28 MB: several seconds of parsing, while a small report takes ~20 ms, so a 1.5 s
+    # limit separates them with a wide margin either way, even on a loaded machine
+    text, big_values = make_report(99, pad=120000)
     (folder / "big.txt").write_text(text, encoding="utf-8")
     db = tmp_path / "r.sqlite"
-    r = govreport("batch", folder, "--db", db, "-j", "2", "--timeout", "0.3")
+    r = govreport("batch", folder, "--db", db, "-j", "2", "--timeout", "1.5")
     assert r.returncode == 2
     rows = stored(db)
-    assert rows[str(folder / "big.txt")]["error"] == "timeout after 0.3 s"
+    assert rows[str(folder / "big.txt")]["error"] == "timeout after 1.5 s"
     assert rows[str(folder / "big.txt")]["sha256"]                      # known, so a rerun skips it
     for path, expected in docs.items():
         check_values(rows[path], expected)
