@@ -59,3 +59,59 @@ def test_python_dash_m_govreport_prints_the_version():
     completion = subprocess.run([sys.executable, "-m", "govreport", "--help"], capture_output=True, text=True,
                                 timeout=120, env={**os.environ, "COLUMNS": "200"})
     assert "--install-completion" in completion.stdout
+
+
+def _declared() -> dict:
+    from packaging.requirements import Requirement
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    reqs = [Requirement(r) for r in project["dependencies"]]
+    reqs += [Requirement(r) for extra in project["optional-dependencies"].values() for r in extra]
+    return {canonicalize_name(r.name): r for r in reqs}
+
+
+def canonicalize_name(name: str) -> str:
+    from packaging.utils import canonicalize_name as canon
+    return canon(name)
+
+
+def _third_party_imports() -> set[str]:
+    """Top-level modules the package and the CLI import that are not the stdlib's or ours."""
+    import ast
+    names = set()
+    for path in [REPO / "cli.py", *(REPO / "extractor").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"govreport", "__future__"}
+
+
+def test_every_direct_import_is_a_declared_dependency():
+    from importlib.metadata import packages_distributions
+    dists = packages_distributions()
+    declared = _declared()
+    imports = _third_party_imports()
+    assert {"pypdfium2", "PIL", "typer", "pdfplumber"} <= imports       # the walk sees them
+    missing = {m: dists.get(m) for m in imports
+               if not any(canonicalize_name(d) in declared for d in dists.get(m, []))}
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"
+
+
+def test_minimum_versions_file_pins_every_floor():
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    floors = {}
+    for line in project["dependencies"]:
+        req = Requirement(line)
+        (spec,) = [s for s in req.specifier if s.operator == ">="]
+        floors[canonicalize_name(req.name)] = Version(spec.version)
+    pins = {}
+    for line in (REPO / ".ci" / "constraints-min.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            req = Requirement(line)
+            (spec,) = req.specifier
+            assert spec.operator == "=="
+            pins[canonicalize_name(req.name)] = Version(spec.version)
+    assert pins == floors
