@@ -1,6 +1,7 @@
 """govreport: read 政府信息公开工作年度报告 into typed, validated data.
 
-Commands: extract (JSON/JSONL/CSV out), validate (findings, exit code for scripts), schema.
+Commands: extract (a summary, or JSON/JSONL/CSV), validate (findings, exit code for scripts), schema,
+fields (the data dictionary); batch and export (govreport.batch.commands).
 """
 from __future__ import annotations
 
@@ -17,19 +18,24 @@ from typing import Annotated, Optional
 import typer
 
 from govreport import ReadError, Report, __version__, parse
+from govreport.commandline import Group, stdout_console
+from govreport.digest import digest
+from govreport.fields import fields as data_dictionary, labels as key_labels
 from govreport.grammar import all_keys
 from govreport.errors import one_line
 from govreport.limits import Limits
+from govreport.output import OutputError, choose_format, open_output, to_stdout
 from govreport.pipeline import read_limited
+from govreport.schema import report_schema
 
 app = typer.Typer(
     help="Read 政府信息公开工作年度报告 (PDF, DOCX, DOC, HTML, text, Markdown) into typed, validated data.\n\n"
          "Examples:\n\n"
-         "  govreport extract report.pdf                 # JSON on stdout\n\n"
+         "  govreport extract report.pdf                 # a summary on a terminal, JSON when piped\n\n"
          "  govreport extract a.html b.pdf -f csv -o out.csv\n\n"
          "  govreport validate report.docx               # findings; exit 0 ok, 1 errors, 2 unreadable\n\n"
          "  cat page.html | govreport extract -          # stdin",
-    no_args_is_help=True, pretty_exceptions_enable=False)
+    no_args_is_help=True, pretty_exceptions_enable=False, cls=Group)
 
 
 def _print_version(value: bool) -> None:
@@ -45,6 +51,7 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_print_ver
 
 
 class Format(str, Enum):
+    text = "text"
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
@@ -115,12 +122,23 @@ def _csv_rows(reports: list[Report]) -> tuple[list[str], list[list]]:
     return header, rows
 
 
+def _fail(line: str, code: int = 2):
+    _err(line)
+    raise typer.Exit(code)
+
+
 @app.command()
 def extract(
     files: Annotated[list[str], typer.Argument(help="Report files (PDF, DOCX, DOC, HTML, TXT, MD); '-' reads stdin")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="json: one object per file (an array for several); "
-                                           "jsonl: one line per file; csv: one row per file, a column per cell key")] = Format.json,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout")] = None,
+    format: Annotated[Optional[Format], typer.Option(
+        "--format", "-f", help="json or jsonl: one Report object per line, per file (so one file is one JSON "
+                               "document); csv: one row per file, a column per cell key; text: a short summary. "
+                               "Default: from the -o extension; on stdout, text on a terminal and json when piped.",
+        show_default=False)] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write (.json, .jsonl, .csv); "
+                                                  "- or none: stdout", show_default=False)] = None,
+    labels: Annotated[bool, typer.Option("--labels", help="csv: a second header row with each key's Chinese "
+                                                          "label")] = False,
     ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs (needs tesseract-ocr and tesseract-ocr-chi-sim)")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Pages OCR'd at once (--ocr)")] = 1,
     limit: Annotated[Optional[list[str]], typer.Option(
@@ -131,27 +149,36 @@ def extract(
 
     Unreadable files get one line on stderr and exit code 2; the others are still written.
     """
+    try:
+        if format is None and to_stdout(output) and sys.stdout.isatty():
+            fmt = Format.text
+        else:
+            fmt = Format(choose_format(output, format and format.value, ("json", "jsonl", "csv"), "json"))
+    except OutputError as e:
+        _fail(f"extract: {e}")
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     results = list(_with_progress(_run(files, ocr, _limits(limit), jobs), len(files)))
     reports = [r for _, r in results if r is not None]
     buf = io.StringIO()
-    if format is Format.json:
-        data = [r.model_dump(mode="json") for r in reports]
-        json.dump(data[0] if len(files) == 1 and data else data, buf, ensure_ascii=False, indent=1, allow_nan=False)
-        buf.write("\n")
-    elif format is Format.jsonl:
+    if fmt is Format.text:
+        buf.write("\n".join(digest(r) for r in reports))
+    elif fmt in (Format.json, Format.jsonl):
         for r in reports:
             buf.write(r.model_dump_json() + "\n")
     else:
         header, rows = _csv_rows(reports)
         w = csv.writer(buf)
         w.writerow(header)
+        if labels:
+            w.writerow([key_labels().get(name, "") for name in header])
         w.writerows(rows)
-    if reports or format is not Format.json:
-        if output:
-            output.write_text(buf.getvalue(), encoding="utf-8-sig" if format is Format.csv else "utf-8")
-        else:
-            sys.stdout.write(buf.getvalue())
+    try:
+        with open_output(output, excel_csv=fmt is Format.csv) as out:
+            out.write(buf.getvalue())
+    except BrokenPipeError:
+        raise                                       # the reader left: see commandline.Group
+    except (OutputError, OSError) as e:
+        _fail(f"extract: {output}: {getattr(e, 'strerror', None) or e}")
     if len(reports) < len(files):
         raise typer.Exit(2)
 
@@ -172,14 +199,13 @@ def validate(
 
     Exit 0: no error findings; 1: some report has error findings; 2: a file could not be read.
     """
-    from rich.console import Console
     from govreport.audit.commands import baseline_ids, new_findings, validate_record
     if format not in ("text", "json"):
         _err(f"validate: unknown --format {format!r} (use text or json)")
         raise typer.Exit(2)
     accepted = baseline_ids(baseline)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    console = Console(highlight=False, soft_wrap=True)
+    console = stdout_console(highlight=False, soft_wrap=True)
     records = []
     worst = 0
     for path, report in _run(files, ocr, _limits(limit)):
@@ -221,9 +247,53 @@ def validate(
 
 
 @app.command()
-def schema():
+def schema(output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write (.json); - or none: "
+                                                         "stdout", show_default=False)] = None):
     """Print the JSON Schema of `extract --format json` output (generated from the Report model)."""
-    sys.stdout.write(json.dumps(Report.model_json_schema(), ensure_ascii=False, indent=1) + "\n")
+    try:
+        choose_format(output, None, ("json",), "json")
+        with open_output(output) as out:
+            out.write(json.dumps(report_schema(), ensure_ascii=False, indent=1) + "\n")
+    except BrokenPipeError:
+        raise                                       # the reader left: see commandline.Group
+    except (OutputError, OSError) as e:
+        _fail(f"schema: {getattr(e, 'strerror', None) or e}")
+
+
+class FieldsFormat(str, Enum):
+    tsv = "tsv"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def fields(
+    format: Annotated[Optional[FieldsFormat], typer.Option(
+        "--format", "-f", help="tsv (default on stdout), csv or json. Default: from the -o extension.",
+        show_default=False)] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write (.tsv, .csv, .json); "
+                                                  "- or none: stdout", show_default=False)] = None,
+):
+    """Print the data dictionary: every cell key with its editions, table and Chinese labels.
+
+    Read from the template grammars: key, edition (2019, 2021 or both), table (二, 三, 四),
+    the row and the column as the template prints them, and the two joined as one label.
+    """
+    try:
+        fmt = choose_format(output, format and format.value, ("tsv", "csv", "json"), "tsv")
+        header = ["key", "edition", "table", "row", "column", "label"]
+        rows = [[f.key, f.edition, f.table, f.row, f.column, f.label] for f in data_dictionary()]
+        with open_output(output, excel_csv=fmt == "csv") as out:
+            if fmt == "json":
+                out.write(json.dumps([dict(zip(header, r)) for r in rows], ensure_ascii=False, indent=1) + "\n")
+            else:
+                w = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+                w.writerow(header)
+                w.writerows(rows)
+    except BrokenPipeError:
+        raise                                       # the reader left: see commandline.Group
+    except (OutputError, OSError) as e:
+        _fail(f"fields: {getattr(e, 'strerror', None) or e}")
 
 
 from govreport.batch.commands import batch, export  # noqa: E402  (issue 3: batch at portal scale)

@@ -18,19 +18,19 @@ class Source(BaseModel):
 
 
 class CellOrigin(BaseModel):
-    format: str
-    page: int | None = None
-    table: int | None = None
-    row: int | None = None
-    col: int | None = None
-    ocr: bool = False
+    format: str = Field(description="Format the cell was read from (html, pdf, docx, text, ...)")
+    page: int | None = Field(None, description="PDF page, 1-based; null for formats without pages")
+    table: int | None = Field(None, description="Table number in the document, 0-based; null for flattened text")
+    row: int | None = Field(None, description="Row in that table (or line in flattened text), 0-based")
+    col: int | None = Field(None, description="Column in that row, 0-based")
+    ocr: bool = Field(False, description="Read by OCR from a scanned page: check it")
 
 
 class CellValue(BaseModel):
     value: Number | None = Field(description="The number, or null when it could not be read")
     raw: str | None = Field(None, description="The printed text the value was read from")
     blank: bool = Field(False, description="Printed blank, dash or 无 and read as 0")
-    origin: CellOrigin | None = None
+    origin: CellOrigin | None = Field(None, description="Where the value was read; null when not read from a cell")
     split: str | None = Field(None, description="How a fused digit run was split: 'unique', 'arithmetic' or 'prose'")
     uncertain: str | None = Field(
         None, description="Why the reader is not sure of this value (e.g. 'ocr': read by OCR, not confirmed); "
@@ -58,12 +58,13 @@ class Diagnosis(BaseModel):
 
 
 class Finding(BaseModel):
-    rule: str = Field(description="Rule id from rules.md (T3-BALANCE, MISSING-ROW, ...)")
-    severity: Severity
+    rule: str = Field(description="Rule id, upper case (T3-BALANCE, MISSING-ROW, ...; the README lists them all)")
+    severity: Severity = Field(description="error: the document is wrong; warning: a reading or a prose problem; "
+                                           "info: nothing to fix")
     where: str = Field(description="Column, row, group, table or part id the rule was evaluated on")
     message: str = Field(description="What is wrong, in Chinese")
-    expected: Number | str | None = None
-    actual: Number | str | None = None
+    expected: Number | str | None = Field(None, description="What the rule expects (a number), null if it has none")
+    actual: Number | str | None = Field(None, description="What the document prints, null if it has none")
     keys: list[str] = Field(default_factory=list, description="Canonical keys of the cells involved")
     id: str | None = Field(None, description="Stable fingerprint of the finding: document sha256, rule, where, keys")
     diagnosis: Diagnosis | None = Field(None, description="Arithmetic findings: the printed cells likely to blame")
@@ -81,24 +82,27 @@ class Part(BaseModel):
 
 
 class Link(BaseModel):
-    text: str
-    url: str
+    text: str = Field(description="The link's text as printed")
+    url: str = Field(description="The link's target, resolved against the page's URL when one was given")
 
 
 class Report(BaseModel):
-    source: Source
-    organization: str | None = None
-    year: int | None = None
+    source: Source = Field(description="The file read")
+    organization: str | None = Field(None, description="The reporting body, from the report's title")
+    year: int | None = Field(None, description="The year reported on, from the title")
     edition: str | None = Field(
         None, description=f"Template edition (a grammar's id); {FREE_FORM} = free-form report with no template "
                           "tables; null = not a report")
-    parts: list[Part] = Field(default_factory=list)
+    parts: list[Part] = Field(default_factory=list, description="The six parts (一 … 六) found, in order")
     values: dict[str, Number | None] = Field(
-        default_factory=dict, description="Every canonical key of the edition (fields.tsv) -> number, null if unread")
-    cells: dict[str, CellValue] = Field(default_factory=dict)
-    findings: list[Finding] = Field(default_factory=list)
+        default_factory=dict, description="Every canonical key of the edition (`govreport fields` lists them) -> "
+                                          "number, null if it could not be read (a finding says why)")
+    cells: dict[str, CellValue] = Field(default_factory=dict, description="Per key: the value with what was "
+                                                                         "printed and where it was read")
+    findings: list[Finding] = Field(default_factory=list, description="Consistency-rule violations and reading "
+                                                                     "problems")
     attachments: list[Link] = Field(default_factory=list, description="Report attachments a portal page links to")
-    parser_version: str
+    parser_version: str = Field(description="The govreport version that read the file")
 
     @field_validator("edition")
     @classmethod

@@ -192,9 +192,11 @@ def test_broken_files_among_good_ones(tmp_path):
     assert set(failed) == {"empty.txt", "garbage.pdf", "cut.pdf"}
     assert "empty" in failed["empty.txt"]
     assert all(reason for reason in failed.values())
-    # the summary lists the failures with their reasons, one per line when piped
-    lines = r.stdout.splitlines()
-    assert lines[0].split() == ["documents", "8:", "ok", "5", "·", "failed", "3"]
+    # the summary (on stderr: stdout is for data) lists the failures with their reasons,
+    # one per line when piped
+    lines = r.stderr.splitlines()
+    assert r.stdout == ""
+    assert ["documents", "8:", "ok", "5", "·", "failed", "3"] in [line.split() for line in lines]
     assert f"failed      {folder / 'empty.txt'}: {failed['empty.txt']}" in lines
 
 
@@ -220,7 +222,7 @@ def test_exit_code_0_all_ok_and_1_error_findings(tmp_path):
     write_reports(tmp_path / "bad", 3, bad={1})
     r = govreport("batch", tmp_path / "bad", "--db", tmp_path / "bad.sqlite", "-j", "2")
     assert r.returncode == 1, r.stderr
-    assert "T3-ROW-SUM" in r.stdout                                     # findings by rule
+    assert "T3-ROW-SUM" in r.stderr                                     # findings by rule
     rows = stored(tmp_path / "bad.sqlite")
     assert sorted(row["status"] for row in rows.values()) == ["findings", "ok", "ok"]
 
@@ -340,7 +342,7 @@ def test_a_notice_page_lists_its_attachments_resolved_against_the_page_url(tmp_p
     rows = stored(db)
     assert rows[str(tmp_path / "notice.html")]["status"] == "attachments"
     check_values(rows[str(tmp_path / "report.txt")], expected)
-    assert "2 linked files on 1 pages" in r.stdout
+    assert "2 linked files on 1 pages" in r.stderr
     out = tmp_path / "links.csv"
     assert govreport("export", "--db", db, "--table", "attachments", "-o", out).returncode == 0
     links = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline="")))
@@ -412,8 +414,9 @@ def test_csv_to_stdout(filled):
     r = subprocess.run([sys.executable, "-m", "govreport.batch", "export", "--db", str(db), "-o", "-",
                         "--status", "ok"], capture_output=True, cwd=REPO, timeout=120)
     assert r.returncode == 0
-    rows = list(csv.reader(io.StringIO(r.stdout.decode("utf-8-sig"), newline="")))
-    assert len(rows) == 1 + 7 and rows[0][:5] == DOC_COLUMNS
+    assert not r.stdout.startswith(b"\xef\xbb\xbf")                      # no BOM on stdout: not a file for Excel
+    rows = list(csv.reader(io.StringIO(r.stdout.decode("utf-8"), newline="")))
+    assert len(rows) == 1 + 7 and rows[0][:6] == DOC_COLUMNS
 
 
 def test_xlsx_export_round_trip(filled):
@@ -426,7 +429,10 @@ def test_xlsx_export_round_trip(filled):
     rows = list(wb["documents"].iter_rows(values_only=True))
     header = list(rows[0])
     assert header == DOC_COLUMNS + list(all_keys())
-    by_path = {row[0]: dict(zip(header, row)) for row in rows[1:]}
+    labels = dict(zip(header, rows[1]))                                  # a row of Chinese labels under the keys
+    assert labels["t2.rules.issued"] == "第二十条第（一）项 / 规章 / 本年制发件数"
+    assert all(labels[k] for k in all_keys()) and labels["path"] is None
+    by_path = {row[0]: dict(zip(header, row)) for row in rows[2:]}
     store = stored(db)
     for path, expected in docs.items():
         row = by_path[path]

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from .. import __version__
 from .engine import EngineError, check as check_engine, default_jobs
+from ..output import OutputError, choose_format, to_stdout
 from .export import ExportError, export as run_export
 from .inputs import collect
 from .run import execute, plan
@@ -93,8 +94,8 @@ def batch(
     shared_fs: Annotated[bool, typer.Option(
         help="With --scheduler: the Dask workers see the same paths (shared file system), "
              "so send paths, not file contents.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary; only the exit code "
-                                                             "and error lines.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary: one line per failed "
+                                                             "file on stderr, and the exit code.")] = False,
 ) -> None:
     """Read many reports in parallel into one SQLite database; resumable.
 
@@ -115,7 +116,10 @@ def batch(
       govreport export --db results.sqlite -o results.xlsx
     """
     err = Console(stderr=True, highlight=False)
-    out = Console(highlight=False)
+    if scheduler and engine is not Engine.dask:
+        _fail(err, "batch: --scheduler needs --engine dask")
+    if shared_fs and not scheduler:
+        _fail(err, "batch: --shared-fs needs --scheduler (a Dask cluster on other machines)")
     found = collect(inputs, exclude=[db])
     for arg in found.missing:
         err.print(f"{storable(arg)}: no such file, folder or matching path", markup=False, soft_wrap=True)
@@ -180,12 +184,15 @@ def batch(
                    if rate else ""))
         if not quiet:
             err.print(line, markup=False, soft_wrap=True)
-        s = summarize(store.conn, outcome.ids)
-        if not quiet:
+        s = summarize(store.conn, outcome.ids, failures=-1 if quiet else 20)   # -1: every failure
+        if quiet:                                                   # one line per failure, nothing else
+            for path, reason in s.failures:
+                err.print(f"{path}: {reason}", markup=False, soft_wrap=True, highlight=False)
+        else:
             extra = []
             if found.skipped:
                 extra.append("skipped: " + " · ".join(f"{r} {n}" for r, n in found.skipped.most_common()))
-            render(s, out, extra=extra)
+            render(s, err, extra=extra)
         if outcome.interrupted:
             err.print(f"interrupted: run the same command again to resume ({len(outcome.ids)} documents stored)",
                       markup=False, soft_wrap=True)
@@ -198,22 +205,32 @@ def batch(
         store.close()
 
 
+class Status(str, Enum):
+    ok = "ok"
+    findings = "findings"
+    attachments = "attachments"
+    not_report = "not_report"
+    failed = "failed"
+
+
 def export(
     db: Annotated[Path, typer.Option("--db", help="The database `govreport batch` filled.", show_default=False)],
-    output: Annotated[str, typer.Option(
-        "--output", "-o", help="File to write, or - for stdout (csv, jsonl).", show_default=False)],
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", help="File to write (.csv, .xlsx, .jsonl); - or none: stdout.", show_default=False)] = None,
     fmt: Annotated[Optional[ExportFormat], typer.Option(
         "--format", "-f", help="csv: one row per document, columns path, organization, year, edition, "
-                               "status, then every canonical key (UTF-8 with BOM: Excel opens it). xlsx: the "
-                               "same plus a findings sheet. jsonl: the full record of each document "
-                               "(values, cells with provenance, findings, parts, attachments). "
-                               "Default: from the -o extension, else csv.", show_default=False)] = None,
+                               "status, reason (why it failed), then every canonical key (a file gets the UTF-8 "
+                               "BOM Excel needs). xlsx: the same with a row of Chinese labels, a filter and a "
+                               "findings sheet. jsonl: the full record of each document (values, cells with "
+                               "provenance, findings, parts, attachments). Default: from the -o extension; "
+                               "csv on stdout.", show_default=False)] = None,
     table: Annotated[ExportTable, typer.Option(
         help="documents (one row per document), findings (one row per finding) or attachments "
              "(links found on portal pages, for a scraper to fetch).")] = ExportTable.documents,
-    status: Annotated[Optional[list[str]], typer.Option(
-        help="Only documents with this status (repeatable): ok, findings, attachments, not_report, failed.",
-        show_default=False)] = None,
+    status: Annotated[Optional[list[Status]], typer.Option(
+        help="Only documents with this status (repeatable).", show_default=False)] = None,
+    labels: Annotated[bool, typer.Option(
+        "--labels", help="csv: a second header row with each key's Chinese label (xlsx always has it).")] = False,
     all_versions: Annotated[bool, typer.Option(
         help="Export every stored parser version of a document, not only the latest.")] = False,
 ) -> None:
@@ -223,24 +240,24 @@ def export(
 
       govreport export --db results.sqlite -o results.csv
 
-      govreport export --db results.sqlite --format jsonl -o - | jq .values
+      govreport export --db results.sqlite --format jsonl | jq .values
 
       govreport export --db results.sqlite --table attachments -o links.csv
     """
     err = Console(stderr=True, highlight=False)
-    if fmt is None:
-        ext = Path(output).suffix.lower().lstrip(".")
-        fmt = ExportFormat(ext) if ext in ExportFormat.__members__ else ExportFormat.csv
     try:
-        n = run_export(db, fmt.value, output, table=table.value, all_versions=all_versions,
-                       statuses=status or None)
-    except (ExportError, StoreError) as e:
+        chosen = choose_format(output, fmt and fmt.value, tuple(f.value for f in ExportFormat), "csv")
+        n = run_export(db, chosen, output, table=table.value, all_versions=all_versions,
+                       statuses=[s.value for s in status] if status else None, labels=labels)
+    except (OutputError, ExportError, StoreError) as e:
         _fail(err, f"export: {e}")
+    except BrokenPipeError:
+        raise                                       # the reader left: see commandline.Group
     except OSError as e:
         _fail(err, f"export: {output}: {e.strerror or e}")
-    if output != "-":
-        err.print(f"export: {n} {table.value if n != 1 else table.value.rstrip('s')} written to {output} "
-                  f"({fmt.value})", markup=False, soft_wrap=True)
+    if not to_stdout(output):
+        noun = table.value if n != 1 else table.value.rstrip("s")
+        err.print(f"export: {n} {noun} written to {output} ({chosen})", markup=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -8,21 +8,20 @@ version (a database filled by two versions of govreport does not double rows);
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import json
-import os
 import sqlite3
-import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..fields import labels as key_labels
 from ..grammar import all_keys
+from ..output import OutputError, open_output
 from .store import connect
 
 FORMATS = ("csv", "jsonl", "xlsx")
 TABLES = ("documents", "findings", "attachments")
-DOC_COLUMNS = ["path", "organization", "year", "edition", "status"]
+DOC_COLUMNS = ["path", "organization", "year", "edition", "status", "reason"]   # reason: why it failed
 FINDING_COLUMNS = ["path", "sha256", "rule", "severity", "where", "message", "expected", "actual", "keys", "id"]
 ATTACHMENT_COLUMNS = ["path", "text", "url"]
 
@@ -50,12 +49,14 @@ def document_keys(conn: sqlite3.Connection) -> list[str]:
 
 
 def wide_rows(conn: sqlite3.Connection, *, all_versions=False, statuses=None) -> Iterator[list]:
-    """Header, then one row per document: path, organization, year, edition, status, every key."""
+    """Header, then one row per document: path, organization, year, edition, status, the
+    failure reason, every key."""
     keys = document_keys(conn)
     index = {k: i for i, k in enumerate(keys)}
     yield DOC_COLUMNS + keys
     where, args = _selection(all_versions, statuses)
-    docs = conn.execute(f"SELECT d.id, d.path, d.organization, d.year, d.edition, d.status FROM documents d"
+    docs = conn.execute(f"SELECT d.id, d.path, d.organization, d.year, d.edition, d.status, d.error"
+                        f" FROM documents d"
                         f"{where} ORDER BY d.id", args).fetchall()
     for doc_id, *head in docs:
         values = [None] * len(keys)
@@ -154,19 +155,30 @@ def write_jsonl(recs: Iterator[dict], out) -> int:
     return n
 
 
-def write_xlsx(sheets: list[tuple[str, Iterator[list]]], out) -> int:
-    """One sheet per (title, rows); returns the data rows of the first sheet."""
+_WIDTHS = {"path": 40, "organization": 24, "reason": 40, "message": 60, "url": 50, "text": 30, "keys": 30}
+
+
+def write_xlsx(sheets: list[tuple[str, Iterator[list], bool]], out) -> int:
+    """One sheet per (title, rows, labelled): the header row (and the label row under it
+    when labelled) frozen, an autofilter over the table, column widths for the content.
+    Returns the data rows of the first sheet."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
     first = None
-    for title, rows in sheets:
+    for title, rows, labelled in sheets:
         ws = wb.create_sheet(title)
-        ws.freeze_panes = "B2"
-        n = -1
-        for row in rows:
+        heads = 2 if labelled else 1
+        ws.freeze_panes = f"B{heads + 1}"
+        header = next(rows)
+        for i, name in enumerate(header, 1):
+            # key columns hold small numbers under long names (t3.denied_third_party.natural)
+            ws.column_dimensions[get_column_letter(i)].width = _WIDTHS.get(name, 12 if "." in name else 14)
+        n = -heads
+        for row in itertools.chain([header], rows):
             cells = []
             for v in row:
                 if isinstance(v, str):
@@ -178,15 +190,19 @@ def write_xlsx(sheets: list[tuple[str, Iterator[list]]], out) -> int:
                 cells.append(v)
             ws.append(cells)
             n += 1
+        # on the last header row: sorting and filtering leave the label row where it is
+        ws.auto_filter.ref = f"A{heads}:{get_column_letter(max(len(header), 1))}{heads + max(n, 0)}"
         if first is None:
             first = n
     wb.save(out)
     return first or 0
 
 
-def export(db: str | Path, fmt: str, out: str, *, table: str = "documents", all_versions: bool = False,
-           statuses: list[str] | None = None) -> int:
-    """Write the export; `out` '-' is stdout. Returns the number of rows (records) written."""
+def export(db: str | Path, fmt: str, out: str | None, *, table: str = "documents", all_versions: bool = False,
+           statuses: list[str] | None = None, labels: bool = False) -> int:
+    """Write the export to `out` (None or '-': stdout; see output.py). Returns the number
+    of rows (records) written. `labels`: a second header row with each key's Chinese label
+    (always in XLSX)."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (use {', '.join(FORMATS)})")
     if table not in TABLES:
@@ -195,54 +211,38 @@ def export(db: str | Path, fmt: str, out: str, *, table: str = "documents", all_
     try:
         sel = {"all_versions": all_versions, "statuses": statuses}
         rows_of = {"documents": wide_rows, "findings": finding_rows, "attachments": attachment_rows}[table]
-        if out == "-":
-            if fmt == "xlsx":
-                if sys.stdout.isatty():
-                    raise ExportError("XLSX is binary: give a file with -o, or pipe stdout")
-                buf = io.BytesIO()
-                n = _write(fmt, table, conn, sel, rows_of, buf)
-                sys.stdout.buffer.write(buf.getvalue())
-                return n
-            stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8-sig" if fmt == "csv" else "utf-8",
-                                      newline="", write_through=True)
-            try:
-                return _write(fmt, table, conn, sel, rows_of, stream)
-            finally:
-                stream.flush()
-                stream.detach()
-        target = Path(out)
-        # write next to the target and rename: an interrupted export never leaves half a file
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        os.close(fd)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)                  # mkstemp makes 0600; give the usual mode
         try:
-            if fmt == "xlsx":
-                with open(tmp, "wb") as f:
-                    n = _write(fmt, table, conn, sel, rows_of, f)
-            else:
-                with open(tmp, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as f:
-                    n = _write(fmt, table, conn, sel, rows_of, f)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return n
+            with open_output(out, binary=fmt == "xlsx", excel_csv=fmt == "csv") as f:
+                return _write(fmt, table, conn, sel, rows_of, f, labels)
+        except OutputError as e:
+            raise ExportError(str(e)) from None
     finally:
         conn.close()
 
 
-def _write(fmt, table, conn, sel, rows_of, f) -> int:
+def _with_labels(rows: Iterator[list]) -> Iterator[list]:
+    """The header, then the Chinese label of each key column under it, then the rows."""
+    header = next(rows)
+    names = key_labels()
+    yield header
+    yield [names.get(h, "") for h in header]
+    yield from rows
+
+
+def _write(fmt, table, conn, sel, rows_of, f, labels) -> int:
     if fmt == "csv":
-        return write_csv(rows_of(conn, **sel), f)
+        rows = rows_of(conn, **sel)
+        if labels and table == "documents":
+            return write_csv(_with_labels(rows), f) - 1
+        return write_csv(rows, f)
     if fmt == "jsonl":
         if table == "documents":
             return write_jsonl(records(conn, **sel), f)
         rows = rows_of(conn, **sel)
         header = next(rows)
         return write_jsonl((dict(zip(header, r)) for r in rows), f)
-    sheets = [(table, rows_of(conn, **sel))]
+    first = rows_of(conn, **sel)
+    sheets = [(table, _with_labels(first) if table == "documents" else first, table == "documents")]
     if table == "documents":                       # findings alongside, for Excel users
-        sheets.append(("findings", finding_rows(conn, **sel)))
+        sheets.append(("findings", finding_rows(conn, **sel), False))
     return write_xlsx(sheets, f)
