@@ -34,7 +34,7 @@ import weakref
 from pathlib import Path
 
 from ..lifetime import die_with_parent, kill_tree
-from .worker import MEMORY_REASON
+from .worker import memory_reason
 
 _LEN = struct.Struct(">I")
 STARTUP_SECONDS = 120.0        # importing the extractor on a loaded machine
@@ -335,14 +335,17 @@ class Sandbox:
             pass
         if code < 0:
             name = _signal_name(-code)
-            if name == "SIGKILL":
-                reason = f"{default}: killed (SIGKILL; out of memory?)"
-            else:
-                reason = f"{default}: {name}"
+            reason = f"{default}: {name}"
+            if self.memory_mb and name in ("SIGABRT", "SIGSEGV", "SIGBUS", "SIGKILL") and not last:
+                # native code that cannot allocate under RLIMIT_AS aborts without a word
+                reason += (f", most likely at the memory limit ({self.memory_mb} MB): "
+                           "raise --memory-limit")
+            elif name == "SIGKILL":
+                reason += " (out of memory?)"
         else:
             reason = f"{default}: exited with code {code}"
         if "MemoryError" in last:
-            return MEMORY_REASON
+            return memory_reason(self.memory_mb)
         return reason + (f" ({last[:200]})" if last else "")
 
 
@@ -391,11 +394,11 @@ def _child_main(memory_mb: int) -> None:
         except MemoryError:
             result = {"_memory_error": True}
         if isinstance(result, dict) and result.get("_memory_error"):
-            result = {**worker.failure(_path_arg(func, args), MEMORY_REASON), "_restart": True}
+            result = {**worker.failure(_path_arg(func, args), memory_reason()), "_restart": True}
         try:
             _write_msg(proto_out, result)
         except MemoryError:
-            _write_msg(proto_out, {**worker.failure(_path_arg(func, args), MEMORY_REASON), "_restart": True})
+            _write_msg(proto_out, {**worker.failure(_path_arg(func, args), memory_reason()), "_restart": True})
         except BrokenPipeError:
             return
 

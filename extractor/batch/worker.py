@@ -29,7 +29,15 @@ from ..readers import detect_format
 from .attachments import resolve_links
 from .store import report_rows
 
-MEMORY_REASON = "memory limit: the file needed more memory than --memory-limit allows"
+def memory_reason(mb: int = 0) -> str:
+    """Why a file failed for memory, naming the limit: `mb`, else this process's own
+    (RLIMIT_AS, which the sandbox sets from --memory-limit)."""
+    if not mb:
+        import resource
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        mb = soft // 2 ** 20 if soft > 0 else 0
+    limit = f"memory limit ({mb} MB)" if mb else "memory limit"
+    return f"{limit}: the file needed more memory than that; raise --memory-limit"
 STATUSES = ("ok", "findings", "attachments", "not_report", "failed")
 
 
@@ -100,7 +108,7 @@ def _parse(data: bytes, path: str, opts: Options, read_s: float) -> tuple[dict, 
     except ReadError as e:
         return fail(e.problem + (f" ({e.hint})" if e.hint else "")), None
     except MemoryError:
-        return {**fail(MEMORY_REASON), "_restart": True}, None
+        return {**fail(memory_reason()), "_restart": True}, None
     except RecursionError as e:
         return fail(f"internal error: RecursionError{_where(e)}"), None
     except Exception as e:                 # a bug of ours on this file: record it, keep going

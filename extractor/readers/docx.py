@@ -380,8 +380,8 @@ def _alt_chunk(el, ctx: _Context, doc: Document) -> None:
             raise                                   # a hostile chunk condemns the whole file
         sub = None
     if sub is None:
-        doc.notes.append(ReaderNote("docx-altchunk", "warning",
-                                    f"an embedded {ctype or 'unknown'} chunk of the document was not read"))
+        doc.notes.append(ReaderNote("DOCX-ALTCHUNK", "warning",
+                                    f"文档中嵌入的一段内容（{ctype or '类型不明'}）未能读取，其中的文字和表格未计入"))
         return
     for block in sub.blocks:
         if isinstance(block, Table):

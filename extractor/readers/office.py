@@ -225,8 +225,8 @@ def _sheet_grid(ws, doc: Document):
     if width > MAX_COLS or height * min(width, MAX_COLS) > MAX_CELLS:
         width = min(width, MAX_COLS)
         height = min(height, MAX_CELLS // width)
-        doc.notes.append(ReaderNote("sheet-clipped", "warning",
-                                    f"sheet {ws.title!r} clipped to {height} rows x {width} columns"))
+        doc.notes.append(ReaderNote("SHEET-CLIPPED", "warning",
+                                    f"工作表「{ws.title}」过大，只读取了前 {height} 行、{width} 列"))
     grid = [[""] * width for _ in range(height)]
     for (r, c) in used:
         if r <= height and c <= width:

@@ -50,7 +50,7 @@ def read(data: bytes, options: ReadOptions) -> Document:
         n = len(pdf)
         if n > options.max_pages:
             raise ReadError(f"PDF has {n} pages, more than the limit of {options.max_pages}",
-                            "raise max_pages if this really is one report")
+                            "if it really is one report, raise --max-pages")
         if n == 0:
             raise ReadError("not a readable PDF: it has no pages", "check the file")
         try:

@@ -82,7 +82,7 @@ def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], l
         left_over = deadline - time.monotonic()
         if left_over <= 0:
             raise ReadError(f"OCR ran out of time at page {number} (budget {options.max_seconds:.0f} s)",
-                            "raise max_seconds, or OCR fewer pages")
+                            "raise --timeout, or OCR fewer pages")
         return number, ocr_image(image, tess, scale, left_over)
 
     jobs = max(1, min(options.jobs, len(numbers)))
@@ -235,7 +235,7 @@ def tesseract_lines(images: list[Image.Image], exe: str, timeout: float, psm: st
     """OCR each small image (--psm 7: one text line), all in one tesseract run: its text
     (lines joined by newlines) and the lowest confidence of its words (0 for no word)."""
     if timeout <= 0:
-        raise ReadError("OCR ran out of time", "raise max_seconds, or OCR fewer pages")
+        raise ReadError("OCR ran out of time", "raise --timeout, or OCR fewer pages")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     with tempfile.TemporaryDirectory(prefix="govreport-ocr-") as tmp:
         paths = []
@@ -254,7 +254,7 @@ def tesseract_lines(images: list[Image.Image], exe: str, timeout: float, psm: st
             res = subprocess.run([exe, listing, "stdout", "-l", lang, "--psm", psm, *extra, "tsv"],
                                  capture_output=True, text=True, timeout=max(1.0, timeout), env=env)
         except subprocess.TimeoutExpired:
-            raise ReadError("OCR ran out of time", "raise max_seconds, or OCR fewer pages") from None
+            raise ReadError("OCR ran out of time", "raise --timeout, or OCR fewer pages") from None
     if res.returncode != 0:
         raise ReadError(f"tesseract failed: {res.stderr.strip()[:200]}", "check the tesseract installation")
     words: list[dict] = [{} for _ in images]          # image -> line -> [(text, x0, x1, h, conf)]
@@ -337,7 +337,7 @@ def tesseract_words(image: Image.Image, exe: str, timeout: float) -> list[tuple[
             res = subprocess.run([exe, path, "stdout", "-l", LANGS, "--psm", "6", "tsv"],
                                  capture_output=True, text=True, timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
-            raise ReadError("OCR ran out of time", "raise max_seconds, or OCR fewer pages") from None
+            raise ReadError("OCR ran out of time", "raise --timeout, or OCR fewer pages") from None
     if res.returncode != 0:
         raise ReadError(f"tesseract failed: {res.stderr.strip()[:200]}", "check the tesseract installation")
     words = []

@@ -1,0 +1,101 @@
+"""What the tool says: every rule it can emit is in the README's findings table with an
+upper-case id, and every hint names an option the CLI has."""
+from __future__ import annotations
+
+import ast
+import re
+
+import typer.main
+
+from conftest import REPO
+
+from govreport.cli import app
+
+SOURCE = sorted((REPO / "extractor").rglob("*.py"))
+RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*$")
+
+
+def _calls():
+    for path in SOURCE:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            yield path, node
+
+
+def emitted_rules() -> dict[str, str]:
+    """rule id -> file, for every id the code can put in a finding: Finding(rule=...),
+    ReaderNote(id, ...), SumRule/KeyRule/ProseRule(id, ...) and `rule = "..."`."""
+    found = {}
+    for path, node in _calls():
+        candidates = []
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", "")
+            candidates += [k.value for k in node.keywords if k.arg == "rule"]
+            if name.endswith(("Rule", "Note")):
+                candidates += node.args[:1] + [k.value for k in node.keywords if k.arg == "id"]
+        elif isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "rule" for t in node.targets):
+            candidates.append(node.value)
+        for c in candidates:
+            if isinstance(c, ast.Constant) and isinstance(c.value, str) and RULE_ID.match(c.value):
+                found[c.value] = path.name
+    return found
+
+
+def readme_rules() -> set[str]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("### Findings"):]
+    ids = set()
+    for line in table.splitlines()[2:]:
+        if not line.startswith("|"):
+            if ids:
+                break
+            continue
+        first = line.split("|")[1].strip()
+        if first in ("rule", "---") or set(first) <= {"-"}:
+            continue
+        ids.update(x.strip() for x in first.split(","))
+    return ids
+
+
+def test_the_scan_sees_rules_of_every_kind():
+    found = emitted_rules()
+    assert {"T3-BALANCE", "NEGATIVE", "MISSING-ROW", "FUSED-AMBIGUOUS", "PDF-CID", "OCR", "NOT-A-REPORT"} <= set(found)
+
+
+def test_rule_ids_are_upper_case():
+    assert {rule: where for rule, where in emitted_rules().items() if rule != rule.upper()} == {}
+
+
+def test_the_readme_lists_every_rule_the_tool_can_emit():
+    emitted, listed = set(emitted_rules()), readme_rules()
+    assert emitted - listed == set(), "rules missing from the README's findings table"
+    assert listed - emitted == set(), "README rules the code cannot emit"
+
+
+def _options() -> set[str]:
+    group = typer.main.get_command(app)
+    return {o for cmd in group.commands.values() for p in cmd.params for o in getattr(p, "opts", [])
+            if o.startswith("--")}
+
+
+def _read_error_hints():
+    """(file, text) of every constant piece of a ReadError's problem and hint."""
+    for path, node in _calls():
+        if isinstance(node, ast.Call) and (getattr(node.func, "id", None) or getattr(node.func, "attr", "")) == "ReadError":
+            for arg in node.args[:2]:
+                for piece in ast.walk(arg):
+                    if isinstance(piece, ast.Constant) and isinstance(piece.value, str):
+                        yield path.name, piece.value
+
+
+OTHER_TOOLS = re.compile(r"\b(?:qpdf|soffice|tesseract|pdftotext)\b[^,;)]*")     # their options, not ours
+
+
+def test_every_hint_names_an_option_that_exists():
+    options = _options()
+    assert {"--max-pages", "--timeout", "--ocr", "--memory-limit"} <= options
+    named = [(where, o) for where, text in _read_error_hints()
+             for o in re.findall(r"--[a-z][a-z-]*", OTHER_TOOLS.sub("", text))]
+    assert named, "the scan finds the hints"
+    assert [(where, o) for where, o in named if o not in options] == []
+    # never a Python parameter posing as an option (`raise max_pages`)
+    assert [(where, t) for where, t in _read_error_hints() if re.search(r"\b(max_pages|max_seconds)\b", t)] == []
