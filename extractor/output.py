@@ -28,6 +28,10 @@ def to_stdout(output: str | os.PathLike | None) -> bool:
     return output is None or str(output) == "-"
 
 
+# extensions that name a format of another name
+EXTENSIONS = {"txt": "text", "htm": "html"}
+
+
 def choose_format(output: str | os.PathLike | None, fmt: str | None, formats: Sequence[str], default: str) -> str:
     """--format if given, else the file's extension, else `default` (stdout)."""
     if fmt:
@@ -35,11 +39,12 @@ def choose_format(output: str | os.PathLike | None, fmt: str | None, formats: Se
     if to_stdout(output):
         return default
     ext = Path(output).suffix.lower().lstrip(".")
-    if ext in formats:
-        return ext
+    if EXTENSIONS.get(ext, ext) in formats:
+        return EXTENSIONS.get(ext, ext)
     named = f"extension .{ext}" if ext else "no extension"
+    wanted = [e for e, f in EXTENSIONS.items() if f in formats] + [f for f in formats if f not in EXTENSIONS.values()]
     raise OutputError(f"{output}: {named}, so no output format; name it "
-                      f"{' or '.join('.' + f for f in formats)}, or give --format")
+                      f"{' or '.join('.' + e for e in wanted)}, or give --format")
 
 
 @contextmanager

@@ -39,10 +39,10 @@ class CellValue(BaseModel):
 
 class DocumentRef(BaseModel):
     """A document a cross-document finding involves."""
-    path: str | None = None
-    sha256: str
-    organization: str | None = None
-    year: int | None = None
+    path: str | None = Field(None, description="Path of the file as given")
+    sha256: str = Field(description="SHA-256 of its bytes")
+    organization: str | None = Field(None, description="The reporting body, from its title")
+    year: int | None = Field(None, description="The year it reports on")
 
 
 class Diagnosis(BaseModel):

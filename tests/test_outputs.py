@@ -39,17 +39,23 @@ def db(tmp_path_factory):
 
 
 def required_args(name: str, db, scratch) -> list[str]:
-    """The least a command needs to run: a report for each required argument, the filled
+    """The least a command needs to run: a report for its file arguments, the filled
     database as --db (a new one in `scratch` for batch, which writes it)."""
     args = []
     for p in COMMANDS[name].params:
-        if p.required and p.param_type_name == "argument":
+        if p.param_type_name == "argument":
             args.append(str(REPORT))
         elif p.required and "--db" in p.opts:
             args += ["--db", str(scratch / "new.sqlite" if name == "batch" else db)]
     if name == "batch":
         args += ["-j", "1"]
     return args
+
+
+def runnable(name: str) -> None:
+    """`report` renders with govreport.audit.html_report: skip it while that is not there."""
+    if name == "report":
+        pytest.importorskip("govreport.audit.html_report")
 
 
 def invoke(*args: str):
@@ -65,6 +71,7 @@ def has_output_option(name: str) -> bool:
 def test_dash_o_dash_is_stdout(name, db, tmp_path, monkeypatch):
     if not has_output_option(name):
         pytest.skip(f"{name} has no --output")
+    runnable(name)
     monkeypatch.chdir(tmp_path)
     code, out, err = invoke(name, *required_args(name, db, tmp_path), "-o", "-")
     assert code in (0, 1), err
@@ -106,6 +113,7 @@ def test_a_closed_pipe_is_not_an_error(name, db, tmp_path):
     """The reader goes away before the command writes: data commands end with 141 (what a
     process killed by SIGPIPE returns), silently; batch writes no data to stdout, so it ends
     as it would anyway: 1, the report has an error finding."""
+    runnable(name)
     proc = subprocess.Popen([sys.executable, "-m", "govreport", name, *required_args(name, db, tmp_path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
     proc.stdout.close()

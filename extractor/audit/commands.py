@@ -61,11 +61,27 @@ def _sources(files: list[str], db: Optional[str], ocr: bool) -> tuple[list[Repor
     return reports, ok
 
 
-def _write(text: str, output: Optional[Path]) -> None:
-    if output is None or str(output) == "-":
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+def _output_format(command: str, output: Optional[Path], fmt: Optional[str], formats: tuple[str, ...]) -> str:
+    """The CLI's output convention (output.py): --format, else the -o extension (an unknown
+    one refused before any work), else the first format; a refusal is one stderr line."""
+    from ..output import OutputError, choose_format
+    try:
+        return choose_format(output, fmt, formats, formats[0])
+    except OutputError as e:
+        _err(f"{command}: {e}")
+        raise typer.Exit(2)
+
+
+def _write(command: str, text: str, output: Optional[Path]) -> None:
+    from ..output import OutputError, open_output
+    try:
+        with open_output(output) as out:
+            out.write(text)
+    except BrokenPipeError:
+        raise                                       # the reader left: see commandline.Group
+    except (OutputError, OSError) as e:
+        _err(f"{command}: {output}: {getattr(e, 'strerror', None) or e}")
+        raise typer.Exit(2)
 
 
 def _name(r: Report) -> str:
@@ -122,8 +138,11 @@ def audit(
     files: Annotated[Optional[list[str]], typer.Argument(help="Report files, folders, globs or @lists")] = None,
     db: Annotated[Optional[str], typer.Option("--db", help="Also audit the reports of this batch store, and "
                                               "write the series findings into it (see `govreport export`)")] = None,
-    format: Annotated[AuditFormat, typer.Option("--format", "-f", help="text, or json for programs")] = AuditFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout")] = None,
+    format: Annotated[Optional[AuditFormat], typer.Option(
+        "--format", "-f", help="text, or json for programs. Default: from the -o extension (.txt, .json), "
+                               "else text", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (.txt, .json); - or none: "
+                                                   "stdout", show_default=False)] = None,
     ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs")] = False,
 ):
     """Check reports across years: the same body's consecutive years (X-CARRY: carried over =
@@ -135,15 +154,16 @@ def audit(
     if not files and not db:
         _err("audit: give report files or folders, or --db results.sqlite")
         raise typer.Exit(2)
+    fmt = _output_format("audit", output, format and format.value, ("text", "json"))
     reports, ok = _sources(files or [], db, ocr)
     data = audit_data(reports)
     if db:
         from .store_io import write_series
         write_series(db, [Finding.model_validate(f) for f in data["findings"]])
-    if format is AuditFormat.json:
-        _write(json.dumps(data, ensure_ascii=False, indent=1) + "\n", output)
+    if fmt == "json":
+        _write("audit", json.dumps(data, ensure_ascii=False, indent=1) + "\n", output)
     else:
-        _write(_audit_text(data), output)
+        _write("audit", _audit_text(data), output)
     raise typer.Exit(0 if ok else 2)
 
 
@@ -187,7 +207,8 @@ def new_findings(findings: list[Finding], accepted: set[str]) -> list[Finding]:
 
 def report(
     files: Annotated[Optional[list[str]], typer.Argument(help="Report files, folders, globs or @lists")] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write ('-' for stdout)")] = Path("audit.html"),
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The HTML file to write (.html); - or "
+                                                   "none: stdout", show_default=False)] = None,
     db: Annotated[Optional[str], typer.Option("--db", help="Also include the reports of this batch store")] = None,
     ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs")] = False,
 ):
@@ -200,9 +221,10 @@ def report(
     if not files and not db:
         _err("report: give report files or folders, or --db results.sqlite")
         raise typer.Exit(2)
+    _output_format("report", output, None, ("html",))
     from .html_report import render
     from .series import audit as run_audit
     reports, ok = _sources(files or [], db, ocr)
     groups, series, _ = run_audit(reports)
-    _write(render(reports, groups, series), output)
+    _write("report", render(reports, groups, series), output)
     raise typer.Exit(0 if ok else 2)
