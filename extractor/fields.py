@@ -8,7 +8,9 @@ import json
 from dataclasses import dataclass
 from functools import cache
 
-from .grammar import EDITIONS, grammar_dir
+from pathlib import Path
+
+from .grammar import editions, folder
 
 SEP = " / "
 
@@ -28,7 +30,7 @@ class Field:
     @property
     def edition(self) -> str:
         """'both' when every edition prints the cell, else the one edition."""
-        return "both" if set(self.editions) == set(EDITIONS) else ",".join(self.editions)
+        return "both" if set(self.editions) == set(editions()) else ",".join(self.editions)
 
 
 def _t3_row_label(row: dict) -> str:
@@ -57,19 +59,22 @@ def _edition_fields(raw: dict) -> list[tuple[str, str, str, str]]:
     return out
 
 
-@cache
 def fields() -> tuple[Field, ...]:
     """One entry per key and wording: a key printed alike by every edition is one entry, a
     key whose labels differ between editions one per edition. Newest edition's order first."""
+    return _fields(folder())
+
+
+@cache
+def _fields(path: str) -> tuple[Field, ...]:
     seen: dict[tuple[str, str, str, str], list[str]] = {}
-    for edition in EDITIONS:
-        raw = json.loads(grammar_dir().joinpath(f"{edition}.json").read_text(encoding="utf-8"))
+    for edition in editions():
+        raw = json.loads((Path(path) / f"{edition}.json").read_text(encoding="utf-8"))
         for entry in _edition_fields(raw):
             seen.setdefault(entry, []).append(raw["edition"])
     return tuple(Field(key, tuple(eds), table, row, column) for (key, table, row, column), eds in seen.items())
 
 
-@cache
 def labels() -> dict[str, str]:
     """key -> Chinese label (the newest edition's wording), for a header row under the keys."""
     out: dict[str, str] = {}
