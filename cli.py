@@ -235,9 +235,9 @@ def validate(
             head += f", {len(report.findings) - len(fresh)} accepted in the baseline"
         console.print(head, markup=False)
         for f in shown:
-            extra = ""
-            if f.expected is not None or f.actual is not None:
-                extra = f"  [expected {f.expected}, actual {f.actual}]"
+            shown_values = [f"{name} {v}" for name, v in (("expected", f.expected), ("actual", f.actual))
+                            if v is not None]
+            extra = f"  [{', '.join(shown_values)}]" if shown_values else ""
             console.print(f"  {f.severity:7s} {f.rule:16s} {f.where:22s} {f.message}{extra}", markup=False)
             if f.diagnosis is not None:
                 console.print(f"          diagnosis: {f.diagnosis.message}", markup=False)

@@ -75,6 +75,25 @@ def _fields(path: str) -> tuple[Field, ...]:
     return tuple(Field(key, tuple(eds), table, row, column) for (key, table, row, column), eds in seen.items())
 
 
+def _by_key() -> dict[str, Field]:
+    return {f.key: f for f in reversed(fields())}          # the newest edition's wording wins
+
+
+def row_label(key: str) -> str | None:
+    f = _by_key().get(key)
+    return f.row if f else None
+
+
+def table_of(key: str) -> str | None:
+    f = _by_key().get(key)
+    return f.table if f else None
+
+
+def column_label(key: str) -> str | None:
+    f = _by_key().get(key)
+    return f.column if f else None
+
+
 def labels() -> dict[str, str]:
     """key -> Chinese label (the newest edition's wording), for a header row under the keys."""
     out: dict[str, str] = {}

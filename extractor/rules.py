@@ -88,8 +88,8 @@ SUM_RULES: tuple[SumRule, ...] = (
 KEY_RULES: tuple[KeyRule, ...] = (
     # the 2019 edition's 本年增/减 is signed by definition
     KeyRule("NEGATIVE", "error", "negative", keys="t*", exclude=("t2.*.change",),
-            message="{label}（{key}）为负数 {actual}，计数不应小于 0"),
+            message="{label}为负数 {actual}，计数不应小于 0"),
     KeyRule("NOT-INTEGER", "error", "fractional", keys="t*",
             exclude=("t2.fees.amount", "t2.procurement.amount"),
-            message="{label}（{key}）为 {actual}，计数应为整数"),
+            message="{label}为 {actual}，计数应为整数"),
 )

@@ -94,9 +94,10 @@ def _doubt(f: Finding, report: Report) -> Finding:
     unsure = [(k, c.uncertain) for k in f.keys if (c := report.cells.get(k)) is not None and c.uncertain]
     if not unsure or f.severity != "error":
         return f
-    why = "、".join(dict.fromkeys(_DOUBT_WORDS.get(u, u) for _, u in unsure))
+    why = "、".join(dict.fromkeys(_DOUBT_WORDS.get(u, "读数存疑") for _, u in unsure))
+    cells = "、".join(f"{table_names().get(k.split('.')[0], '')}「{key_label(k)}」" for k, _ in unsure)
     f.severity = "warning"
-    f.message += (f"（{'、'.join(k for k, _ in unsure)} 的读数不确定（{why}），可能是读取错误而非报告本身的错误，"
+    f.message += (f"（{cells} 的读数不确定（{why}），可能是读取错误而非报告本身的错误，"
                   "请核对原件）")
     return f
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 
 import typer.main
 
@@ -21,6 +22,7 @@ def _calls():
             yield path, node
 
 
+@cache
 def emitted_rules() -> dict[str, str]:
     """rule id -> file, for every id the code can put in a finding: Finding(rule=...),
     ReaderNote(id, ...), SumRule/KeyRule/ProseRule(id, ...) and `rule = "..."`."""
@@ -99,3 +101,51 @@ def test_every_hint_names_an_option_that_exists():
     assert [(where, o) for where, o in named if o not in options] == []
     # never a Python parameter posing as an option (`raise max_pages`)
     assert [(where, t) for where, t in _read_error_hints() if re.search(r"\b(max_pages|max_seconds)\b", t)] == []
+
+
+# words a Chinese finding message may carry: format and tool names, units, our options
+ALLOWED_ASCII = {"PDF", "OCR", "Unicode", "DOCX", "XLSX", "HTML", "MB", "KB", "ocr", "altChunk"}
+
+
+def _message_templates():
+    """(file, line, text) of every constant piece of a finding message: Finding(message=...),
+    the rules' message=..., ReaderNote's message, and the `msg`/`note`/`why` they are built from."""
+    for path, node in _calls():
+        targets = []
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", "")
+            targets += [k.value for k in node.keywords if k.arg == "message"]
+            if name == "ReaderNote":
+                targets += node.args[2:3]
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                if (getattr(t, "id", None) or getattr(t, "attr", None)) in ("msg", "message", "note", "why"):
+                    targets.append(node.value)
+        for t in targets:
+            for piece in ast.walk(t):
+                if isinstance(piece, ast.Constant) and isinstance(piece.value, str):
+                    yield path.name, piece.lineno, piece.value
+
+
+def _ascii_words(text: str) -> set[str]:
+    text = re.sub(r"\{[a-z_]+\}", "", text)                  # str.format fields of the rules' messages
+    return set(re.findall(r"[A-Za-z][A-Za-z]+", text)) - ALLOWED_ASCII - set(emitted_rules())
+
+
+def test_finding_message_templates_are_chinese():
+    templates = list(_message_templates())
+    assert len(templates) > 20, "the scan finds the messages"
+    assert [(f, line, t) for f, line, t in templates if _ascii_words(t)] == []
+
+
+def test_messages_of_real_findings_name_cells_by_label():
+    """Every fixture's findings: Chinese, no key ids, no Python values."""
+    from govreport import parse
+    messages = []
+    for path in sorted((REPO / "fixtures").iterdir()):
+        if path.suffix in (".html", ".txt", ".md", ".docx"):
+            messages += [(path.name, f.rule, f.message) for f in parse(path).findings]
+    assert {rule for _, rule, _ in messages} >= {"T4-GROUP-SUM", "FUSED-AMBIGUOUS", "T3-BALANCE", "NEGATIVE"}
+    bad = [(name, rule, m) for name, rule, m in messages
+           if re.search(r"\bt[234]\.|None|\bnull\b", m) or _ascii_words(m)]
+    assert bad == []

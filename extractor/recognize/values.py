@@ -5,13 +5,14 @@ import itertools
 from dataclasses import dataclass, field
 
 from ..budget import Budget, Spent, unlimited
+from ..fields import column_label, row_label, table_of
 from ..normalize import THOUSANDS, clean_text, is_value_text, parse_value
 from ..report import CellOrigin, CellValue, Finding
 from .fused import CellSum, TooMany, agreed, split_run
 from .rows import RawRow
 
 MAX_COMBINATIONS = 100_000
-SPENT = "budget spent"          # RowResult.note when the document's search budget ran out
+SPENT = "本文档的拆分搜索预算已用尽"          # RowResult.note when the document's search budget ran out
 
 
 @dataclass(slots=True)
@@ -32,6 +33,17 @@ class RowResult:
     direct: list[CellValue] | None = None                   # cells read one to one
     split: str | None = None
     note: str | None = None
+
+
+def _row_name(r: RowResult) -> str:
+    """The row as printed, else its template label (the grammar's); a run over several
+    template rows (table 四 read as one line) is named by its table."""
+    if r.raw is not None and r.raw.label:
+        return r.raw.label
+    rows = list(dict.fromkeys(row_label(k) or "" for k in r.spec.keys))
+    if len(rows) == 1 and rows[0]:
+        return rows[0]
+    return f"表{table_of(r.spec.keys[0]) or ''}"
 
 
 def _origin(tok) -> CellOrigin | None:
@@ -75,15 +87,15 @@ def read_row(spec: RowSpec, raw: RawRow | None, budget: Budget | None = None) ->
                       for p, t in zip(parsed, toks)]
         bad = [k for k, p in zip(spec.keys, parsed) if p.value is None]
         if bad:      # one cell per column, but some hold text that is not a number
-            res.note = f"cells not numbers: {', '.join(bad)}"
+            res.note = "有单元格不是数字"
         return res
     # the splitter cuts digit runs: a thousands separator is not a cut (`1,234`)
     texts = [p.replace(",", "") if THOUSANDS.match(p) else p for ps in pieces for p in ps]
     if not texts or len(texts) > n:
-        res.note = f"expected {n} cells, found {len(texts)}"
+        res.note = f"该行应有 {n} 个数值，读到 {len(texts)} 个"
         return res
     if not all(is_value_text(t) for t in texts):     # a long run is fine: it is split below
-        res.note = "cells not numbers"
+        res.note = "有单元格不是数字"
         return res
     try:
         cands = split_run(texts, n, decimals=spec.decimals, signed=spec.signed, rules=spec.rules, budget=budget)
@@ -94,13 +106,13 @@ def read_row(spec: RowSpec, raw: RawRow | None, budget: Budget | None = None) ->
             res.split = "unique"
     except TooMany:
         cands = []
-        res.note = "too many ways to split"
+        res.note = "拆分方式过多"
     except Spent:
         cands = []
         res.note = SPENT
     res.candidates = cands
     if not cands and not res.note:
-        res.note = "no way to split the digits into the row's cells"
+        res.note = "这串数字无法拆分成该行的各个单元格"
     return res
 
 
@@ -176,8 +188,9 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
                     if r.note.startswith("unplaced") else "有单元格不是数字："
                 findings.append(Finding(
                     rule="CELL-UNREADABLE", severity="warning", where=r.spec.row_id,
-                    message=f"「{r.raw.label or r.spec.row_id}」行{what}" + "、".join(
-                        f"{k}「{c.raw}」" for k, c in zip(keys, r.direct) if c.value is None),
+                    message=f"「{_row_name(r)}」行{what}" + "、".join(
+                        f"{column_label(k) or '第 %d 列' % (i + 1)}「{c.raw}」"
+                        for i, (k, c) in enumerate(zip(keys, r.direct)) if c.value is None),
                     keys=bad))
             continue
         if r.raw is None:
@@ -202,15 +215,15 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
                     why += "，正文提到的数字也无法确定"
                 if r.note == SPENT:
                     why += "（本文档的搜索预算已用尽，未能用勾稽关系排除）"
-                msg = (f"「{r.raw.label or r.spec.row_id}」行的数字连在一起（{raw_text}），有 {len(r.candidates)} 种拆分{why}"
+                msg = (f"「{_row_name(r)}」行的数字连在一起（{raw_text}），有 {len(r.candidates)} 种拆分{why}"
                        f"：{options}{'…' if len(r.candidates) > 6 else ''}。无法确定的单元格留空，不作猜测")
                 rule = "FUSED-AMBIGUOUS"
             elif r.note == SPENT:
-                msg = (f"「{r.raw.label or r.spec.row_id}」行的数字连在一起（{raw_text}），本文档的拆分搜索预算已用尽，"
+                msg = (f"「{_row_name(r)}」行的数字连在一起（{raw_text}），本文档的拆分搜索预算已用尽，"
                        "未能拆分；相关单元格留空，不作猜测")
                 rule = "BUDGET-SPENT"
             else:
-                msg = f"「{r.raw.label or r.spec.row_id}」行的数值无法读取（{raw_text or '空'}）：{r.note or '无法拆分'}，相关单元格留空"
+                msg = f"「{_row_name(r)}」行的数值无法读取（{raw_text or '空'}）：{r.note or '无法拆分'}，相关单元格留空"
                 rule = "CELL-UNREADABLE"
             findings.append(Finding(rule=rule, severity="warning", where=r.spec.row_id, message=msg,
                                     actual=raw_text or None, keys=unknown))
