@@ -139,7 +139,8 @@ def extract(
                                                   "- or none: stdout", show_default=False)] = None,
     labels: Annotated[bool, typer.Option("--labels", help="csv: a second header row with each key's Chinese "
                                                           "label")] = False,
-    ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs (needs tesseract-ocr and tesseract-ocr-chi-sim)")] = False,
+    ocr: Annotated[bool, typer.Option("--ocr", help="OCR scanned PDFs (needs tesseract-ocr and "
+                                                    "tesseract-ocr-chi-sim)")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Pages OCR'd at once (--ocr)")] = 1,
     limit: Annotated[Optional[list[str]], typer.Option(
         "--limit", metavar="NAME=N", help="Raise (or lower) a limit on what is read, e.g. file-mb=1024; "
@@ -186,7 +187,7 @@ def extract(
 @app.command()
 def validate(
     files: Annotated[list[str], typer.Argument(help="Report files; '-' reads stdin")],
-    ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs")] = False,
+    ocr: Annotated[bool, typer.Option("--ocr", help="OCR scanned PDFs")] = False,
     show_info: Annotated[bool, typer.Option("--info", help="Also list info findings")] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="text, or json: per file its findings with "
                                         "rule, severity, where, documents, keys, expected, actual, id")] = "text",

@@ -143,7 +143,7 @@ def audit(
                                "else text", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (.txt, .json); - or none: "
                                                    "stdout", show_default=False)] = None,
-    ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs")] = False,
+    ocr: Annotated[bool, typer.Option("--ocr", help="OCR scanned PDFs")] = False,
 ):
     """Check reports across years: the same body's consecutive years (X-CARRY: carried over =
     last year's carried forward; X-STOCK: documents in force = last year's + issued - repealed)
@@ -210,7 +210,7 @@ def report(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The HTML file to write (.html); - or "
                                                    "none: stdout", show_default=False)] = None,
     db: Annotated[Optional[str], typer.Option("--db", help="Also include the reports of this batch store")] = None,
-    ocr: Annotated[bool, typer.Option(help="OCR scanned PDFs")] = False,
+    ocr: Annotated[bool, typer.Option("--ocr", help="OCR scanned PDFs")] = False,
 ):
     """Write one self-contained HTML page for auditors: a summary of every document (by rule,
     by body), then per document the three tables as printed with the cells of each finding

@@ -84,15 +84,15 @@ def batch(
     memory_limit: Annotated[int, typer.Option(
         "--memory-limit", min=0, help="Address space per worker in MB; a file needing more becomes a "
                                       "failure row 'memory limit'. 0: no limit.")] = 2048,
-    ocr: Annotated[bool, typer.Option(help="OCR image-only PDF pages (needs tesseract; slow).")] = False,
+    ocr: Annotated[bool, typer.Option("--ocr", help="OCR image-only PDF pages (needs tesseract; slow).")] = False,
     max_pages: Annotated[int, typer.Option(min=1, help="Refuse PDFs longer than this.")] = 200,
     base_url: Annotated[Optional[str], typer.Option(
         help="URL the pages were downloaded from: relative attachment links (附件) are resolved "
              "against it (a URL given per file in an @list wins).", show_default=False)] = None,
     retry_failed: Annotated[bool, typer.Option(
-        help="Read again files stored as failed (e.g. after raising --timeout).")] = False,
+        "--retry-failed", help="Read again files stored as failed (e.g. after raising --timeout).")] = False,
     shared_fs: Annotated[bool, typer.Option(
-        help="With --scheduler: the Dask workers see the same paths (shared file system), "
+        "--shared-fs", help="With --scheduler: the Dask workers see the same paths (shared file system), "
              "so send paths, not file contents.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary: one line per failed "
                                                              "file on stderr, and the exit code.")] = False,
@@ -232,7 +232,7 @@ def export(
     labels: Annotated[bool, typer.Option(
         "--labels", help="csv: a second header row with each key's Chinese label (xlsx always has it).")] = False,
     all_versions: Annotated[bool, typer.Option(
-        help="Export every stored parser version of a document, not only the latest.")] = False,
+        "--all-versions", help="Export every stored parser version of a document, not only the latest.")] = False,
 ) -> None:
     """Write the documents of a batch database as CSV, XLSX or JSONL.
 
