@@ -129,6 +129,7 @@ def _message_templates():
 
 def _ascii_words(text: str) -> set[str]:
     text = re.sub(r"\{[a-z_]+\}", "", text)                  # str.format fields of the rules' messages
+    text = re.sub(r"--[a-z][a-z-]*(?:\s+[a-z][a-z-]*=\S+)?", "", text)   # our options (--ocr, --limit name=N)
     return set(re.findall(r"[A-Za-z][A-Za-z]+", text)) - ALLOWED_ASCII - set(emitted_rules())
 
 
