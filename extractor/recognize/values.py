@@ -12,7 +12,8 @@ from .fused import CellSum, TooMany, agreed, split_run
 from .rows import RawRow
 
 MAX_COMBINATIONS = 100_000
-SPENT = "本文档的拆分搜索预算已用尽"          # RowResult.note when the document's search budget ran out
+SPENT = "本文档的拆分搜索预算已用尽"                # RowResult.note when the document's search budget ran out
+UNPLACED = "读取时无法确定该行的数字各在哪一列"   # RowResult.note: numbers whose columns are in doubt
 
 
 @dataclass(slots=True)
@@ -120,14 +121,14 @@ def _with_unread(res: RowResult, toks, n: int) -> RowResult:
     """A row with cells the reader could not place: read the others one to one (when the
     row has its n cells) and leave those unknown; never split or shift around them."""
     if len(toks) != n and not res.raw.aligned:
-        res.note = "unplaced: the reader could not tell which cells the row's numbers stand in"
+        res.note = UNPLACED
         return res
     res.direct = []
     for t in toks:
         p = parse_value(t.raw)
         res.direct.append(CellValue(value=None if t.unread else p.value, raw=t.raw.strip(),
                                     blank=False if t.unread else p.blank, origin=_origin(t)))
-    res.note = "unplaced: the reader could not tell which cells the row's numbers stand in"
+    res.note = UNPLACED
     return res
 
 
@@ -185,7 +186,7 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
             if r.note:
                 bad = [k for k, c in zip(keys, r.direct) if c.value is None]
                 what = "的数字无法确定属于哪一列（表格没有框线，位置有歧义），不作猜测：" \
-                    if r.note.startswith("unplaced") else "有单元格不是数字："
+                    if r.note == UNPLACED else "有单元格不是数字："
                 findings.append(Finding(
                     rule="CELL-UNREADABLE", severity="warning", where=r.spec.row_id,
                     message=f"「{_row_name(r)}」行{what}" + "、".join(
