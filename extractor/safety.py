@@ -48,7 +48,7 @@ def open_zip(data: bytes, what: str = "DOCX") -> zipfile.ZipFile:
     """Open a zip container, or ReadError when it is not one / is damaged."""
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError) as e:
         raise ReadError(f"not a valid {what} file: the zip container is damaged ({e})",
                         f"open it in Word/WPS and save it again as .{what.lower()}") from None
 

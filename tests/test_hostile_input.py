@@ -195,3 +195,21 @@ def test_an_xml_error_with_a_newline_is_one_line():
     with pytest.raises(ReadError) as exc:
         parse(out.getvalue(), filename="broken.docx")
     assert "\n" not in exc.value.line()
+
+
+def test_a_zip_needing_a_newer_zip_version_is_one_read_error():
+    import openpyxl
+    buf = io.BytesIO()
+    openpyxl.Workbook().save(buf)
+    data = bytearray(buf.getvalue())
+    at = data.index(b"PK\x01\x02")
+    data[at + 6:at + 8] = (64).to_bytes(2, "little")           # "version needed to extract: 6.4"
+    with pytest.raises(ReadError) as exc:
+        parse(bytes(data), filename="book.xlsx")
+    assert "zip" in exc.value.problem
+
+
+def test_twenty_thousand_one_row_tables_are_numbered_by_a_count():
+    # the blocks were scanned once per table before: 20,000 tables took minutes
+    doc = read_document(("一、总体情况\n" + "规章\t1\t2\n说明\n" * 20_000).encode(), ReadOptions(filename="many.txt"))
+    assert [t.index for t in doc.tables] == list(range(20_000))

@@ -63,7 +63,7 @@ def _zip_format(data: bytes, ext: str | None) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = z.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
         names = []
     if any(n.startswith("word/") for n in names):
         return "docx"

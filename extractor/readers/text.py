@@ -93,6 +93,7 @@ def _build(lines: list[str], fmt: str, markdown: bool, limits: Limits) -> list:
     table_rows: list[list[str]] = []
     table_kind = None
     used = [0]                   # grid positions of the document's tables so far
+    tables = [0]                 # tables made so far
     held: list[str] = []         # blank and page-footer lines after a pipe table: a page break inside it?
     cuts: set[int] = set()       # rows of the current pipe table that open a new piece
 
@@ -108,7 +109,9 @@ def _build(lines: list[str], fmt: str, markdown: bool, limits: Limits) -> list:
             if len(table_rows) == 1 and table_kind == "tab" and len([c for c in table_rows[0] if c.strip()]) < 2:
                 blocks.append(Paragraph(clean_text(" ".join(table_rows[0])).strip()))
             else:
-                blocks.append(grid_from_rows(sum(1 for b in blocks if not isinstance(b, Paragraph)), table_rows, fmt))
+                # numbered by a count, not by scanning the blocks: 20,000 one-row tables were quadratic
+                blocks.append(grid_from_rows(tables[0], table_rows, fmt))
+                tables[0] += 1
         table_rows, table_kind = [], None
 
     for line in lines:
