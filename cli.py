@@ -302,14 +302,10 @@ from govreport.batch.commands import batch, export  # noqa: E402  (issue 3: batc
 app.command()(batch)
 app.command()(export)
 
-from govreport.audit.commands import audit, report  # noqa: E402  (issue 9: series, HTML report)
+from govreport.audit.commands import audit, report as report_command  # noqa: E402  (issue 9)
 
 app.command()(audit)
-app.command()(report)
-
-
-def main():  # pragma: no cover
-    app()
+app.command()(report_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

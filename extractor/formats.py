@@ -34,6 +34,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("xlsx", (".xlsx",), "office", office_target="xlsx"),
 )}
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"       # OLE2 compound file: .doc/.xls/.wps, encrypted OOXML
+
 BY_EXTENSION: dict[str, str] = {ext: f.name for f in FORMATS.values() for ext in f.extensions}
 OFFICE_FORMATS = tuple(name for name, f in FORMATS.items() if f.office_target)
 

@@ -49,7 +49,6 @@ class Table:
 class Paragraph:
     text: str                    # normalized text; may hold several lines
     page: int | None = None
-    heading: bool = False        # the reader saw a heading style (Word/HTML)
 
 
 @dataclass(slots=True)

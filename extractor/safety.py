@@ -25,6 +25,7 @@ import zlib
 from lxml import etree
 
 from .errors import ReadError, one_line
+from .formats import OLE_MAGIC
 
 MAX_MEMBERS = 2000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024      # declared uncompressed size of all members
@@ -192,7 +193,6 @@ def parse_xml(data: bytes):
         raise ReadError(f"malformed XML ({one_line(str(e))})", "open the file in its program and save it again") from None
 
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"       # OLE2 compound file: .doc/.xls/.wps, encrypted OOXML
 _OLE_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 

@@ -394,7 +394,7 @@ def test_csv_export_round_trip(filled):
     header, body = rows[0], rows[1:]
     keys = list(all_keys())
     assert header == DOC_COLUMNS + keys and len(keys) == 226
-    by_path = {row[0]: dict(zip(header, row)) for row in body}
+    by_path = {row[0]: dict(zip(header, row, strict=True)) for row in body}
     assert sorted(by_path) == sorted(list(docs) + [str(tmp / "docs" / "empty.txt")])
     store = stored(db)
     for path, expected in docs.items():

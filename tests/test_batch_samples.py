@@ -89,7 +89,7 @@ def make_values(i: int, bad: bool = False) -> dict[str, int | float]:
             v[f"t3.{r}.{name}"] = cols[c]
     for g in T4_GROUPS:
         parts = [rng.randint(0, 4) if rng.random() < 0.4 else 0 for _ in range(4)]
-        for name, x in zip(T4_COLUMNS, parts + [sum(parts)]):
+        for name, x in zip(T4_COLUMNS, parts + [sum(parts)], strict=True):
             v[f"t4.{g}.{name}"] = x
     if bad:                                           # a wrong row total: T3-ROW-SUM must fire
         v["t3.granted.total"] += 1
@@ -189,7 +189,7 @@ def make_docx(i: int, bad: bool = False) -> tuple[bytes, dict]:
             k += 1
         table = doc.add_table(rows=len(block), cols=max(len(r) for r in block))
         table.style = "Table Grid"
-        for row, trow in zip(block, table.rows):
+        for row, trow in zip(block, table.rows, strict=True):
             cells = trow.cells                       # once per row: python-docx rebuilds it per call
             for c, cell in enumerate(row):
                 if cell:

@@ -103,7 +103,7 @@ def _numbered(d, text: str, level: int, num_id: int = 90, style: str | None = No
     return p
 
 
-def test_automatic_numbering_is_prefixed_and_marks_headings():
+def test_automatic_numbering_is_prefixed():
     d = docx.Document()
     _add_chinese_list(d)
     d.add_paragraph("XX区2023年政府信息公开工作年度报告")
@@ -117,13 +117,13 @@ def test_automatic_numbering_is_prefixed_and_marks_headings():
     _numbered(d, "政策解读", 1)                     # the sub-level restarts under a new parent
     _numbered(d, "本年度共收到政府信息公开申请和依申请公开办理情况的详细说明，" * 2, 1)
     doc = _read(_bytes(d))
-    got = [(p.text, p.heading) for p in doc.paragraphs]
-    assert got[0] == ("XX区2023年政府信息公开工作年度报告", False)
-    assert got[1] == ("一、总体情况", True)
-    assert got[2][1] is False
-    assert got[3:9] == [("（一）主动公开", True), ("（二）依申请公开", True), ("1.第一条", True),
-                        ("2.第二条", True), ("二、主动公开政府信息情况", True), ("（一）政策解读", True)]
-    assert got[9][0].startswith("（二）本年度共收到") and got[9][1] is False   # long: numbered, not a heading
+    got = [p.text for p in doc.paragraphs]
+    assert got[0] == "XX区2023年政府信息公开工作年度报告"
+    assert got[1] == "一、总体情况"
+    assert got[2].startswith("本机关")
+    assert got[3:9] == ["（一）主动公开", "（二）依申请公开", "1.第一条", "2.第二条", "二、主动公开政府信息情况",
+                        "（一）政策解读"]
+    assert got[9].startswith("（二）本年度共收到")
 
 
 def test_numbering_through_a_heading_style():
@@ -136,7 +136,7 @@ def test_numbering_through_a_heading_style():
         d.add_paragraph(title, style="Heading 1")
         d.add_paragraph("正文。")
     doc = _read(_bytes(d))
-    heads = [p.text for p in doc.paragraphs if p.heading]
+    heads = [p.text for p in doc.paragraphs if p.text != "正文。"]
     assert heads == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况"]
 
 
@@ -165,7 +165,6 @@ def test_outline_list_linked_to_heading_styles():
     doc = _read(_bytes(d))
     assert [p.text for p in doc.paragraphs] == [
         "一、总体情况", "（一）主动公开", "（二）依申请公开", "二、主动公开政府信息情况", "（一）规章"]
-    assert all(p.heading for p in doc.paragraphs)
 
 
 @pytest.mark.parametrize("n,fmt,text", [
@@ -314,7 +313,7 @@ def _filled_template(values: dict) -> bytes:
     for table, prefix, positions in ((t2, "t2.", t2_pos), (t3, "t3.", t3_pos), (t4, "t4.", t4_pos)):
         ks = [k for k in keys if k.startswith(prefix)]
         assert len(ks) == len(positions)
-        for k, (r, c) in zip(ks, positions):
+        for k, (r, c) in zip(ks, positions, strict=True):
             table.cell(r, c).text = str(values[k])
     return _bytes(d)
 
@@ -373,7 +372,7 @@ def test_real_template_grid_matches_python_docx_cell_identity():
     ours = _read(path.read_bytes())
     theirs = docx.Document(str(path))
     assert len(ours.tables) == len(theirs.tables) == 3
-    for mine, table in zip(ours.tables, theirs.tables):
+    for mine, table in zip(ours.tables, theirs.tables, strict=True):
         first: dict = {}
         for r, row in enumerate(table.rows):
             for c, cell in enumerate(row.cells):

@@ -21,7 +21,7 @@ def _spec(values_t3: dict, edition="2021"):
 
 def _row(row, *cells):
     cols = ("natural", "commercial", "research", "social", "legal", "org_other", "total")
-    return {f"t3.{row}.{c}": v for c, v in zip(cols, cells)}
+    return {f"t3.{row}.{c}": v for c, v in zip(cols, cells, strict=True)}
 
 
 def test_rows_ambiguous_alone_are_settled_by_the_column_balance():

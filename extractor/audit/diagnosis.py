@@ -61,7 +61,7 @@ def _solve(rows: list[tuple[dict, Fraction]], unknowns: list[str]) -> dict | Non
         for i in range(len(m)):
             if i != r and m[i][col] != 0:
                 f = m[i][col] / m[r][col]
-                m[i] = [a - f * b for a, b in zip(m[i], m[r])]
+                m[i] = [a - f * b for a, b in zip(m[i], m[r], strict=True)]
         pivots.append(r)
         r += 1
     if any(row[n] != 0 for row in m[r:]):
@@ -243,7 +243,7 @@ def _choose(comp, found, values, layout_keys, blanks):
     (comp, [], {}, n) when several remain equally likely."""
     tiers = [_TIER.get(_kind(c, n, values, layout_keys, blanks), 0) for c, n in found]
     best = min(tiers)
-    pick = [f for f, t in zip(found, tiers) if t == best]
+    pick = [f for f, t in zip(found, tiers, strict=True) if t == best]
     if len(pick) == 1 and best < 2 or len(found) == 1:
         return comp, pick[0][0], pick[0][1], len(found) - 1
     cells = list(dict.fromkeys(k for c, _ in found for k in c))

@@ -11,6 +11,3 @@ summary      the end-of-batch summary and the exit code
 attachments  resolving the 附件 links of portal notice pages
 commands     the `govreport batch` and `govreport export` commands
 """
-from .worker import Options, run_task
-
-__all__ = ["Options", "run_task"]

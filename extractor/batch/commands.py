@@ -2,20 +2,17 @@
 
 Plain typer-annotated functions: cli.py does `app.command()(batch)` and
 `app.command()(export)`. `python -m govreport.batch` runs them on their own.
+The batch machinery and rich are imported inside the commands: registering them
+must not cost `govreport extract` their import time.
 """
 from __future__ import annotations
 
-import sqlite3
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TaskProgressColumn,
-                           TextColumn, TimeElapsedColumn, TimeRemainingColumn)
-from rich.text import Text
 
 from .. import __version__
 from .engine import EngineError, check as check_engine, default_jobs
@@ -45,17 +42,27 @@ class ExportTable(str, Enum):
     attachments = "attachments"
 
 
-class _Rate(ProgressColumn):
-    """Files per second (rich's own speed column counts bytes)."""
+def _progress_columns() -> list:
+    from rich.progress import (BarColumn, MofNCompleteColumn, ProgressColumn, TaskProgressColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.text import Text
 
-    def render(self, task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:.1f} files/s" if speed else "- files/s", style="progress.data.speed")
+    class Rate(ProgressColumn):
+        """Files per second (rich's own speed column counts bytes)."""
+
+        def render(self, task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.1f} files/s" if speed else "- files/s", style="progress.data.speed")
+
+    return [TextColumn("[bold]batch"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+            Rate(), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
+            TextColumn("{task.fields[failed]}")]
 
 
-def _fail(console: Console, message: str, code: int = EXIT_FAILED):
+def _fail(console: Console, message: str, code: int | None = None):
+    from .summary import EXIT_FAILED
     console.print(message, markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
+    raise typer.Exit(EXIT_FAILED if code is None else code)
 
 
 def batch(
@@ -115,6 +122,18 @@ def batch(
 
       govreport export --db results.sqlite -o results.xlsx
     """
+    import sqlite3
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from .engine import EngineError, check as check_engine, default_jobs
+    from .inputs import collect
+    from .run import execute, plan
+    from .store import Store, StoreError, storable
+    from .summary import EXIT_FAILED, EXIT_INTERRUPTED, render, summarize
+    from .worker import Options
+
     err = Console(stderr=True, highlight=False)
     if scheduler and engine is not Engine.dask:
         _fail(err, "batch: --scheduler needs --engine dask")
@@ -155,10 +174,7 @@ def batch(
                   scheduler=scheduler, ship_bytes=(not shared_fs) if scheduler else None, urls=found.urls)
         try:
             if show_bar and p.todo:
-                columns = [TextColumn("[bold]batch"), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
-                           _Rate(), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-                           TextColumn("{task.fields[failed]}")]
-                with Progress(*columns, console=err, transient=False) as bar:
+                with Progress(*_progress_columns(), console=err, transient=False) as bar:
                     task = bar.add_task("batch", total=len(p.todo), failed="")
 
                     def tick(rec: dict) -> None:
@@ -244,6 +260,11 @@ def export(
 
       govreport export --db results.sqlite --table attachments -o links.csv
     """
+    from rich.console import Console
+
+    from .export import ExportError, export as run_export
+    from .store import StoreError
+
     err = Console(stderr=True, highlight=False)
     try:
         chosen = choose_format(output, fmt and fmt.value, tuple(f.value for f in ExportFormat), "csv")

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ..errors import ReadError
-from ..formats import FORMATS, format_of_extension
+from ..formats import FORMATS, OLE_MAGIC, format_of_extension
 from ..limits import DEFAULT as DEFAULT_LIMITS, Limits
 from ..model import Document
-from ..safety import OLE_MAGIC
 
 
 @dataclass(slots=True)

@@ -27,7 +27,7 @@ from ..model import Cell, Document, Origin, Paragraph, ReaderNote, Table
 from ..normalize import clean_cell, clean_text
 from ..safety import check_office_zip, parse_xml
 from .decode import codec_name
-from .docx_numbering import _Numbering, _Styles, _int, _num_pr, _outline
+from .docx_numbering import _Numbering, _Styles, _int, _num_pr
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -56,7 +56,6 @@ MAX_GRID_COLS = 512
 MAX_CELLS = 300_000
 _HINT_HOSTILE = "the file is built to exhaust a reader; get the report from its original source"
 
-_SHORT_HEADING = 40            # a numbered paragraph this short reads as a heading
 _NO_GAP_AFTER = tuple("、.．)）:：]】")
 
 
@@ -138,9 +137,9 @@ def _walk_blocks(container, ctx: _Context, doc: Document) -> None:
     for child in container:
         tag = child.tag
         if tag == W_P:
-            text, heading, boxes = _paragraph(child, ctx)
+            text, boxes = _paragraph(child, ctx)
             if text:
-                doc.blocks.append(Paragraph(text=text, heading=heading))
+                doc.blocks.append(Paragraph(text=text))
             for box in boxes:
                 _walk_blocks(box, ctx, doc)
         elif tag == W_TBL:
@@ -161,20 +160,19 @@ def _one_branch(alt):
     return branch if branch is not None else alt.find(MC_FALLBACK)
 
 
-def _paragraph(p, ctx: _Context) -> tuple[str, bool, list]:
-    """(clean text with its automatic number, heading?, text-box contents anchored here)."""
+def _paragraph(p, ctx: _Context) -> tuple[str, list]:
+    """(clean text with its automatic number, text-box contents anchored here)."""
     parts: list[str] = []
     boxes: list = []
     _collect(p, parts, boxes)
     raw = "".join(parts)
     ppr = p.find(W + "pPr")
     style_id = None
-    direct_num = outline = None
+    direct_num = None
     if ppr is not None:
         ps = ppr.find(W + "pStyle")
         style_id = ps.get(W_VAL) if ps is not None else None
         direct_num = _num_pr(ppr)
-        outline = _outline(ppr)
     style_id = style_id or ctx.styles.default_para
     label = ""
     style_num = ctx.styles.numbering(style_id)
@@ -191,10 +189,7 @@ def _paragraph(p, ctx: _Context) -> tuple[str, bool, list]:
     if label and text:
         sep = "" if label.endswith(_NO_GAP_AFTER) else " "
         text = clean_text(label).strip() + sep + text
-    heading = bool(text) and (
-        ctx.styles.is_heading(style_id) or (outline is not None and outline < 9)
-        or (bool(label) and len(text) <= _SHORT_HEADING))
-    return text, heading, boxes
+    return text, boxes
 
 
 def _collect(el, parts: list[str], boxes: list) -> None:

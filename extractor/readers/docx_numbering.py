@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W_VAL = W + "val"
-_HEADING_STYLE = re.compile(r"^\s*(heading|标题|title|subtitle|副标题)\s*\d*\s*$", re.I)
 
 
 @dataclass(slots=True)
@@ -18,7 +17,6 @@ class _Style:
     name: str = ""
     based_on: str | None = None
     num: tuple[str, int | None] | None = None     # (numId, ilvl or None)
-    outline: int | None = None
 
 
 class _Styles:
@@ -39,7 +37,6 @@ class _Styles:
             ppr = st.find(W + "pPr")
             if ppr is not None:
                 s.num = _num_pr(ppr)
-                s.outline = _outline(ppr)
             self.by_id[sid] = s
             if st.get(W + "type") == "paragraph" and st.get(W + "default") in ("1", "true", "on"):
                 self.default_para = sid
@@ -57,12 +54,6 @@ class _Styles:
                 return s.num
         return None
 
-    def is_heading(self, sid) -> bool:
-        for s in self.chain(sid):
-            if _HEADING_STYLE.match(s.name) or (s.outline is not None and s.outline < 9):
-                return True
-        return False
-
 
 def _num_pr(ppr):
     npr = ppr.find(W + "numPr")
@@ -73,11 +64,6 @@ def _num_pr(ppr):
     nid = num_id.get(W_VAL) if num_id is not None else None
     lvl = _int(ilvl.get(W_VAL)) if ilvl is not None else None
     return (nid, lvl) if nid is not None or lvl is not None else None
-
-
-def _outline(ppr):
-    ol = ppr.find(W + "outlineLvl")
-    return _int(ol.get(W_VAL)) if ol is not None else None
 
 
 def _int(v, default=None):

@@ -13,6 +13,7 @@ new page, a row split in two.
 """
 from __future__ import annotations
 
+from itertools import pairwise
 import logging
 import re
 
@@ -149,7 +150,7 @@ def _assemble(doc: Document, pages: list[PageContent]) -> None:
 
     pieces: list[tuple[Table, PageTable]] = []
     paras: list[ProsePara] = []              # parallel to the Paragraph blocks, for page-break joins
-    for page, items in zip(pages, page_items):
+    for page, items in zip(pages, page_items, strict=True):
         run: list[Line] = []
         for _, item in items:
             if isinstance(item, Line):
@@ -168,7 +169,7 @@ def _assemble(doc: Document, pages: list[PageContent]) -> None:
 def _unify_continued_tables(page_items: list[list]) -> None:
     """Tables running over page breaks: give each chain of pieces one set of grid columns."""
     chain: list[PageTable] = []
-    for items, nxt in zip(page_items, page_items[1:] + [[]]):
+    for items, nxt in zip(page_items, page_items[1:] + [[]], strict=True):
         last = items[-1][1] if items and isinstance(items[-1][1], PageTable) else None
         first = nxt[0][1] if nxt and isinstance(nxt[0][1], PageTable) else None
         if last is not None and first is not None and continues(last, first):
@@ -260,7 +261,7 @@ def _repair_cut_labels(doc: Document, pieces: list[tuple[Table, PageTable]]) -> 
     Header rows repeated at the top of B are skipped over; values are never touched.
     """
     at = {id(b): i for i, b in enumerate(doc.blocks)}
-    for (ta, a), (tb, b) in zip(pieces, pieces[1:]):
+    for (ta, a), (tb, b) in pairwise(pieces):
         ia, ib = at[id(ta)], at[id(tb)]
         if tb.page != (ta.page or 0) + 1 or not _last_on_page(doc, ia) or not _first_on_page(doc, ib):
             continue

@@ -11,6 +11,7 @@ builds the tables and paragraphs.
 """
 from __future__ import annotations
 
+from itertools import pairwise
 import os
 import re
 import shutil
@@ -221,7 +222,7 @@ def _lines_in(chars: list[Char], box) -> int:
     if not mids:
         return 0
     h = min(c.bottom - c.top for c in chars if _overlap(c, box) > 0)
-    return 1 + sum(1 for a, b in zip(mids, mids[1:]) if b - a > 0.7 * h)
+    return 1 + sum(1 for a, b in pairwise(mids) if b - a > 0.7 * h)
 
 
 def _overlap(ch: Char, box) -> float:

@@ -45,7 +45,7 @@ def drop_furniture(pages_lines: list[list[Line]], pages: list[PageContent]) -> N
         return re.sub(r"\d+", "#", ln.text.replace(" ", ""))
 
     seen: Counter = Counter()
-    for lines, page in zip(pages_lines, pages):
+    for lines, page in zip(pages_lines, pages, strict=True):
         seen.update({shape(ln) for ln in lines if in_margin(ln, page)})
     repeated = {s for s, n in seen.items() if n >= 2 and n >= len(pages) / 2}
     for lines, page in zip(pages_lines, pages):

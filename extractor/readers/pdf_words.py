@@ -18,7 +18,7 @@ PROSE_WIDTH = 0.85    # a line this wide of the text column, in one piece, is pr
 def split_fields(line, gap_factor: float = 0.25) -> list[list[Char]]:
     """Split a line where glyphs stand apart (a quarter of a character): cell edges, spaces."""
     fields: list[list[Char]] = [[line.chars[0]]]
-    for prev, ch in zip(line.chars, line.chars[1:]):
+    for prev, ch in pairwise(line.chars):
         if ch.x0 - prev.x1 > gap_factor * line.size:
             fields.append([ch])
         else:

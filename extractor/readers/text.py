@@ -74,7 +74,7 @@ def _stitch(rows: list[list[str]], cuts: set[int]) -> list[list[str]]:
                     and not any(_ITEM_START.match(c) for c in cells if _is_label(c)) \
                     and (first_of_piece or not any(_is_label(c) for c in cells)):
                 out[-1] = [a + b if a and b and _is_label(b) else (a or b)
-                           for a, b in zip(out[-1], row)]
+                           for a, b in zip(out[-1], row, strict=True)]
                 continue
         out.append(list(row))
     return out
@@ -150,7 +150,7 @@ def _build(lines: list[str], fmt: str, markdown: bool, limits: Limits) -> list:
             continue
         heading = markdown and stripped.startswith("#")
         text = clean_text(stripped.lstrip("#").strip() if heading else stripped)
-        blocks.append(Paragraph(text, heading=heading))
+        blocks.append(Paragraph(text))
     flush_table()
     return blocks
 

@@ -80,8 +80,8 @@ def place(slots: list[Slot], values: list) -> list[Placement]:
             spans = _in_order(slots, out, i, j, len(values))
             if spans is None:
                 continue
-            holds = [_holds(slots[k].rules, values[a:b]) for k, (a, b) in zip(range(i, j), spans)]
-            for k, span, ok in zip(range(i, j), spans, holds):
+            holds = [_holds(slots[k].rules, values[a:b]) for k, (a, b) in zip(range(i, j), spans, strict=True)]
+            for k, span, ok in zip(range(i, j), spans, holds, strict=True):
                 group = slots[k].group
                 # every row holds: the order is confirmed; else a row whose label starts where
                 # its numbers do; a lone row between placed rows, its label among its numbers

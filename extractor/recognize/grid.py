@@ -147,7 +147,7 @@ def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar) -
         if any(c.text and is_value_text(c.text) and c.text not in BLANK_MARKS for c in r):
             break
         header_rows.append(r)
-    labels = dict(zip(grammar.t3_columns, (label_key(x) for x in grammar.t3_column_labels)))
+    labels = dict(zip(grammar.t3_columns, (label_key(x) for x in grammar.t3_column_labels), strict=True))
     cmap = _column_map(header_rows or rows[:3], labels)
     out = []
     for r in rows:

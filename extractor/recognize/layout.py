@@ -1,6 +1,7 @@
 """The document as one string with block offsets, and the six parts located in it."""
 from __future__ import annotations
 
+from itertools import pairwise
 from dataclasses import dataclass
 
 import regex as re
@@ -116,7 +117,7 @@ def find_parts(layout: Layout, grammar: Grammar) -> list[PartHit]:
     text, cursor, hits = layout.text, 0, []
     taken: list[tuple[int, int]] = []
     missing = []
-    for part, pattern in zip(grammar.parts, grammar.part_patterns):
+    for part, pattern in zip(grammar.parts, grammar.part_patterns, strict=True):
         best = _pick(text, pattern, cursor)
         if best:
             start, end, printed = best
@@ -132,7 +133,7 @@ def find_parts(layout: Layout, grammar: Grammar) -> list[PartHit]:
                 taken.append((start, end))
                 break
     hits.sort(key=lambda h: h.start)
-    for a, b in zip(hits, hits[1:]):
+    for a, b in pairwise(hits):
         a.end = b.start
     if hits:
         hits[-1].end = len(text)

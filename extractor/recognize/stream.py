@@ -105,7 +105,7 @@ def _aligned_rows(text: str, rules: tuple[RowRule, ...], widths: dict[str, int],
         slots.append(Slot(rule.id, widths[rule.id], sums.get(rule.id, ()), group, one_line))
     values = [parse_value(c).value for c in sc.cells]
     out = []
-    for rule, slot, p in zip(rules, slots, place(slots, values)):
+    for rule, slot, p in zip(rules, slots, place(slots, values), strict=True):
         label = sc.bare[hits[rule.id][0]:hits[rule.id][1]] if rule.id in hits else ""
         if p.span is not None:
             toks = sc.cells[p.span[0]:p.span[1]]

@@ -85,8 +85,8 @@ def read_row(spec: RowSpec, raw: RawRow | None, budget: Budget | None = None) ->
         parsed = [parse_value(t.raw) for t in toks]
         res.direct = [CellValue(value=p.value, raw=t.raw.strip(), blank=p.blank, origin=_origin(t),
                                 uncertain=_doubt((t,)))
-                      for p, t in zip(parsed, toks)]
-        bad = [k for k, p in zip(spec.keys, parsed) if p.value is None]
+                      for p, t in zip(parsed, toks, strict=True)]
+        bad = [k for k, p in zip(spec.keys, parsed, strict=True) if p.value is None]
         if bad:      # one cell per column, but some hold text that is not a number
             res.note = "有单元格不是数字"
         return res
@@ -153,25 +153,25 @@ def settle(results: list[RowResult], check=None, hints: dict[str, float] | None 
     fixed = {}
     for r in results:
         if r.direct:
-            fixed.update({k: c.value for k, c in zip(r.spec.keys, r.direct)})
+            fixed.update({k: c.value for k, c in zip(r.spec.keys, r.direct, strict=True)})
         elif len(r.candidates) == 1:
-            fixed.update(dict(zip(r.spec.keys, r.candidates[0])))
+            fixed.update(dict(zip(r.spec.keys, r.candidates[0], strict=True)))
     # indices of the readings that hold in some combination: sets, so each test is O(1)
     survivors: list[set[int]] = [set() for _ in open_rows]
     try:
         for combo in itertools.product(*(range(len(r.candidates)) for r in open_rows)):
             budget.spend(len(open_rows))
             vals = dict(fixed)
-            for r, i in zip(open_rows, combo):
-                vals.update(zip(r.spec.keys, r.candidates[i]))
+            for r, i in zip(open_rows, combo, strict=True):
+                vals.update(zip(r.spec.keys, r.candidates[i], strict=True))
             if check(vals):
-                for s, i in zip(survivors, combo):
+                for s, i in zip(survivors, combo, strict=True):
                     s.add(i)
     except Spent:
         for r in open_rows:
             r.note = SPENT            # left ambiguous: the finding says the search stopped
         return
-    for r, s in zip(open_rows, survivors):
+    for r, s in zip(open_rows, survivors, strict=True):
         if s and len(s) < len(r.candidates):
             r.candidates, r.split = [c for i, c in enumerate(r.candidates) if i in s], "arithmetic"
 
@@ -180,7 +180,7 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
     for r in results:
         keys = r.spec.keys
         if r.direct is not None:
-            for k, c in zip(keys, r.direct):
+            for k, c in zip(keys, r.direct, strict=True):
                 values[k] = c.value
                 cells[k] = c
             if r.note:
@@ -207,7 +207,7 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
             values[k] = v
             cells[k] = CellValue(value=v, raw=raw_text, blank=False, origin=origin,
                                  split=(r.split if v is not None else None), uncertain=doubt)
-        unknown = [k for k, v in zip(keys, picked or [None] * len(keys)) if v is None]
+        unknown = [k for k, v in zip(keys, picked or [None] * len(keys), strict=True) if v is None]
         if unknown:
             options = "；".join(" | ".join(str(x) for x in c) for c in r.candidates[:6])
             if len(r.candidates) > 1:
