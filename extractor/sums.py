@@ -11,7 +11,7 @@ import fnmatch
 import itertools
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from .grammar import edition_of, folder, layout_name, layouts, load
 from .rules import SUM_RULES, SumRule
@@ -73,7 +73,7 @@ def instances(layout: str, series: bool) -> tuple[Instance, ...]:
     return _instances(folder(), layout, series)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _instances(path: str, name: str, series: bool) -> tuple[Instance, ...]:
     layout = layouts()[name]
     applies = load(edition_of(name)).rules

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from functools import lru_cache
+from functools import cache
 
 from .grammar import edition_of, folder, layouts, load, names, table_names
 from .report import Finding, Report
@@ -26,7 +26,7 @@ def _key_checks(layout_name: str) -> tuple[tuple[KeyRule, tuple[str, ...]], ...]
     return _key_checks_in(folder(), layout_name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _key_checks_in(path: str, layout_name: str) -> tuple[tuple[KeyRule, tuple[str, ...]], ...]:
     layout = layouts()[layout_name]
     applies = load(edition_of(layout_name)).rules

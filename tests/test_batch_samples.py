@@ -60,7 +60,7 @@ def make_values(i: int, bad: bool = False) -> dict[str, int | float]:
     """Consistent values of one generated report (2021 edition)."""
     rng = random.Random(i)
     v: dict[str, int | float] = {}
-    for row, cols in (("rules", 3), ("normative", 3)):
+    for row in ("rules", "normative"):
         issued, repealed = rng.randint(0, 20), rng.randint(0, 10)
         v[f"t2.{row}.issued"], v[f"t2.{row}.repealed"] = issued, repealed
         v[f"t2.{row}.in_force"] = rng.randint(repealed, 80)

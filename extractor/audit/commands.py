@@ -57,7 +57,7 @@ def _sources(files: list[str], db: Optional[str], ocr: bool) -> tuple[list[Repor
             reports += read_reports(db)
         except StoreError as e:
             _err(str(e))
-            raise typer.Exit(2)
+            raise typer.Exit(2) from None
     return reports, ok
 
 
@@ -196,7 +196,7 @@ def baseline_ids(path: Optional[Path]) -> set[str]:
         return load_baseline(path)
     except BaselineError as e:
         _err(str(e))
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 def new_findings(findings: list[Finding], accepted: set[str]) -> list[Finding]:

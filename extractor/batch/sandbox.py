@@ -111,7 +111,7 @@ class _Forked:
 
 
 _FORK_LOCK = threading.Lock()
-_LIVE: "weakref.WeakSet[Sandbox]" = weakref.WeakSet()
+_LIVE: weakref.WeakSet[Sandbox] = weakref.WeakSet()
 
 
 def fork_allowed() -> bool:

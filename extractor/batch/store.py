@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timezone
-from functools import lru_cache
+from datetime import datetime, UTC
+from functools import cache
 from pathlib import Path
 
 from ..report import Report
@@ -130,7 +130,7 @@ _NO_CELL = (None, 0, 0, None, None, None, None, None, None, None)   # raw .. spl
 _CELLS_PER_INSERT = 999 // _CELL_FIELDS
 
 
-@lru_cache(maxsize=None)
+@cache
 def _insert_cells(n: int) -> str:
     """INSERT of n cells rows: ?1 is the document id, then the rows' fields in order."""
     row = "(?1, " + ", ".join("?" * _CELL_FIELDS) + ")"
@@ -282,7 +282,7 @@ class Store:
             (storable(rec["path"]), rec.get("sha256"), rec.get("format"), rec.get("organization"), rec.get("year"),
              rec.get("edition"), rec["status"], rec.get("error"), rec["parser_version"],
              rec.get("read_ms"), rec.get("parse_ms"), rec.get("total_ms"), rec["n_errors"], rec["n_warnings"],
-             datetime.now(timezone.utc).isoformat(timespec="seconds"), rec["extra"]))
+             datetime.now(UTC).isoformat(timespec="seconds"), rec["extra"]))
         if cur.rowcount == 0:
             return None
         doc_id = cur.lastrowid

@@ -129,7 +129,7 @@ class _Context:
 class _RawTable:
     owners: list[dict[int, tuple[int, int]]]        # per row: grid column -> owning (row, col)
     texts: dict[tuple[int, int], str]
-    nested: list["_RawTable"]
+    nested: list[_RawTable]
 
 
 def _walk_blocks(container, ctx: _Context, doc: Document) -> None:
@@ -297,7 +297,7 @@ def _cell_text(tc, ctx: _Context, nested: list[_RawTable]) -> str:
         for child in container:
             tag = child.tag
             if tag == W_P:
-                text, _, boxes = _paragraph(child, ctx)
+                text, boxes = _paragraph(child, ctx)
                 if text:
                     lines.append(text)
                 for box in boxes:

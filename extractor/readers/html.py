@@ -173,7 +173,8 @@ def read(data: bytes, options) -> Document:
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as e:
-        raise ReadError(f"not a readable HTML page ({e})", "check that the file is the page itself", options.filename)
+        raise ReadError(f"not a readable HTML page ({e})", "check that the file is the page itself",
+                        options.filename) from None
     title_el = root.find(".//title")
     title = clean_text(title_el.text_content()).strip() if title_el is not None else None
     heading = root.xpath("//*[contains(@class,'title') and not(self::title)][1]")

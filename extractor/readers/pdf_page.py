@@ -177,11 +177,11 @@ def _visit(objs, parent_matrix, content: PageContent, view: tuple, depth: int, l
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             # the image's bounds are in its parent's space: under a form, approximate by scale
-            l, b, r, t = (ctypes.c_float() for _ in range(4))
-            if pdfium_c.FPDFPageObj_GetBounds(obj, l, b, r, t):
+            x0, b, r, t = (ctypes.c_float() for _ in range(4))
+            if pdfium_c.FPDFPageObj_GetBounds(obj, x0, b, r, t):
                 sx = (parent_matrix[0] ** 2 + parent_matrix[1] ** 2) ** 0.5
                 sy = (parent_matrix[2] ** 2 + parent_matrix[3] ** 2) ** 0.5
-                area = (r.value - l.value) * sx * (t.value - b.value) * sy
+                area = (r.value - x0.value) * sx * (t.value - b.value) * sy
                 content.image_cover = max(content.image_cover, area / max(1.0, content.width * content.height))
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             pdfium_c.FPDFPageObj_GetMatrix(obj, fs)

@@ -279,7 +279,7 @@ def unify_columns(pieces: list[PageTable], tol: float = 4.0) -> None:
         end = first[1:] + [len(union)]
         new_of = dict(enumerate(first))
 
-        def remap(m):
+        def remap(m, new_of=new_of):
             return None if m is None else (m[0], new_of[m[1]])
 
         rows = []
