@@ -54,12 +54,14 @@ def key_label(key: str, skip: int | None = None) -> str:
 
 
 def _render(terms: tuple[Term, ...], pos: int, cur: dict, prev: dict | None) -> str:
-    shown = [(s, p, k) for s, p, k in terms if len(terms) <= _LONG or (prev if p else cur).get(k)]
+    def read(is_prev: bool) -> dict:
+        return (prev or {}) if is_prev else cur
+    shown = [(s, p, k) for s, p, k in terms if len(terms) <= _LONG or read(p).get(k)]
     if not shown:
         return "0"
     out = []
     for i, (sign, is_prev, key) in enumerate(shown):
-        v = _num((prev if is_prev else cur)[key])
+        v = _num(read(is_prev)[key])
         label = ("上年" if is_prev else "") + key_label(key, pos)
         op = ("" if sign > 0 else "−") if i == 0 else (" + " if sign > 0 else " − ")
         out.append(f"{op}{label} {v}")
@@ -171,8 +173,11 @@ def validate_series(reports: list[Report]) -> list[tuple[Report, Finding]]:
     out = []
     for year in sorted(by_year):
         for cur in by_year[year]:
-            insts = instances(layout_of(cur.edition, cur.values), True)
+            layout = layout_of(cur.edition, cur.values)
+            assert layout is not None and cur.organization        # by_year holds template reports of a body
+            insts = instances(layout, True)
             for prev in by_year.get(year - 1, ()):
+                assert prev.organization and prev.edition
                 if not same_body(cur.organization, prev.organization):
                     continue
                 prev_rules = load(prev.edition).rules

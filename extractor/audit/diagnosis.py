@@ -42,7 +42,7 @@ def _equations(report: Report, layout: str):
         if any(v.get(k) is None for k in coef):
             continue
         coef = {k: c for k, c in coef.items() if c}
-        residual = sum(Fraction(v[k]) * c for k, c in coef.items())
+        residual = sum((Fraction(x) * c for k, c in coef.items() if (x := v[k]) is not None), Fraction(0))
         out.append((inst, coef, residual))
     return out
 

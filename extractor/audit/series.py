@@ -80,7 +80,7 @@ def _cell_text(key: str) -> str:
 def disagreements(copies: list[Report]) -> list[Finding]:
     """X-SAME: per cell the copies of one body's report for one year read differently,
     which copies read which value (the value most copies read comes first, as `expected`)."""
-    out = []
+    out: list[Finding] = []
     if len(copies) < 2:
         return out
     for key in dict.fromkeys(k for r in copies for k in r.values):
@@ -132,6 +132,7 @@ def series_findings(group: Group) -> list[Finding]:
         layout = layout_of(cur.edition, cur.values)
         if layout is None or layout_of(prev.edition, prev.values) is None:
             continue
+        assert prev.edition is not None                  # layout_of found its layout
         prev_rules = load(prev.edition).rules
         pair = [i for i in instances(layout, True) if i.rule.id in prev_rules]
         refs = [doc_ref(r) for r in prev_copies + cur_copies]

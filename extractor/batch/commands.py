@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -170,7 +170,7 @@ def batch(
             nonlocal failed
             failed += rec["status"] == "failed"
 
-        kw = dict(engine=engine.value, jobs=jobs, timeout=timeout or None, memory_mb=memory_limit,
+        kw: dict[str, Any] = dict(engine=engine.value, jobs=jobs, timeout=timeout or None, memory_mb=memory_limit,
                   scheduler=scheduler, ship_bytes=(not shared_fs) if scheduler else None, urls=found.urls)
         try:
             if show_bar and p.todo:

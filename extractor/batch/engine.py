@@ -21,7 +21,7 @@ import select
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -287,7 +287,7 @@ def run_dask(paths: list[str], opts: Options, *, jobs: int, timeout: float | Non
             cluster.close()
 
 
-def run(engine: str, paths: list[str], opts: Options, **kw) -> Iterable[dict]:
+def run(engine: str, paths: list[str], opts: Options, **kw) -> Iterator[list[dict]]:
     if engine == "local":
         kw.pop("scheduler", None)
         kw.pop("ship_bytes", None)

@@ -14,6 +14,7 @@ import glob
 import os
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,7 +108,7 @@ def _read_list(lines) -> list[tuple[str, str | None]]:
     return out
 
 
-def collect(args: list[str], *, exclude: list[str | Path] = (), stdin=None) -> Inputs:
+def collect(args: list[str], *, exclude: Sequence[str | Path] = (), stdin=None) -> Inputs:
     """Expand INPUT arguments into files to read (see module doc)."""
     result = Inputs()
     seen: set[str] = set()

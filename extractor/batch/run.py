@@ -104,7 +104,7 @@ def execute(p: Plan, store: Store, opts: Options, *, engine: str = "local", jobs
                 if rec.get("format") is None and path in p.sha:
                     rec["format"] = sniff_format(path)
                 sha = p.sha.get(path, rec.get("sha256"))
-                items.append((rec, p.duplicates.get(sha, []), p.replace.get(sha)))
+                items.append((rec, p.duplicates.get(sha, []) if sha else [], p.replace.get(sha) if sha else None))
             out.ids.update(_store(store, items))
             out.processed += len(batch)
             if on_record:

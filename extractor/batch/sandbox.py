@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 import weakref
+from typing import Any
 from pathlib import Path
 
 from ..lifetime import die_with_parent, kill_tree
@@ -105,8 +106,9 @@ class _Forked:
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(f"pid {self.pid}", timeout)
+                raise subprocess.TimeoutExpired(f"pid {self.pid}", timeout or 0.0)
             time.sleep(0.005)
+        assert self.returncode is not None
         return self.returncode
 
 
@@ -145,8 +147,9 @@ class Sandbox:
     def __init__(self, memory_mb: int = 0, *, fork: bool = False):
         self.memory_mb = memory_mb
         self.fork = fork
-        self.proc: subprocess.Popen | _Forked | None = None
-        self._err = None
+        # Popen or _Forked: the same interface (pid, stdin, stdout, poll, wait) by duck typing
+        self.proc: Any = None
+        self._err: Any = None             # the child's stderr file, between start and close
         _LIVE.add(self)
 
     # -- lifecycle -------------------------------------------------------------------
@@ -291,7 +294,7 @@ class Sandbox:
         result = self._receive(timeout)
         if result is _TIMEOUT:
             self.kill()
-            raise SandboxFailure(timeout_reason(timeout))
+            raise SandboxFailure(timeout_reason(timeout or 0.0))
         if result is None:
             reason = self._death_reason("crashed")
             self.kill()

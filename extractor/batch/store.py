@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime, UTC
 from functools import cache
 from pathlib import Path
@@ -196,7 +197,7 @@ class Store:
         return {sha: (doc_id, status) for sha, doc_id, status in rows}
 
     # -- writing --------------------------------------------------------------------
-    def add(self, rec: dict, extra_paths: list[str] = (), *, replace: int | None = None) -> int:
+    def add(self, rec: dict, extra_paths: Sequence[str] = (), *, replace: int | None = None) -> int:
         """Store one record (see worker.py) in its own transaction; returns its document id."""
         return self.add_many([(rec, list(extra_paths), replace)])[0]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rich import box
@@ -67,7 +68,7 @@ def _counts(counter: Counter, order=()) -> str:
     return " · ".join(f"{k} {counter[k]}" for k in keys) or "none"
 
 
-def render(s: Summary, console: Console, *, extra: list[str] = ()) -> None:
+def render(s: Summary, console: Console, *, extra: Sequence[str] = ()) -> None:
     """Print the summary: small tables on a terminal, plain unwrapped lines when piped
     (one fact per line: grep-able, never a path folded across lines)."""
     head = [("documents", f"{s.documents}: " + _counts(s.by_status, STATUSES)),

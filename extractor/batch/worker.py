@@ -26,6 +26,7 @@ from pathlib import Path
 from .. import __version__, parse
 from ..errors import ReadError
 from ..readers import detect_format
+from ..report import Report
 from .attachments import resolve_links
 from .store import report_rows
 
@@ -88,7 +89,7 @@ def _where(exc: BaseException) -> str:
     return f" (at {Path(frame.filename).parent.name}/{Path(frame.filename).name}:{frame.lineno})"
 
 
-def _parse(data: bytes, path: str, opts: Options, read_s: float) -> tuple[dict, object]:
+def _parse(data: bytes, path: str, opts: Options, read_s: float) -> tuple[dict, Report | None]:
     """(record without its report, the Report) or (failure record, None)."""
     t0 = time.perf_counter()
     sha = hashlib.sha256(data).hexdigest()
@@ -151,8 +152,8 @@ def run_task(path: str, opts: Options = Options(), data: bytes | None = None) ->
     read_s = 0.0
     if data is None:
         data, failed, read_s = _read(path)
-        if failed is not None:
-            return report_rows(failed, None)
+        if data is None:
+            return report_rows(failed or failure(path, "cannot read"), None)
     rec, report = _parse(data, path, opts, read_s)
     if report is None:
         return report_rows(rec, None)

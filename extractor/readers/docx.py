@@ -20,6 +20,7 @@ Every file passes extractor.safety first: no zip bomb or DTD reaches python-docx
 from __future__ import annotations
 
 import io
+from typing import Any
 from dataclasses import dataclass
 
 from ..errors import ReadError
@@ -114,7 +115,7 @@ def _related(part, reltype):
 class _Context:
     styles: _Styles
     numbering: _Numbering
-    main: object = None              # the main document part (for altChunk relationships)
+    main: Any = None                 # the main document part (for altChunk relationships)
     options: object = None
     depth: int = 0                   # altChunk nesting (a DOCX chunk inside a DOCX)
     table_count: int = 0
@@ -396,7 +397,9 @@ def _mht_html(blob: bytes) -> bytes | None:
     msg = email.message_from_bytes(blob, policy=email.policy.compat32)
     for part in msg.walk():
         if part.get_content_type() in ("text/html", "application/xhtml+xml"):
-            payload = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            if not isinstance(payload, bytes):      # decode=True gives bytes (or None) for a leaf part
+                payload = b""
             charset = part.get_content_charset()
             try:
                 text = payload.decode(codec_name(charset) if charset else "utf-8")

@@ -164,7 +164,8 @@ class _Numbering:
         for i in range(ilvl):
             if counts[i] is None:
                 counts[i] = start(i)
-        counts[ilvl] = start(ilvl) if counts[ilvl] is None else counts[ilvl] + 1
+        current = counts[ilvl]
+        counts[ilvl] = start(ilvl) if current is None else current + 1
         for i in range(ilvl + 1, len(counts)):
             counts[i] = None
         if lvl.fmt == "bullet":
@@ -210,7 +211,8 @@ def _zh_counting(n: int, digits: str = _ZH_DIGITS, units=("", "十", "百", "千
     if n >= 10000:
         return _zh_counting(n // 10000, digits, units, big) + big + (
             (digits[0] if n % 10000 < 1000 else "") + _zh_counting(n % 10000, digits, units, big) if n % 10000 else "")
-    out, zero = [], False
+    out: list[str] = []
+    zero = False
     for pos in range(3, -1, -1):
         d = n // 10 ** pos % 10
         if d == 0:

@@ -127,7 +127,7 @@ def join_wrapped(a: str, b: str) -> str:
 
 def text_column(pages_lines: list[list[Line]], pages: list[PageContent]) -> None:
     """Set each page's text_left/text_right from the document's lines (pages share a layout)."""
-    lefts = Counter()
+    lefts: Counter[int] = Counter()
     rights = []
     for lines in pages_lines:
         for ln in lines:

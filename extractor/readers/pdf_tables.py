@@ -161,9 +161,9 @@ def _grid(cells: list[tuple], chars: list[Char]) -> PageTable:
         if not (bbox[0] <= x < bbox[2] and bbox[1] <= y < bbox[3]):
             continue
         r, c = bisect_right(tops, y) - 1, bisect_right(xs, x) - 1
-        cell = owner[r][c] if r >= 0 and c >= 0 else None
-        if cell is not None and cell[0] <= x < cell[2] and cell[1] <= y < cell[3]:
-            mine.setdefault(cell, []).append(ch)
+        hit = owner[r][c] if r >= 0 and c >= 0 else None
+        if hit is not None and hit[0] <= x < hit[2] and hit[1] <= y < hit[3]:
+            mine.setdefault(hit, []).append(ch)
             used.add(i)
         elif cell is None and r >= 0 and c >= 0:
             stray.setdefault((r, c), []).append(ch)

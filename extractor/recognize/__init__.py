@@ -118,7 +118,7 @@ def _first_by_rule(rows: list[RawRow]) -> dict[str, RawRow]:
 
 
 def _prose_hints(g: Grammar, text: str) -> dict[str, float]:
-    hints = {}
+    hints: dict[str, float] = {}
     for key, patterns in g.prose.items():
         for p in patterns:
             m = p.search(text)

@@ -39,7 +39,8 @@ class TooMany(Exception):
 
 def value_run(segment: str) -> list[str]:
     """The leading run of number tokens in a segment of flattened text."""
-    tokens, pos = [], 0
+    tokens: list[str] = []
+    pos = 0
     for m in TOKEN.finditer(segment):
         gap = segment[pos:m.start()]
         if tokens and gap.strip(" \t\u3000元万件个项条"):

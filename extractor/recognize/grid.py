@@ -78,7 +78,7 @@ def _closest(bare: str, rules: tuple[RowRule, ...]) -> RowRule | None:
 def _label_cells(row: list[Cell]) -> list[int]:
     """Text cells up to the row's first value: text among the values (a garbled or
     spelled-out number) is an unreadable cell of the row, not a label that shifts it."""
-    out = []
+    out: list[int] = []
     for i, c in enumerate(row):
         if not c.text:
             continue
@@ -96,7 +96,7 @@ def _row_rule(row: list[Cell], rules: tuple[RowRule, ...]) -> tuple[RowRule | No
     if not idx:
         return None, -1, ""
     last = idx[-1]
-    texts = []
+    texts: list[str] = []
     for i in idx:
         if not texts or row[i].text != texts[-1]:
             texts.append(row[i].text)

@@ -194,7 +194,7 @@ def t4_row(text: str, start: int, end: int, grammar: Grammar, fmt: str) -> RawRo
             return RawRow("t4", toks, True, "", Origin(fmt))
         if sc.lines >= MIN_LINES:
             return RawRow("t4", toks, False, "", Origin(fmt), note=p.note)
-    toks = value_run(seg[last:])
-    if not toks:
+    run = value_run(seg[last:])
+    if not run:
         return None
-    return RawRow("t4", [ValueToken(t, Origin(fmt)) for t in toks], False, "", Origin(fmt))
+    return RawRow("t4", [ValueToken(t, Origin(fmt)) for t in run], False, "", Origin(fmt))
