@@ -21,7 +21,6 @@ from .sums import EPS, Instance, Term, instances, layout_of, sum_of, terms
 _LONG = 4                             # above this many terms, messages list the non-zero ones only
 
 
-@lru_cache(maxsize=None)
 def _key_checks(layout_name: str) -> tuple[tuple[KeyRule, tuple[str, ...]], ...]:
     return _key_checks_in(folder(), layout_name)
 

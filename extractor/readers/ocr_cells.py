@@ -189,9 +189,9 @@ def read_value_cells(page, chars: list[Char], conf: dict, cells: list[tuple]) ->
 def replace(chars: list[Char], cells: list[tuple], texts: list[str], keep_empty: bool = True) -> list[Char]:
     """Put each cell's new text at its centre instead of the page words in it (the page
     words stay where the new text is empty and keep_empty is set)."""
-    gone = [b for b, text in zip(cells, texts) if text or not keep_empty]
+    gone = [b for b, text in zip(cells, texts, strict=True) if text or not keep_empty]
     keep = [ch for ch in chars if not any(inside(ch, b) for b in gone)]
-    for b, text in zip(cells, texts):
+    for b, text in zip(cells, texts, strict=True):
         if text:
             cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
             keep.append(Char(text, cx - 1, cy - 1, cx + 1, cy + 1))

@@ -154,7 +154,7 @@ def _value_cells(edges: list[dict], chars: list[Char]) -> list[tuple]:
         shorts = Counter(r for r, c, g in cells if c > 0 and _short(g.text or ""))
         out += [t.boxes[(r, c)] for r, c, g in cells
                 if not (g.text or "").strip()
-                or (c > 0 and _short(g.text) and (in_col[c] >= 2 or 2 * in_row[r] >= shorts[r]))]
+                or (c > 0 and _short(g.text or "") and (in_col[c] >= 2 or 2 * in_row[r] >= shorts[r]))]
     return out
 
 
@@ -186,7 +186,7 @@ class _Page:
                    digits: bool = False) -> dict[int, tuple[str, float]]:
         """Each crop alone: one text line (--psm 7), or a block (--psm 6) where its ink
         has several lines; chi_sim, or eng restricted to digits."""
-        out = {}
+        out: dict[int, tuple[str, float]] = {}
         for psm, group in (("7", [k for k in crops if lines.get(k, 1) <= 1]),
                            ("6", [k for k in crops if lines.get(k, 1) > 1])):
             if not group:
@@ -195,7 +195,7 @@ class _Page:
                 got = self._ocr([crops[k] for k in group], psm, "0123456789.-", self.tess.digit_lang)
             else:
                 got = self._ocr([crops[k] for k in group], psm)
-            out.update(zip(group, got))
+            out.update(zip(group, got, strict=True))
         return out
 
     def reread(self, chars: list[Char], cells: list[tuple], conf: dict | None = None) -> list[Char]:
@@ -260,13 +260,13 @@ def tesseract_lines(images: list[Image.Image], exe: str, timeout: float, psm: st
         raise ReadError(f"tesseract failed: {res.stderr.strip()[:200]}", "check the tesseract installation")
     words: list[dict] = [{} for _ in images]          # image -> line -> [(text, x0, x1, h, conf)]
     for line in res.stdout.splitlines()[1:]:
-        f = line.split("\t")
-        if len(f) >= 12 and f[0] == "5" and f[11].strip():
-            k = int(f[1]) - 1
+        cols = line.split("\t")
+        if len(cols) >= 12 and cols[0] == "5" and cols[11].strip():
+            k = int(cols[1]) - 1
             if 0 <= k < len(words):
-                left, width, height = int(f[6]), int(f[8]), int(f[9])
-                words[k].setdefault(tuple(f[2:5]), []).append((f[11].strip(), left, left + width, height,
-                                                               float(f[10])))
+                left, width, height = int(cols[6]), int(cols[8]), int(cols[9])
+                words[k].setdefault(tuple(cols[2:5]), []).append((cols[11].strip(), left, left + width, height,
+                                                                  float(cols[10])))
     out = []
     for lines in words:
         text = "\n".join(join_words([w[:4] for w in ws]) for ws in lines.values())
