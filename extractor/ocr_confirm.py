@@ -59,7 +59,7 @@ def confirm_ocr(doc: Document, report: Report) -> None:
                 needs.setdefault(unknown[0], _solve(inst, unknown[0], values))
             fits = _fitting_reads(inst, unknown, values, origins)
             if len(fits) == 1:             # one reading of the cells, and only one, makes the sum hold
-                for k, (v, read) in zip(unknown, fits[0]):
+                for k, (v, read) in zip(unknown, fits[0], strict=True):
                     values[k] = v
                     _set(report, k, v, " ".join(read.split()))
                     doubt.discard(k)
@@ -97,7 +97,7 @@ def _fitting_reads(inst, unknown: list[str], values: dict, origins: dict) -> lis
     """Every choice of one read per unknown cell that makes the instance hold."""
     options = []
     for k in unknown:
-        opts = {}
+        opts: dict[int | float, str] = {}
         for r in origins[k].reads:
             v = value_of(r)
             if v is not None:
@@ -106,7 +106,7 @@ def _fitting_reads(inst, unknown: list[str], values: dict, origins: dict) -> lis
     fits = []
     for combo in itertools.product(*options):
         trial = dict(values)
-        trial.update({k: v for k, (v, _) in zip(unknown, combo)})
+        trial.update({k: v for k, (v, _) in zip(unknown, combo, strict=True)})
         if _balance(inst, trial) == 0:
             fits.append(combo)
     return fits

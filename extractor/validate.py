@@ -10,13 +10,12 @@ the misreading is as likely as the misprint, so it does not accuse the document.
 from __future__ import annotations
 
 import fnmatch
-import re
 from functools import cache
 
 from .grammar import edition_of, folder, layouts, load, names, table_names
 from .report import Finding, Report
 from .rules import KEY_RULES, KeyRule
-from .sums import EPS, Instance, Term, instances, layout_of, sum_of, terms
+from .sums import EPS, Instance, Term, instances, layout_of, sum_of
 
 _LONG = 4                             # above this many terms, messages list the non-zero ones only
 

@@ -97,7 +97,7 @@ def _t2(report: Report, keys: list[str], by_key, culprits) -> str:
     for k in keys:
         rows.setdefault(_seg(k, 1), []).append(k)
     out, last_cols = [], None
-    for row, ks in rows.items():
+    for ks in rows.values():
         cols = [_seg(k, 2) for k in ks]
         if cols != last_cols:
             out.append("<tr><th>信息内容</th>" + "".join(f"<th>{escape(key_label(k, 1))}</th>" for k in ks) + "</tr>")
