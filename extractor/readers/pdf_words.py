@@ -3,6 +3,7 @@ grids rebuilt from their geometry (textgrid), as PageTables like the ruled ones.
 from __future__ import annotations
 
 from functools import cache
+from itertools import pairwise
 
 import regex as re
 

@@ -184,7 +184,7 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
                 values[k] = c.value
                 cells[k] = c
             if r.note:
-                bad = [k for k, c in zip(keys, r.direct) if c.value is None]
+                bad = [k for k, c in zip(keys, r.direct, strict=True) if c.value is None]
                 what = "的数字无法确定属于哪一列（表格没有框线，位置有歧义），不作猜测：" \
                     if r.note == UNPLACED else "有单元格不是数字："
                 findings.append(Finding(
