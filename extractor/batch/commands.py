@@ -15,14 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from .. import __version__
-from .engine import EngineError, check as check_engine, default_jobs
 from ..output import OutputError, choose_format, to_stdout
-from .export import ExportError, export as run_export
-from .inputs import collect
-from .run import execute, plan
-from .store import Store, StoreError, storable
-from .summary import EXIT_FAILED, EXIT_INTERRUPTED, render, summarize
-from .worker import Options
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class Engine(str, Enum):
