@@ -119,3 +119,13 @@ def test_attachment_urls_end_at_the_last_extension_and_bad_bases_keep_the_link()
     assert resolve_url("http://[::1", "b.pdf") == "b.pdf"
     report = parse("原文链接: http://[::1\n==== 正文 ====\n附件：b.pdf\n".encode(), filename="n.txt")
     assert [a.url for a in report.attachments] == ["b.pdf"]
+
+
+def test_a_long_unread_tail_costs_no_huge_powers_of_ten():
+    # the running-total bound raised 10 to the number of unread characters at every node:
+    # 300,000 characters of tail took minutes (fuzz case of issue 10)
+    code = ("from govreport.recognize.fused import CellSum, TooMany, split_run\n"
+            "try:\n print(split_run(['1' * 40, '9' * 300_000], 7, rules=(CellSum(tuple(range(6)), 6),)))\n"
+            "except TooMany:\n print('too many')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert out.returncode == 0 and out.stdout.strip() in ("[]", "too many")

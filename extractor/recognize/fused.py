@@ -148,7 +148,10 @@ def _split_run(tokens: tuple[str, ...], n: int, decimals: tuple[bool, ...], sign
             cells.append(v)
             if running_total and c < n - 1:
                 left = suffix[ti + 1] + len(tok) - end        # characters still unread
-                if sum(cells) >= 10 ** max(0, left - (n - 2 - c)):
+                room = left - (n - 2 - c)
+                # pieces are at most 12 digits, so their sum stays below 10**18: past that no
+                # bound to test (and 10**300000 for a long run cost milliseconds a node)
+                if room < 18 and sum(cells) >= 10 ** max(0, room):
                     cells.pop()
                     continue
             if rules_hold(c):
