@@ -286,7 +286,7 @@ def fields(
         rows = [[f.key, f.edition, f.table, f.row, f.column, f.label] for f in data_dictionary()]
         with open_output(output, excel_csv=fmt == "csv") as out:
             if fmt == "json":
-                out.write(json.dumps([dict(zip(header, r)) for r in rows], ensure_ascii=False, indent=1) + "\n")
+                out.write(json.dumps([dict(zip(header, r, strict=True)) for r in rows], ensure_ascii=False, indent=1) + "\n")
             else:
                 w = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
                 w.writerow(header)

@@ -4,6 +4,7 @@ line on stderr (exit 2), and a reader that closes the pipe early ends the comman
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
@@ -11,10 +12,10 @@ from typer.core import TyperGroup
 from .output import EXIT_PIPE, quiet_closed_pipe
 
 # click's UsageError as typer uses it: recent typer releases carry their own copy of click
-UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+UsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
 
 
-def usage_line(e: UsageError) -> str:
+def usage_line(e: Any) -> str:
     where = e.ctx.command_path if e.ctx is not None else "govreport"
     message = " ".join(e.format_message().split())
     return f"{where}: {message} (see '{where} --help')"
@@ -23,7 +24,7 @@ def usage_line(e: UsageError) -> str:
 class Group(TyperGroup):
     """The top-level command group (typer.Typer(cls=Group))."""
 
-    def invoke(self, ctx: typer.Context):
+    def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
             try:
                 return super().invoke(ctx)

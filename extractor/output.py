@@ -38,6 +38,7 @@ def choose_format(output: str | os.PathLike | None, fmt: str | None, formats: Se
         return fmt
     if to_stdout(output):
         return default
+    assert output is not None                       # to_stdout() is true for None
     ext = Path(output).suffix.lower().lstrip(".")
     if EXTENSIONS.get(ext, ext) in formats:
         return EXTENSIONS.get(ext, ext)
@@ -64,6 +65,7 @@ def open_output(output: str | os.PathLike | None, *, binary: bool = False, excel
         finally:
             stream.detach()
         return
+    assert output is not None
     target = Path(output)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(fd)

@@ -429,10 +429,10 @@ def test_xlsx_export_round_trip(filled):
     rows = list(wb["documents"].iter_rows(values_only=True))
     header = list(rows[0])
     assert header == DOC_COLUMNS + list(all_keys())
-    labels = dict(zip(header, rows[1]))                                  # a row of Chinese labels under the keys
+    labels = dict(zip(header, rows[1], strict=False))                                  # a row of Chinese labels under the keys
     assert labels["t2.rules.issued"] == "第二十条第（一）项 / 规章 / 本年制发件数"
     assert all(labels[k] for k in all_keys()) and labels["path"] is None
-    by_path = {row[0]: dict(zip(header, row)) for row in rows[2:]}
+    by_path = {row[0]: dict(zip(header, row, strict=False)) for row in rows[2:]}
     store = stored(db)
     for path, expected in docs.items():
         row = by_path[path]

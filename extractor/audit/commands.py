@@ -69,7 +69,7 @@ def _output_format(command: str, output: Optional[Path], fmt: Optional[str], for
         return choose_format(output, fmt, formats, formats[0])
     except OutputError as e:
         _err(f"{command}: {e}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 def _write(command: str, text: str, output: Optional[Path]) -> None:
@@ -81,7 +81,7 @@ def _write(command: str, text: str, output: Optional[Path]) -> None:
         raise                                       # the reader left: see commandline.Group
     except (OutputError, OSError) as e:
         _err(f"{command}: {output}: {getattr(e, 'strerror', None) or e}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 def _name(r: Report) -> str:

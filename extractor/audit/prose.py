@@ -107,7 +107,7 @@ def prose_checks(report: Report):
                     if b is None:
                         continue
                     start, n = b.start(), n or b.group("n")
-                if len(n) > MAX_DIGITS:           # no figure a report states; int() would refuse it
+                if n is None or len(n) > MAX_DIGITS:           # no figure a report states; int() would refuse it
                     continue
                 n = int(n)
                 if (s.where, n) in seen:          # a figure restated twice is one finding

@@ -240,7 +240,7 @@ def _write(fmt, table, conn, sel, rows_of, f, labels) -> int:
             return write_jsonl(records(conn, **sel), f)
         rows = rows_of(conn, **sel)
         header = next(rows)
-        return write_jsonl((dict(zip(header, r)) for r in rows), f)
+        return write_jsonl((dict(zip(header, r, strict=True)) for r in rows), f)
     first = rows_of(conn, **sel)
     sheets = [(table, _with_labels(first) if table == "documents" else first, table == "documents")]
     if table == "documents":                       # findings alongside, for Excel users

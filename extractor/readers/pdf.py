@@ -139,7 +139,7 @@ def _assemble(doc: Document, pages: list[PageContent]) -> None:
     text_column(page_lines, pages)
 
     page_items = []
-    for page, tables, lines in zip(pages, page_tables, page_lines):
+    for page, tables, lines in zip(pages, page_tables, page_lines, strict=True):
         lines, text_tables = find_text_tables(lines, page)
         for t in text_tables:
             t.ocr = page.ocr

@@ -48,7 +48,7 @@ def drop_furniture(pages_lines: list[list[Line]], pages: list[PageContent]) -> N
     for lines, page in zip(pages_lines, pages, strict=True):
         seen.update({shape(ln) for ln in lines if in_margin(ln, page)})
     repeated = {s for s, n in seen.items() if n >= 2 and n >= len(pages) / 2}
-    for lines, page in zip(pages_lines, pages):
+    for lines, page in zip(pages_lines, pages, strict=True):
         lines[:] = [ln for ln in lines if not (in_margin(ln, page) and not _beside_another(ln, lines) and (
             _PAGE_NUMBER.match(ln.text) or shape(ln) in repeated))]
 

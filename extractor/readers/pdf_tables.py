@@ -181,7 +181,7 @@ def _open_cells(grid: list[list[GridCell | None]], stray: dict[tuple[int, int], 
     """Text at grid positions no closed cell covers (LibreOffice leaves the right and bottom
     rulings of a merged cell undrawn: 行政事业性收费's amount): the run of uncovered
     positions it stands in, along its row, is one cell holding that text."""
-    for (r, c), chs in sorted(stray.items()):
+    for r, c in sorted(stray):
         if grid[r][c] is not None:
             continue                      # already part of a run
         lo = c

@@ -36,7 +36,7 @@ def words(line, starts: frozenset[float] = frozenset(), fields=None) -> list[Box
     return out
 
 
-def _split_at(field: list[Char], starts: list[float]) -> list[list[Char]]:
+def _split_at(field: list[Char], starts: frozenset[float]) -> list[list[Char]]:
     """A field running over a column edge without a visible gap (a full-width `（` carries
     its space inside its box: `三、本年（一）予以公开`): cut before a bracket that starts
     exactly at a column start other lines share."""
@@ -76,7 +76,7 @@ def find_text_tables(lines: list, page=None) -> tuple[list, list[PageTable]]:
     if not any(any(ch.text.isdigit() for f in fs[1:] for ch in f) for fs in fields):
         return lines, []                   # no number standing apart on any line: no table here
     starts = column_starts(fields)
-    boxes = [words(ln, starts, fs) for ln, fs in zip(lines, fields)]
+    boxes = [words(ln, starts, fs) for ln, fs in zip(lines, fields, strict=True)]
     width = (page.text_right - page.text_left) if page is not None and page.text_right > page.text_left else 0
 
     def is_break(i: int) -> bool:

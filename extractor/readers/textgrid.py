@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from ..normalize import label_key
@@ -198,7 +199,7 @@ def value_bands(rows: list[list[Box]]) -> list[list[float]]:
     width = max(counts)
     full = [words for words in rows if len(words) == width]
     bands = [[min(ws[k].x0 for ws in full), max(ws[k].x1 for ws in full)] for k in range(width)]
-    if any(a[1] > b[0] for a, b in zip(bands, bands[1:])):
+    if any(a[1] > b[0] for a, b in pairwise(bands)):
         # the full rows disagree on where a column is: fall back to merging overlaps
         bands = []
         for x0, x1 in sorted((w.x0, w.x1) for words in rows for w in words):
@@ -237,7 +238,7 @@ def _clearly_nearest(w: Box, bands: list[list[float]]) -> bool:
         return True
     mid = (w.x0 + w.x1) / 2
     d = sorted(abs((a + b) / 2 - mid) for a, b in bands)
-    pitch = min(((b2[0] + b2[1]) - (b1[0] + b1[1])) / 2 for b1, b2 in zip(bands, bands[1:]))
+    pitch = min(((b2[0] + b2[1]) - (b1[0] + b1[1])) / 2 for b1, b2 in pairwise(bands))
     return d[1] - d[0] > pitch / 4
 
 
@@ -400,16 +401,16 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
         b.col = _column(b.x0, b.x1, spans)
     covers = [[i for i in values_sorted if b.top - b.size / 2 <= mids[i] <= b.bottom + b.size / 2] for b in blocks]
     cols_of: dict[int, list[int]] = {}               # value row -> label columns of the blocks covering it
-    for b, rows_in in zip(blocks, covers):
+    for b, rows_in in zip(blocks, covers, strict=True):
         for i in rows_in:
             cols_of.setdefault(i, []).append(b.col)
     child_no: dict[int, dict[int, int]] = {}      # value row -> label column -> item number printed there
-    for b, rows_in in zip(blocks, covers):
+    for b, rows_in in zip(blocks, covers, strict=True):
         m = re.match(r"\s*(\d+)\s*[.．、]", b.text)
         if m and len(rows_in) == 1:
             child_no.setdefault(rows_in[0], {})[b.col] = int(m.group(1))
     spans_of = []
-    for b, inside in zip(blocks, covers):
+    for b, inside in zip(blocks, covers, strict=True):
         if len(inside) > 1:
             # a label spanning rows is the parent of labels to its right in each of them; a
             # row labelled only to its left (（六）其他处理 under a tall 5.要求… ), or by
@@ -430,7 +431,7 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
                 cell = grid[inside[0]][j]
                 if b.x1 > spans[j][0] + TOL and not cell.text:
                     cell.text, cell.merged_from = None, (inside[0], b.col)
-    for b, inside in zip(blocks, spans_of):
+    for b, inside in zip(blocks, spans_of, strict=True):
         for i in inside[1:]:
             cell = grid[i][b.col]
             if not cell.text:
@@ -439,11 +440,11 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
     row_of = {i: r for r, i in enumerate(order)}
     rows = []
     for i in order:
-        row = grid[i]
-        for cell in row:
+        cells = grid[i]
+        for cell in cells:
             if cell.merged_from is not None:
                 cell.merged_from = (row_of[cell.merged_from[0]], cell.merged_from[1])
-        rows.append(row)
+        rows.append(cells)
     all_words = [w for words in lines for w in words]
     bbox = (min(w.x0 for w in all_words), min(w.top for w in all_words),
             max(w.x1 for w in all_words), max(w.bottom for w in all_words))
@@ -490,7 +491,7 @@ def _wrapped_in(w: Box, k: int, grid: dict, mids: dict, nl: int) -> int | None:
 def _header_blocks(header: list[tuple[int, int, Box]], bands: list[list[float]], nl: int):
     """Header words joined down their column where a header wraps (`商业` / `企业`):
     (line of the first piece, column, text). Words spanning several bands stay alone."""
-    edges = [(a + b2) / 2 for (_, a), (b2, _) in zip(bands, bands[1:])]
+    edges = [(a + b2) / 2 for (_, a), (b2, _) in pairwise(bands)]
 
     def spans(w: Box) -> bool:
         return any(w.x0 + TOL < e < w.x1 - TOL for e in edges)

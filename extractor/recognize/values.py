@@ -120,7 +120,7 @@ def read_row(spec: RowSpec, raw: RawRow | None, budget: Budget | None = None) ->
 def _with_unread(res: RowResult, toks, n: int) -> RowResult:
     """A row with cells the reader could not place: read the others one to one (when the
     row has its n cells) and leave those unknown; never split or shift around them."""
-    if len(toks) != n and not res.raw.aligned:
+    if len(toks) != n and not (res.raw and res.raw.aligned):
         res.note = UNPLACED
         return res
     res.direct = []
@@ -191,7 +191,7 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
                     rule="CELL-UNREADABLE", severity="warning", where=r.spec.row_id,
                     message=f"「{_row_name(r)}」行{what}" + "、".join(
                         f"{column_label(k) or '第 %d 列' % (i + 1)}「{c.raw}」"
-                        for i, (k, c) in enumerate(zip(keys, r.direct)) if c.value is None),
+                        for i, (k, c) in enumerate(zip(keys, r.direct, strict=False)) if c.value is None),
                     keys=bad))
             continue
         if r.raw is None:
