@@ -61,12 +61,21 @@ def _err(line: str) -> None:
     sys.stderr.write(one_line(line) + "\n")       # a newline in a file name stays on its line
 
 
-def _load(path: str, ocr: bool, limits: Limits, jobs: int = 1) -> Report:
-    """One file (or '-' for stdin) -> Report; ReadError for anything unreadable."""
+def _load(path: str, options: dict) -> Report:
+    """One file (or '-' for stdin) -> Report; ReadError for anything unreadable.
+    `options` are parse()'s keyword arguments (ocr, limits, jobs, max_pages, max_seconds)."""
     if path == "-":
-        return parse(read_limited(sys.stdin.buffer, limits, "<stdin>"), filename="<stdin>", ocr=ocr, limits=limits,
-                     jobs=jobs)
-    return parse(path, ocr=ocr, limits=limits, jobs=jobs)
+        return parse(read_limited(sys.stdin.buffer, options["limits"], "<stdin>"), filename="<stdin>", **options)
+    return parse(path, **options)
+
+
+def _read_options(ocr: bool, limit: list[str] | None, max_pages: int, timeout: float, jobs: int = 1) -> dict:
+    return {"ocr": ocr, "limits": _limits(limit), "jobs": jobs, "max_pages": max_pages, "max_seconds": timeout}
+
+
+MaxPages = Annotated[int, typer.Option("--max-pages", min=1, help="Refuse PDFs longer than this")]
+Timeout = Annotated[float, typer.Option("--timeout", min=1, help="Seconds a slow path (LibreOffice conversion, "
+                                                                  "OCR) may take per file")]
 
 
 def _limits(settings: list[str] | None) -> Limits:
@@ -79,7 +88,7 @@ def _limits(settings: list[str] | None) -> Limits:
     return limits
 
 
-def _run(paths: list[str], ocr: bool, limits: Limits = Limits(), jobs: int = 1):
+def _run(paths: list[str], options: dict):
     """Yield (path, report or None); unreadable files cost one stderr line, never the batch.
     Library warnings and log records are kept off stderr: it holds one line per failed file
     and nothing else (a root handler that drops records keeps logging's last resort quiet)."""
@@ -89,7 +98,7 @@ def _run(paths: list[str], ocr: bool, limits: Limits = Limits(), jobs: int = 1):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                report = _load(p, ocr, limits, jobs)
+                report = _load(p, options)
         except ReadError as e:
             e.path = e.path or p
             _err(e.line())
@@ -142,6 +151,8 @@ def extract(
     ocr: Annotated[bool, typer.Option("--ocr", help="OCR scanned PDFs (needs tesseract-ocr and "
                                                     "tesseract-ocr-chi-sim)")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Pages OCR'd at once (--ocr)")] = 1,
+    max_pages: MaxPages = 200,
+    timeout: Timeout = 120.0,
     limit: Annotated[Optional[list[str]], typer.Option(
         "--limit", metavar="NAME=N", help="Raise (or lower) a limit on what is read, e.g. file-mb=1024; "
         "limits: " + ", ".join(Limits.names()))] = None,
@@ -158,7 +169,7 @@ def extract(
     except OutputError as e:
         _fail(f"extract: {e}")
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    results = list(_with_progress(_run(files, ocr, _limits(limit), jobs), len(files)))
+    results = list(_with_progress(_run(files, _read_options(ocr, limit, max_pages, timeout, jobs)), len(files)))
     reports = [r for _, r in results if r is not None]
     buf = io.StringIO()
     if fmt is Format.text:
@@ -195,6 +206,8 @@ def validate(
                                                      "or one id per line): only new ones are listed and counted")] = None,
     limit: Annotated[Optional[list[str]], typer.Option(
         "--limit", metavar="NAME=N", help="Raise a limit on what is read (see `extract --help`)")] = None,
+    max_pages: MaxPages = 200,
+    timeout: Timeout = 120.0,
 ):
     """List each report's findings: arithmetic errors, missing parts/tables/rows, unread cells.
 
@@ -209,7 +222,7 @@ def validate(
     console = stdout_console(highlight=False, soft_wrap=True)
     records = []
     worst = 0
-    for path, report in _run(files, ocr, _limits(limit)):
+    for path, report in _run(files, _read_options(ocr, limit, max_pages, timeout)):
         if report is None:
             worst = 2
             continue

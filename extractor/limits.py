@@ -28,7 +28,7 @@ class Limits:
     def names() -> list[str]:
         return [f.name.replace("_", "-") for f in fields(Limits)]
 
-    def with_setting(self, setting: str) -> "Limits":
+    def with_setting(self, setting: str) -> Limits:
         """`NAME=N` (as the CLI's --limit takes it) applied to these limits; ValueError when malformed."""
         name, _, value = setting.partition("=")
         field = name.strip().replace("-", "_")

@@ -18,8 +18,8 @@ def seeds() -> dict[str, bytes]:
     an XLSX made here, so every reader is reached."""
     out = {p.name: p.read_bytes() for p in sorted(FIXTURES.iterdir())
            if p.suffix in (".html", ".txt", ".md", ".docx", ".pdf")}
-    out["tiny.rtf"] = (r"{\rtf1\ansi\deff0{\fonttbl{\f0 SimSun;}}\f0 "
-                       r"\u19968?\u12289?\u24635?\u20307?\u24773?\u20917?\par 2024\par}").encode()
+    out["tiny.rtf"] = (br"{\rtf1\ansi\deff0{\fonttbl{\f0 SimSun;}}\f0 "
+                       br"\u19968?\u12289?\u24635?\u20307?\u24773?\u20917?\par 2024\par}")
     out["tiny.xlsx"] = _xlsx()
     return out
 

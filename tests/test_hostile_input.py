@@ -178,7 +178,7 @@ def test_a_file_name_holding_a_newline_stays_on_one_line(tmp_path):
 def test_library_warnings_never_reach_stderr(tmp_path):
     # undecodable in utf-8, gb18030 and big5: bs4's UnicodeDammit warns about lost characters
     page = tmp_path / "mixed.html"
-    page.write_bytes(b"<html><body><p>" + "一、总体情况".encode("utf-8") + b"\xff\xfe\x81\x30\x80</p></body></html>")
+    page.write_bytes(b"<html><body><p>" + "一、总体情况".encode() + b"\xff\xfe\x81\x30\x80</p></body></html>")
     code, out, err = run("extract", page)
     assert err == "" and code == 0
 

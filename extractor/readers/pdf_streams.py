@@ -37,8 +37,8 @@ def _is_image(data: bytes, stream_at: int) -> bool:
     start = max(0, stream_at - _DICT_BACK)
     head = data[start:stream_at]
     last_obj = None
-    for last_obj in _OBJ.finditer(head):
-        pass
+    for m in _OBJ.finditer(head):
+        last_obj = m                           # the object whose dictionary the stream belongs to
     return bool(_IMAGE.search(head, last_obj.end() if last_obj else 0))
 
 
