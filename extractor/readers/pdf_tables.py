@@ -165,7 +165,7 @@ def _grid(cells: list[tuple], chars: list[Char]) -> PageTable:
         if hit is not None and hit[0] <= x < hit[2] and hit[1] <= y < hit[3]:
             mine.setdefault(hit, []).append(ch)
             used.add(i)
-        elif cell is None and r >= 0 and c >= 0:
+        elif hit is None and r >= 0 and c >= 0:
             stray.setdefault((r, c), []).append(ch)
             used.add(i)
     for cell in cells:
