@@ -126,8 +126,8 @@ def _with_progress(items, total: int):
 def _csv_rows(reports: list[Report]) -> tuple[list[str], list[list]]:
     keys = list(all_keys())        # the same columns as `govreport export`
     header = ["path", "organization", "year", "edition", "errors"] + keys
-    rows = [[r.source.path, r.organization, r.year, r.edition, len(r.errors)] + [r.values.get(k) for k in keys]
-            for r in reports]
+    rows: list[list] = [[r.source.path, r.organization, r.year, r.edition, len(r.errors),
+                         *(r.values.get(k) for k in keys)] for r in reports]
     return header, rows
 
 
