@@ -113,6 +113,7 @@ def folder() -> str:
     return os.environ.get("GOVREPORT_GRAMMARS") or str(grammar_dir())
 
 
+@cache                                  # resolved once: folder() is asked on every look-up
 def grammar_dir():
     """govreport/grammars/ when installed; the repo's grammars/ next to extractor/ in a working tree."""
     installed = resources.files(__package__).joinpath("grammars")

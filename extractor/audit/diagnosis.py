@@ -22,7 +22,10 @@ from fractions import Fraction
 from ..grammar import layouts, table_names
 from ..report import Diagnosis, Finding, Report
 from ..sums import instances, layout_of
+from ..rules import SUM_RULES
 from ..validate import _num, key_label
+
+_SUM_RULE_IDS = frozenset(r.id for r in SUM_RULES)
 
 _MAX_CELLS = 3                 # a culprit set larger than this is no diagnosis, just a rewrite
 _MAX_SOLVES = 20000            # bound on the search per report (a badly misread table fails everywhere)
@@ -201,6 +204,8 @@ def _explain(component, equations, values, printed, budget):
 
 def diagnose(report: Report) -> None:
     """Put a diagnosis on the report's failing arithmetic findings (in place)."""
+    if not any(f.rule in _SUM_RULE_IDS for f in report.findings):
+        return                                            # nothing failing to explain
     layout = layout_of(report.edition, report.values)
     if layout is None:
         return
