@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import ReadError
+from ..errors import ReadError, one_line
 from ..report import Finding, Report
 
 
@@ -21,7 +21,7 @@ class AuditFormat(str, Enum):
 
 
 def _err(line: str) -> None:
-    sys.stderr.write(line + "\n")
+    sys.stderr.write(one_line(line) + "\n")           # one line per failure, whatever a name holds
 
 
 def load_reports(args: list[str], ocr: bool = False) -> tuple[list[Report], bool]:

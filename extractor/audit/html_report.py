@@ -14,6 +14,7 @@ from html import escape
 
 from ..report import Finding, Report
 from ..sums import layout_of
+from ..validate import _num as printed
 from ..validate import key_label
 
 _SHOWN = ("error", "warning")           # severities highlighted in the tables
@@ -37,11 +38,7 @@ ul.findings li{margin:.3em 0}.sentence{background:#eef;padding:0 3px}.muted{colo
 
 
 def _num(v) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v)
+    return "—" if v is None else str(printed(v))
 
 
 def _origin(report: Report, key: str) -> str:

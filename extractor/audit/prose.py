@@ -13,7 +13,7 @@ import fnmatch
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ..grammar import grammar_dir, table_names
 from ..normalize import MAX_DIGITS, running_text
@@ -55,11 +55,13 @@ def sentences() -> tuple[Sentence, ...]:
 
 def _keys(expr: str, values: dict) -> list[list[str]]:
     """'t3.granted.total + t3.{denied_*}.total' -> the keys of each term (globs expanded)."""
-    out = []
-    for term in expr.split("+"):
-        glob = term.strip().replace("{", "").replace("}", "")
-        out.append([k for k in values if fnmatch.fnmatchcase(k, glob)])
-    return out
+    return [list(t) for t in _expand(expr, tuple(values))]
+
+
+@lru_cache(maxsize=256)                   # an edition's key set is fixed: expand each expression once
+def _expand(expr: str, keys: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    globs = [term.strip().replace("{", "").replace("}", "") for term in expr.split("+")]
+    return tuple(tuple(k for k in keys if fnmatch.fnmatchcase(k, g)) for g in globs)
 
 
 def reading(expr: str, values: dict) -> tuple[float | None, list[str]]:
