@@ -1,7 +1,7 @@
 """govreport: read 政府信息公开工作年度报告 into typed, validated data.
 
 Commands: extract (a summary, or JSON/JSONL/CSV), validate (findings, exit code for scripts), schema,
-fields (the data dictionary); batch and export (govreport.batch.commands).
+fields (the data dictionary); batch and export (commands/batch.py), audit and report (commands/audit.py).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 import typer
 
 from govreport import ReadError, Report, __version__, parse
-from govreport.commandline import Group, stdout_console
+from govreport.commands.common import Group, stdout_console
 from govreport.digest import digest
 from govreport.fields import fields as data_dictionary, labels as key_labels
 from govreport.grammar import all_keys
@@ -188,7 +188,7 @@ def extract(
         with open_output(output, excel_csv=fmt is Format.csv) as out:
             out.write(buf.getvalue())
     except BrokenPipeError:
-        raise                                       # the reader left: see commandline.Group
+        raise                                       # the reader left: see commands.common.Group
     except (OutputError, OSError) as e:
         _fail(f"extract: {output}: {getattr(e, 'strerror', None) or e}")
     if len(reports) < len(files):
@@ -213,7 +213,8 @@ def validate(
 
     Exit 0: no error findings; 1: some report has error findings; 2: a file could not be read.
     """
-    from govreport.audit.commands import baseline_ids, new_findings, validate_record
+    from govreport.audit.records import new_findings, validate_record
+    from govreport.commands.audit import baseline_ids
     if format not in ("text", "json"):
         _err(f"validate: unknown --format {format!r} (use text or json)")
         raise typer.Exit(2)
@@ -269,7 +270,7 @@ def schema(output: Annotated[Optional[str], typer.Option("--output", "-o", help=
         with open_output(output) as out:
             out.write(json.dumps(report_schema(), ensure_ascii=False, indent=1) + "\n")
     except BrokenPipeError:
-        raise                                       # the reader left: see commandline.Group
+        raise                                       # the reader left: see commands.common.Group
     except (OutputError, OSError) as e:
         _fail(f"schema: {getattr(e, 'strerror', None) or e}")
 
@@ -305,17 +306,17 @@ def fields(
                 w.writerow(header)
                 w.writerows(rows)
     except BrokenPipeError:
-        raise                                       # the reader left: see commandline.Group
+        raise                                       # the reader left: see commands.common.Group
     except (OutputError, OSError) as e:
         _fail(f"fields: {getattr(e, 'strerror', None) or e}")
 
 
-from govreport.batch.commands import batch, export  # noqa: E402  (issue 3: batch at portal scale)
+from govreport.commands.batch import batch, export  # noqa: E402  (issue 3: batch at portal scale)
 
 app.command()(batch)
 app.command()(export)
 
-from govreport.audit.commands import audit, report as report_command  # noqa: E402  (issue 9)
+from govreport.commands.audit import audit, report as report_command  # noqa: E402  (issue 9)
 
 app.command()(audit)
 app.command()(report_command)

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def govreport(*args: str, stdin: str | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
     """Run the batch commands as a user would (a fresh process, output captured: not a terminal)."""
-    return subprocess.run([sys.executable, "-m", "govreport.batch", *map(str, args)], input=stdin,
+    return subprocess.run([sys.executable, "-m", "govreport", *map(str, args)], input=stdin,
                           capture_output=True, text=True, timeout=timeout, cwd=REPO)
 
 
@@ -121,7 +121,7 @@ def _alive(pid: int) -> bool:
 def test_resume_after_kill_9(tmp_path):
     docs = write_reports(tmp_path / "docs", 60, pad=3000)   # ~0.7 MB each: a run lasts a while
     db = tmp_path / "r.sqlite"
-    proc = subprocess.Popen([sys.executable, "-m", "govreport.batch", "batch", str(tmp_path / "docs"),
+    proc = subprocess.Popen([sys.executable, "-m", "govreport", "batch", str(tmp_path / "docs"),
                              "--db", str(db), "--jobs", "2"], cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -411,7 +411,7 @@ def test_csv_export_round_trip(filled):
 
 def test_csv_to_stdout(filled):
     tmp, db, docs = filled
-    r = subprocess.run([sys.executable, "-m", "govreport.batch", "export", "--db", str(db), "-o", "-",
+    r = subprocess.run([sys.executable, "-m", "govreport", "export", "--db", str(db), "-o", "-",
                         "--status", "ok"], capture_output=True, cwd=REPO, timeout=120)
     assert r.returncode == 0
     assert not r.stdout.startswith(b"\xef\xbb\xbf")                      # no BOM on stdout: not a file for Excel
@@ -527,7 +527,7 @@ def test_dask_local_cluster_stores_the_same_documents_as_the_local_engine(tmp_pa
 
 def test_dask_engine_without_dask_is_one_clear_line(tmp_path, monkeypatch):
     from typer.testing import CliRunner
-    from govreport.batch.commands import batch
+    from govreport.commands.batch import batch
     import typer
     write_reports(tmp_path / "docs", 1)
     monkeypatch.setitem(sys.modules, "dask.distributed", None)          # as if the extra were not installed

@@ -9,5 +9,6 @@ store        the SQLite schema and writes, each document whole in one transactio
 export       CSV / XLSX / JSONL out of the store
 summary      the end-of-batch summary and the exit code
 attachments  resolving the 附件 links of portal notice pages
-commands     the `govreport batch` and `govreport export` commands
+
+The `govreport batch` and `govreport export` commands live in commands/batch.py.
 """

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from .output import EXIT_PIPE, quiet_closed_pipe
+from ..output import EXIT_PIPE, quiet_closed_pipe
 
 # click's UsageError as typer uses it: recent typer releases carry their own copy of click
 UsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")

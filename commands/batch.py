@@ -1,24 +1,27 @@
-"""The `govreport batch` and `govreport export` commands (registered in cli.py).
+"""The `govreport batch` and `govreport export` commands (registered in cli.py), and the
+end-of-batch summary as printed.
 
 Plain typer-annotated functions: cli.py does `app.command()(batch)` and
-`app.command()(export)`. `python -m govreport.batch` runs them on their own.
-The batch machinery and rich are imported inside the commands: registering them
-must not cost `govreport extract` their import time.
+`app.command()(export)`. The batch machinery and rich are imported inside the commands:
+registering them must not cost `govreport extract` their import time.
 """
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from .. import __version__
 from ..output import OutputError, choose_format, to_stdout
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from ..batch.summary import Summary
 
 
 class Engine(str, Enum):
@@ -56,7 +59,7 @@ def _progress_columns() -> list:
 
 
 def _fail(console: Console, message: str, code: int | None = None):
-    from .summary import EXIT_FAILED
+    from ..batch.summary import EXIT_FAILED
     console.print(message, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_FAILED if code is None else code)
 
@@ -123,12 +126,12 @@ def batch(
     from rich.console import Console
     from rich.progress import Progress
 
-    from .engine import EngineError, check as check_engine, default_jobs
-    from .inputs import collect
-    from .run import execute, plan
-    from .store import Store, StoreError, storable
-    from .summary import EXIT_FAILED, EXIT_INTERRUPTED, render, summarize
-    from .worker import Options
+    from ..batch.engine import EngineError, check as check_engine, default_jobs
+    from ..batch.inputs import collect
+    from ..batch.run import execute, plan
+    from ..batch.store import Store, StoreError, storable
+    from ..batch.summary import EXIT_FAILED, EXIT_INTERRUPTED, summarize
+    from ..batch.worker import Options
 
     err = Console(stderr=True, highlight=False)
     if scheduler and engine is not Engine.dask:
@@ -258,8 +261,8 @@ def export(
     """
     from rich.console import Console
 
-    from .export import ExportError, export as run_export
-    from .store import StoreError
+    from ..batch.export import ExportError, export as run_export
+    from ..batch.store import StoreError
 
     err = Console(stderr=True, highlight=False)
     try:
@@ -269,7 +272,7 @@ def export(
     except (OutputError, ExportError, StoreError) as e:
         _fail(err, f"export: {e}")
     except BrokenPipeError:
-        raise                                       # the reader left: see commandline.Group
+        raise                                       # the reader left: see commands.common.Group
     except OSError as e:
         _fail(err, f"export: {output}: {e.strerror or e}")
     if not to_stdout(output):
@@ -277,9 +280,70 @@ def export(
         err.print(f"export: {n} {noun} written to {output} ({chosen})", markup=False, soft_wrap=True)
 
 
-def main() -> None:
-    """`python -m govreport.batch batch|export ...` without the rest of the CLI."""
-    app = typer.Typer(add_completion=False, no_args_is_help=True, help=f"govreport {__version__} batch tools")
-    app.command()(batch)
-    app.command()(export)
-    app()
+# --- the end-of-batch summary -------------------------------------------------------------
+
+def _counts(counter: Counter, order=()) -> str:
+    keys = [k for k in order if counter.get(k)] + sorted(k for k in counter if k not in order and counter[k])
+    return " · ".join(f"{k} {counter[k]}" for k in keys) or "none"
+
+
+def render(s: Summary, console: Console, *, extra: Sequence[str] = ()) -> None:
+    """Print the summary: small tables on a terminal, plain unwrapped lines when piped
+    (one fact per line: grep-able, never a path folded across lines)."""
+    from rich import box
+    from rich.table import Table
+
+    from ..batch.worker import STATUSES
+    from ..grammar import FREE_FORM, editions
+    head = [("documents", f"{s.documents}: " + _counts(s.by_status, STATUSES)),
+            ("editions", _counts(s.by_edition, (*editions(), FREE_FORM, "none")))]
+    if s.attachment_links:
+        head.append(("attachments", f"{s.attachment_links} linked files on {s.by_status['attachments']} pages"
+                     " (govreport export --table attachments)"))
+    for line in extra:
+        label, _, text = line.partition(":")
+        head.append((label, text.strip()))
+    more = s.by_status["failed"] - len(s.failures)
+    more_line = f"... and {more} more: SELECT path, error FROM documents WHERE status = 'failed'"
+    if not console.is_terminal:
+        out = [f"{label:<12}{text}" for label, text in head]
+        out += [f"{'findings':<12}{rule} ({severity}): {n} in {docs} documents" for rule, severity, n, docs in s.findings]
+        out += [f"{'slow':<12}{ms / 1000:.2f} s  {path}" for path, ms in s.slowest]
+        out += [f"{'failed':<12}{path}: {reason}" for path, reason in s.failures]
+        if more > 0:
+            out.append(f"{'failed':<12}{more_line}")
+        for line in out:
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+        return
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    for label, text in head:
+        grid.add_row(label, text)
+    console.print(grid)
+    if s.findings:
+        t = Table(title="findings by rule", box=box.SIMPLE, title_justify="left", pad_edge=False)
+        t.add_column("rule")
+        t.add_column("severity")
+        t.add_column("findings", justify="right")
+        t.add_column("documents", justify="right")
+        for rule, severity, n, docs in s.findings:
+            t.add_row(rule, severity, str(n), str(docs))
+        console.print(t)
+    if s.slowest:
+        t = Table(title="slowest files", box=box.SIMPLE, title_justify="left", pad_edge=False)
+        t.add_column("seconds", justify="right")
+        t.add_column("path", overflow="fold")
+        for path, ms in s.slowest:
+            t.add_row(f"{ms / 1000:.2f}", path)
+        console.print(t)
+    if s.failures:
+        t = Table(title=f"failed files ({s.by_status['failed']})", box=box.SIMPLE, title_justify="left",
+                  pad_edge=False)
+        t.add_column("path", overflow="fold")
+        t.add_column("reason", overflow="fold")
+        for path, reason in s.failures:
+            t.add_row(path, reason or "")
+        console.print(t)
+        if more > 0:
+            console.print(more_line, soft_wrap=True, markup=False)

@@ -1,5 +1,5 @@
-"""The `govreport audit` and `govreport report` commands, and validate's JSON output and
-baseline (registered in cli.py; imported only when one of them runs)."""
+"""The `govreport audit` and `govreport report` commands, and validate's baseline
+(registered in cli.py). The data they print comes from govreport.audit.records."""
 from __future__ import annotations
 
 import json
@@ -13,6 +13,7 @@ import typer
 
 from ..errors import ReadError, one_line
 from ..report import Finding, Report
+from ..audit.records import audit_data
 
 
 class AuditFormat(str, Enum):
@@ -52,7 +53,7 @@ def _sources(files: list[str], db: Optional[str], ocr: bool) -> tuple[list[Repor
     reports, ok = load_reports(files, ocr) if files else ([], True)
     if db:
         from ..batch.store import StoreError
-        from .store_io import read_reports
+        from ..audit.store_io import read_reports
         try:
             reports += read_reports(db)
         except StoreError as e:
@@ -78,41 +79,13 @@ def _write(command: str, text: str, output: Optional[Path]) -> None:
         with open_output(output) as out:
             out.write(text)
     except BrokenPipeError:
-        raise                                       # the reader left: see commandline.Group
+        raise                                       # the reader left: see commands.common.Group
     except (OutputError, OSError) as e:
         _err(f"{command}: {output}: {getattr(e, 'strerror', None) or e}")
         raise typer.Exit(2) from None
 
 
-def _name(r: Report) -> str:
-    return r.source.path or r.source.sha256[:12]
-
-
 # --- audit -----------------------------------------------------------------------------
-
-def audit_data(reports: list[Report]) -> dict:
-    """The audit as plain data: groups (how reports were grouped), series findings, leftovers."""
-    from .series import audit as run_audit
-    groups, findings, loose = run_audit(reports)
-    return {
-        "groups": [{
-            "body": g.body, "names": g.names,
-            "years": {str(y): [{"path": r.source.path, "sha256": r.source.sha256} for r in rs]
-                      for y, rs in g.years.items()},
-            "pairs": [[y - 1, y] for y in g.years if y - 1 in g.years],
-        } for g in groups],
-        "findings": [f.model_dump(mode="json") for f in findings],
-        "ungrouped": [{"path": r.source.path, "reason": _why_loose(r)} for r in loose],
-    }
-
-
-def _why_loose(r: Report) -> str:
-    if r.edition is None:
-        return "not a report"
-    if r.edition == "pre2019":
-        return "free-form report (no template tables)"
-    return "no issuing body or year read from the title" if not (r.organization and r.year) else "no template tables"
-
 
 def _audit_text(data: dict) -> str:
     lines = []
@@ -158,7 +131,7 @@ def audit(
     reports, ok = _sources(files or [], db, ocr)
     data = audit_data(reports)
     if db:
-        from .store_io import write_series
+        from ..audit.store_io import write_series
         write_series(db, [Finding.model_validate(f) for f in data["findings"]])
     if fmt == "json":
         _write("audit", json.dumps(data, ensure_ascii=False, indent=1) + "\n", output)
@@ -167,40 +140,18 @@ def audit(
     raise typer.Exit(0 if ok else 2)
 
 
-# --- validate: JSON and baseline ----------------------------------------------------------
-
-def finding_record(report: Report, f: Finding) -> dict:
-    """A finding for programs: rule, severity, where, the documents and years, keys, expected, actual."""
-    d = f.model_dump(mode="json")
-    if not d["documents"]:
-        d["documents"] = [{"path": report.source.path, "sha256": report.source.sha256,
-                           "organization": report.organization, "year": report.year}]
-    return d
-
-
-def validate_record(report: Report, shown: list[Finding], hidden: int) -> dict:
-    return {"path": report.source.path, "sha256": report.source.sha256, "organization": report.organization,
-            "year": report.year, "edition": report.edition,
-            "errors": sum(f.severity == "error" for f in shown),
-            "warnings": sum(f.severity == "warning" for f in shown),
-            "accepted": hidden,
-            "findings": [finding_record(report, f) for f in shown]}
-
+# --- validate's baseline -------------------------------------------------------------------
 
 def baseline_ids(path: Optional[Path]) -> set[str]:
     """Accepted finding ids; a bad baseline file is one stderr line and exit 2."""
     if path is None:
         return set()
-    from .fingerprint import BaselineError, load_baseline
+    from ..audit.fingerprint import BaselineError, load_baseline
     try:
         return load_baseline(path)
     except BaselineError as e:
         _err(str(e))
         raise typer.Exit(2) from None
-
-
-def new_findings(findings: list[Finding], accepted: set[str]) -> list[Finding]:
-    return [f for f in findings if f.id not in accepted] if accepted else list(findings)
 
 
 # --- report (HTML) -------------------------------------------------------------------------
@@ -222,8 +173,8 @@ def report(
         _err("report: give report files or folders, or --db results.sqlite")
         raise typer.Exit(2)
     _output_format("report", output, None, ("html",))
-    from .html_report import render
-    from .series import audit as run_audit
+    from ..audit.html_report import render
+    from ..audit.series import audit as run_audit
     reports, ok = _sources(files or [], db, ocr)
     groups, series, _ = run_audit(reports)
     _write("report", render(reports, groups, series), output)
