@@ -258,8 +258,9 @@ def test_scanned_pdf_needs_ocr_then_reads_numbers(generated):
 
 
 def test_ocr_without_tesseract_names_the_packages(generated, monkeypatch):
-    import govreport.readers.pdf_ocr as ocr
-    monkeypatch.setattr(ocr.shutil, "which", lambda name: None)
+    import govreport.readers.ocr_engine as engine
+    monkeypatch.setattr(engine, "_lib", None)              # as in a process that never loaded it
+    monkeypatch.setattr(engine, "find_library", lambda: None)
     with pytest.raises(ReadError, match="tesseract") as e:
         read(_scanned(generated, dpi=72), ReadOptions(ocr=True))
     assert "tesseract-ocr-chi-sim" in e.value.hint

@@ -1,22 +1,18 @@
-"""OCR for pages without a text layer (scanned reports), with the tesseract CLI.
+"""OCR for pages without a text layer (scanned reports), with tesseract (ocr_engine).
 
 Each page is rendered with pypdfium2; the ruling lines are found on the bitmap (long
 runs of dark pixels, with PIL and bytes regexes: numpy is not a dependency), then
 painted out so digits next to them OCR cleanly; tesseract reads the whole page once
-(TSV with word boxes). Table cells then get a second look, each alone, in one
-tesseract run per pass: cells holding words or a page word ran across, and every value cell, read
-several times and confirmed only when the reads agree (ocr_cells). The words become
+(TSV with word boxes). Table cells then get a second look, each alone: cells holding
+words or a page word ran across, and every value cell, read several times and
+confirmed only when the reads agree (ocr_cells). The words become
 pseudo-characters and the rulings become edges, so the normal lattice/prose path
 builds the tables and paragraphs.
 """
 from __future__ import annotations
 
 from itertools import pairwise
-import os
 import re
-import shutil
-import subprocess
-import tempfile
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +21,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw
 
 from ..errors import ReadError
+from . import ocr_engine
 from .ocr_cells import INK, fix_cell, inside, join_words, page_read, read_value_cells, replace, value_of
 from .pdf_page import Char
 from .pdf_tables import find_tables
@@ -41,31 +38,21 @@ LANGS = "chi_sim"
 
 @dataclass(frozen=True, slots=True)
 class Tesseract:
-    exe: str
     digit_lang: str       # for the digits-only look: eng honours a whitelist, chi_sim at times returns nothing
 
 
 def check_tesseract() -> Tesseract:
-    exe = shutil.which("tesseract")
-    if not exe:
-        raise ReadError("OCR asked for, but tesseract is not installed",
-                        "install the apt packages tesseract-ocr and tesseract-ocr-chi-sim")
-    try:
-        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError) as e:
-        raise ReadError(f"OCR asked for, but tesseract does not run: {e}",
-                        "reinstall the apt packages tesseract-ocr and tesseract-ocr-chi-sim") from None
-    langs = (out.stdout + out.stderr).split()
-    if "chi_sim" not in langs:
+    langs = ocr_engine.available_languages([LANGS, "eng"])
+    if LANGS not in langs:
         raise ReadError("OCR asked for, but tesseract has no Simplified Chinese data (chi_sim)",
                         "install the apt package tesseract-ocr-chi-sim")
-    return Tesseract(exe, "eng" if "eng" in langs else LANGS)
+    return Tesseract("eng" if "eng" in langs else LANGS)
 
 
 def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], list[dict], dict]]:
     """page number -> (word boxes as Chars, ruling edges, box_key -> CellRead of its value
     cells), coordinates in PDF points. Pages are rendered one by one (pdfium is not
-    thread-safe) and OCR'd up to options.jobs at a time (tesseract runs as a subprocess)."""
+    thread-safe) and OCR'd up to options.jobs at a time (tesseract releases the GIL)."""
     tess = check_tesseract()
     deadline = time.monotonic() + options.max_seconds
     images = {}
@@ -80,11 +67,10 @@ def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], l
 
     def one(number: int):
         image, scale = images.pop(number)
-        left_over = deadline - time.monotonic()
-        if left_over <= 0:
+        if deadline <= time.monotonic():
             raise ReadError(f"OCR ran out of time at page {number} (budget {options.max_seconds:.0f} s)",
                             "raise --timeout, or OCR fewer pages")
-        return number, ocr_image(image, tess, scale, left_over)
+        return number, ocr_image(image, tess, scale, deadline)
 
     jobs = max(1, min(options.jobs, len(numbers)))
     if jobs == 1:
@@ -94,7 +80,7 @@ def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], l
 
 
 def ocr_image(image: Image.Image, tess: Tesseract, scale: float,
-              timeout: float) -> tuple[list[Char], list[dict], dict]:
+              deadline: float) -> tuple[list[Char], list[dict], dict]:
     h_rules, v_rules = rulings(image)
     clean = image.copy()
     draw = ImageDraw.Draw(clean)
@@ -104,8 +90,7 @@ def ocr_image(image: Image.Image, tess: Tesseract, scale: float,
         draw.rectangle([x - t - 2, y0 - 2, x + t + 2, y1 + 2], fill=255)
     edges = [_edge("h", x0 / scale, y / scale, x1 / scale, y / scale) for y, x0, x1, _ in h_rules]
     edges += [_edge("v", x / scale, y0 / scale, x / scale, y1 / scale) for x, y0, y1, _ in v_rules]
-    t0 = time.monotonic()
-    words = tesseract_words(clean, tess.exe, timeout)
+    words = tesseract_words(clean, deadline)
     conf = {}
     chars = []
     for text, x0, top, x1, bottom, c in words:
@@ -115,7 +100,7 @@ def ocr_image(image: Image.Image, tess: Tesseract, scale: float,
     reads: dict = {}
     tables = find_tables(edges, [])
     if tables:
-        page = _Page(clean, tess, scale, t0 + timeout)
+        page = _Page(clean, tess, scale, deadline)
         boxes = [b for t in tables for b in t.boxes.values()]
         chars = page.reread(chars, _doubtful(chars, boxes))
         chars = page.reread(chars, _worded(chars, boxes), conf)
@@ -180,7 +165,7 @@ class _Page:
 
     def _ocr(self, crops: list[Image.Image], psm: str = "7", whitelist: str | None = None,
              lang: str = LANGS) -> list[tuple[str, float]]:
-        return tesseract_lines(crops, self.tess.exe, self.deadline - time.monotonic(), psm, whitelist, lang)
+        return tesseract_lines(crops, self.deadline, psm, whitelist, lang)
 
     def read_crops(self, crops: dict[int, Image.Image], lines: dict[int, int],
                    digits: bool = False) -> dict[int, tuple[str, float]]:
@@ -231,44 +216,22 @@ def _overlap(ch: Char, box) -> float:
     return max(0.0, min(ch.x1, box[2]) - max(ch.x0, box[0]))
 
 
-def tesseract_lines(images: list[Image.Image], exe: str, timeout: float, psm: str = "7",
+def tesseract_lines(images: list[Image.Image], deadline: float, psm: str = "7",
                     whitelist: str | None = None, lang: str = LANGS) -> list[tuple[str, float]]:
-    """OCR each small image (--psm 7: one text line), all in one tesseract run: its text
-    (lines joined by newlines) and the lowest confidence of its words (0 for no word)."""
-    if timeout <= 0:
-        raise ReadError("OCR ran out of time", "raise --timeout, or OCR fewer pages")
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    with tempfile.TemporaryDirectory(prefix="govreport-ocr-") as tmp:
-        paths = []
-        for i, im in enumerate(images):
-            path = os.path.join(tmp, f"cell{i:04d}.png")
-            # a margin of white helps tesseract with text touching the crop border
-            framed = Image.new("L", (im.width + 20, im.height + 20), 255)
-            framed.paste(im, (10, 10))
-            framed.save(path)
-            paths.append(path)
-        listing = os.path.join(tmp, "cells.txt")
-        with open(listing, "w") as f:
-            f.write("\n".join(paths) + "\n")
-        try:
-            extra = ["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else []
-            res = subprocess.run([exe, listing, "stdout", "-l", lang, "--psm", psm, *extra, "tsv"],
-                                 capture_output=True, text=True, timeout=max(1.0, timeout), env=env)
-        except subprocess.TimeoutExpired:
-            raise ReadError("OCR ran out of time", "raise --timeout, or OCR fewer pages") from None
-    if res.returncode != 0:
-        raise ReadError(f"tesseract failed: {res.stderr.strip()[:200]}", "check the tesseract installation")
-    words: list[dict] = [{} for _ in images]          # image -> line -> [(text, x0, x1, h, conf)]
-    for line in res.stdout.splitlines()[1:]:
-        cols = line.split("\t")
-        if len(cols) >= 12 and cols[0] == "5" and cols[11].strip():
-            k = int(cols[1]) - 1
-            if 0 <= k < len(words):
-                left, width, height = int(cols[6]), int(cols[8]), int(cols[9])
-                words[k].setdefault(tuple(cols[2:5]), []).append((cols[11].strip(), left, left + width, height,
-                                                                  float(cols[10])))
+    """OCR each small image (--psm 7: one text line): its text (lines joined by
+    newlines) and the lowest confidence of its words (0 for no word)."""
     out = []
-    for lines in words:
+    for im in images:
+        # a margin of white helps tesseract with text touching the crop border
+        framed = Image.new("L", (im.width + 20, im.height + 20), 255)
+        framed.paste(im, (10, 10))
+        lines: dict[tuple, list] = {}        # line -> [(text, x0, x1, h, conf)]
+        for row in ocr_engine.tsv(framed, lang, psm, deadline, whitelist).splitlines():
+            cols = row.split("\t")
+            if len(cols) >= 12 and cols[0] == "5" and cols[11].strip():
+                left, width, height = int(cols[6]), int(cols[8]), int(cols[9])
+                lines.setdefault(tuple(cols[2:5]), []).append((cols[11].strip(), left, left + width, height,
+                                                                float(cols[10])))
         text = "\n".join(join_words([w[:4] for w in ws]) for ws in lines.values())
         out.append((text, min((w[4] for ws in lines.values() for w in ws), default=0.0)))
     return out
@@ -328,22 +291,12 @@ def find_rules(image: Image.Image, min_len: int) -> list[tuple[int, int, int, in
     return [((s[0] + s[1]) // 2, s[2], s[3], (s[1] - s[0]) // 2 + 1) for s in done if s[1] - s[0] + 1 <= MAX_THICK]
 
 
-def tesseract_words(image: Image.Image, exe: str, timeout: float) -> list[tuple[str, int, int, int, int, float]]:
+def tesseract_words(image: Image.Image, deadline: float) -> list[tuple[str, int, int, int, int, float]]:
     """The page's words: (text, x0, top, x1, bottom, confidence), in px."""
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")   # 1-2 s a page instead of 5-13 s on 2 cores
-    with tempfile.TemporaryDirectory(prefix="govreport-ocr-") as tmp:
-        path = os.path.join(tmp, "page.png")
-        image.save(path)
-        try:
-            res = subprocess.run([exe, path, "stdout", "-l", LANGS, "--psm", "6", "tsv"],
-                                 capture_output=True, text=True, timeout=timeout, env=env)
-        except subprocess.TimeoutExpired:
-            raise ReadError("OCR ran out of time", "raise --timeout, or OCR fewer pages") from None
-    if res.returncode != 0:
-        raise ReadError(f"tesseract failed: {res.stderr.strip()[:200]}", "check the tesseract installation")
+    page_tsv = ocr_engine.tsv(image, LANGS, "6", deadline)
     words = []
     lines: dict[tuple, tuple[int, int]] = {}
-    for line in res.stdout.splitlines()[1:]:
+    for line in page_tsv.splitlines():
         f = line.split("\t")
         if len(f) < 12:
             continue
