@@ -21,9 +21,7 @@ NEEDS_TOOL = {".doc": "soffice", ".odt": "soffice", ".wps": "soffice", ".rtf": "
 
 # Known reading gaps owned by issue 8's reader work: strict, so the fix must remove the mark.
 WRONG_TODAY: dict[str, str] = {}
-MISSED_TODAY = {
-    "truth-matrix/js-huaian-hongzequ-2023-pdftotext": "table 四 unread in plain pdftotext (issue 8 item 3)",
-}
+MISSED_TODAY: dict[str, str] = {}
 
 
 def _known(table: dict, name: str):

@@ -182,8 +182,11 @@ def test_place_takes_a_lone_row_between_placed_rows_whatever_its_sum():
 
 REAL = {  # truth file -> least share of cells right
     "fj-pingtan-2024-noborder-lo-pdftotext-layout": 0.98, "js-huaian-city-2024-pdftotext-layout": 0.98,
-    "js-huaian-hongzequ-2023-pdftotext-layout": 0.98, "fj-pingtan-2024-noborder-lo-pdftotext": 0.90,
-    "js-huaian-city-2024-pdftotext": 0.90, "js-huaian-hongzequ-2023-pdftotext": 0.0,
+    "js-huaian-hongzequ-2023-pdftotext-layout": 0.98, "fj-pingtan-2024-noborder-lo-pdftotext": 0.98,
+    # table 四's numbers come in five runs that several arrangements explain equally: null, named
+    "js-huaian-city-2024-pdftotext": 0.90,
+    # table 三 listed column by column in two blocks; table 四's sums are the publisher's
+    "js-huaian-hongzequ-2023-pdftotext": 0.98,
 }
 
 

@@ -109,6 +109,13 @@ def _t3_columns_hold(edition: str, single_other: bool):
     return lambda values: sums_hold(values, layout, _COLUMN_RULES)
 
 
+def _t3_rows_hold(g: Grammar, edition: str, single_other: bool):
+    """Table 三's column arithmetic over rows given as numbers (row id -> numbers)."""
+    holds = _t3_columns_hold(edition, single_other)
+    return lambda rows: holds({f"t3.{r}.{c}": v for r, nums in rows.items()
+                               for c, v in zip(g.t3_columns, nums, strict=True)})
+
+
 def _first_by_rule(rows: list[RawRow]) -> dict[str, RawRow]:
     found: dict[str, RawRow] = {}
     for r in rows:
@@ -161,6 +168,7 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
 
     g = load(edition)
     fmt = doc.format
+    budget = budget or Budget()
     # --- table 二
     if tables["t2"]:
         t2_raw = grid.t2_rows(tables["t2"], g)
@@ -173,13 +181,14 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
         t3_raw = grid.t3_rows(tables["t3"], t3_rules, g)
     else:
         s, e = _region(layout, parts, 3)
-        t3_raw = stream.t3_rows(layout.text, s, e, t3_rules, fmt, len(g.t3_columns))
+        t3_raw = stream.t3_rows(layout.text, s, e, t3_rules, fmt, len(g.t3_columns),
+                                _t3_rows_hold(g, edition, single_other), budget)
     # --- table 四
     if tables["t4"]:
         t4_raw = grid.t4_row(tables["t4"], g)
     else:
         s, e = _region(layout, parts, 4)
-        t4_raw = stream.t4_row(layout.text, s, e, g, fmt)
+        t4_raw = stream.t4_row(layout.text, s, e, g, fmt, budget)
 
     values: dict = {}
     cells: dict = {}
@@ -187,7 +196,6 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
     prose = "\n".join(p.text for p in report.parts if p.number in (1, 2)) or layout.text[:20000]
 
     t2_found = _first_by_rule(t2_raw)
-    budget = budget or Budget()
     t2_results = [read_row(spec, t2_found.get(spec.row_id), budget) for spec in _t2_specs(g)]
     settle(t2_results, hints=_prose_hints(g, prose), budget=budget)
     t3_found = _first_by_rule(t3_raw)

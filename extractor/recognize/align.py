@@ -7,16 +7,23 @@ order, its number of cells and its arithmetic, so a row is given numbers when
 
 - its label owns exactly the row's number of cells (the labels say so), or
 - the numbers between two rows placed by their labels fill the rows between them
-  exactly, in order, and each such row's own sums hold (the arithmetic admits that
-  one placement).
+  exactly, and the arithmetic (each row's sums, the table's column sums) admits one
+  reading of them: row by row, column by column, or the first column apart (see
+  orders.py; a cell every admitted reading gives the same number is placed, the others
+  stay in doubt), or, when no reading holds, in order with each row's sums holding.
 
 Every other row stays unplaced with a note saying why; nothing is guessed.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..budget import Budget, Spent, unlimited
+from . import orders
 from .fused import CellSum
+
+SPENT = "本文档的拆分搜索预算已用尽"      # = values.SPENT: the finding says the search stopped
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +39,16 @@ class Slot:
 @dataclass(frozen=True, slots=True)
 class Placement:
     span: tuple[int, int] | None          # [start, end) in the number sequence, or None when unplaced
-    how: str = ""                         # "label" or "order"
+    how: str = ""                         # "label", "order" or "orders" (read column by column or so)
     note: str | None = None               # why the row stayed unplaced
+    cells: tuple[int | None, ...] = ()    # "orders": each cell's index in the sequence (None: in doubt)
+    doubt: tuple[str, ...] = ()           # "orders": for each cell in doubt, the numbers it may be
+
+    def at(self) -> tuple[int | None, ...]:
+        """Each cell's index in the number sequence (None: in doubt)."""
+        if self.cells:
+            return self.cells
+        return tuple(range(*self.span)) if self.span else ()
 
 
 def _holds(rules: tuple[CellSum, ...], cells: list) -> bool:
@@ -70,8 +85,14 @@ def _in_order(slots: list[Slot], out: list, i: int, j: int, total: int) -> list[
     return spans
 
 
-def place(slots: list[Slot], values: list) -> list[Placement]:
-    """A placement per slot. `values`: the number sequence read as numbers (None: unreadable)."""
+RowCheck = Callable[[dict[str, tuple]], bool]   # the table's arithmetic over rows' numbers (row id -> numbers)
+
+
+def place(slots: list[Slot], values: list, check: RowCheck | None = None,
+          budget: Budget | None = None) -> list[Placement]:
+    """A placement per slot. `values`: the number sequence read as numbers (None: unreadable);
+    `check`: the table's arithmetic beyond each row's own sums, over the rows it is given."""
+    budget = budget or unlimited()
     out: list[Placement | None] = [Placement(s.group, "label") if _label_says(s, values) else None for s in slots]
     changed = True
     while changed:            # each placed row is a new anchor for the rows beside it
@@ -79,6 +100,11 @@ def place(slots: list[Slot], values: list) -> list[Placement]:
         for i, j in _stretches(out):
             spans = _in_order(slots, out, i, j, len(values))
             if spans is None:
+                continue
+            read = _by_orders(slots, out, i, j, spans[0][0], values, check, budget)
+            if read is not None:
+                out[i:j] = read
+                changed = True
                 continue
             holds = [_holds(slots[k].rules, values[a:b]) for k, (a, b) in zip(range(i, j), spans, strict=True)]
             for k, span, ok in zip(range(i, j), spans, holds, strict=True):
@@ -96,6 +122,37 @@ def place(slots: list[Slot], values: list) -> list[Placement]:
     for k, p in enumerate(out):
         final.append(p if p is not None else Placement(None, note=_why(slots, out, k, values)))
     return final
+
+
+def _by_orders(slots: list[Slot], out: list, i: int, j: int, lo: int, values: list,
+               check: RowCheck | None, budget: Budget) -> list[Placement] | None:
+    """Rows i..j-1 as the admitted readings of their numbers give them (orders.py), or
+    None when no reading holds (the rows are then tried in order, as printed)."""
+    rows = [orders.Row(s.row_id, s.width, s.rules, s.group[0] if s.group else None) for s in slots[i:j]]
+    known = {s.row_id: tuple(values[x] for x in p.at()) for s, p in zip(slots, out, strict=True)
+             if p is not None and p.span is not None and None not in p.at()}
+    whole = None if check is None else (lambda read: check({**known, **read}))
+    try:
+        found = orders.readings(rows, values, lo, budget, whole)
+    except orders.TooMany:
+        return [Placement(None, note=_TOO_MANY) for _ in rows]
+    except Spent:
+        return [Placement(None, note=SPENT) for _ in rows]
+    if not found:
+        return None
+    placed = []
+    for k in range(len(rows)):
+        cells, doubt = orders.agree([r[k] for r in found], values)
+        span = (min(found[0][k]), max(found[0][k]) + 1)
+        if cells == tuple(range(*span)):
+            placed.append(Placement(span, "order"))
+        else:
+            placed.append(Placement(span, "orders", cells=cells, doubt=doubt))
+    return placed
+
+
+_TOO_MANY = (f"文本中表格的行列结构丢失：这些行的数字有超过 {orders.MAX_READINGS} 种符合勾稽关系的读法"
+             "（逐行、逐列等），无法确定各数字所在的单元格")
 
 
 def _label_says(slot: Slot, values: list) -> bool:
@@ -128,5 +185,4 @@ def _why(slots: list[Slot], out: list, k: int, values: list) -> str:
             f"也可能是转成文本时数字离开了所在的单元格（文本中无法区分），不作猜测")
 
 
-def _show(v) -> str:
-    return "?" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+_show = orders.show

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 import regex as re
 
+from ..budget import Budget, Spent, unlimited
 from ..grammar import Grammar, RowRule
 from ..model import Origin
 from ..normalize import THOUSANDS, parse_value
-from .align import Slot, place
+from . import orders
+from .align import SPENT, Placement, RowCheck, Slot, place
 from .fused import CellSum, value_run
 from .rows import RawRow, ValueToken
 
@@ -86,8 +89,16 @@ def _label_hits(bare: str, rules: tuple[RowRule, ...]) -> dict[str, tuple[int, i
     return hits
 
 
+def _tokens(cells: list[str], p: Placement, fmt: str) -> list[ValueToken]:
+    """The row's cells as tokens; a cell in doubt is unread, printed as the numbers it may be."""
+    doubt = iter(p.doubt)
+    return [ValueToken(cells[i], Origin(fmt)) if i is not None else ValueToken(next(doubt), Origin(fmt), unread=True)
+            for i in p.at()]
+
+
 def _aligned_rows(text: str, rules: tuple[RowRule, ...], widths: dict[str, int],
-                  sums: dict[str, tuple[CellSum, ...]], fmt: str) -> list[RawRow] | None:
+                  sums: dict[str, tuple[CellSum, ...]], fmt: str,
+                  check: RowCheck | None = None, budget: Budget | None = None) -> list[RawRow] | None:
     """Rows of a table printed over many lines, or None when the text is a one-line table."""
     sc = scan(text)
     if sc.lines < MIN_LINES:
@@ -105,11 +116,10 @@ def _aligned_rows(text: str, rules: tuple[RowRule, ...], widths: dict[str, int],
         slots.append(Slot(rule.id, widths[rule.id], sums.get(rule.id, ()), group, one_line))
     values = [parse_value(c).value for c in sc.cells]
     out = []
-    for rule, slot, p in zip(rules, slots, place(slots, values), strict=True):
+    for rule, slot, p in zip(rules, slots, place(slots, values, check, budget), strict=True):
         label = sc.bare[hits[rule.id][0]:hits[rule.id][1]] if rule.id in hits else ""
         if p.span is not None:
-            toks = sc.cells[p.span[0]:p.span[1]]
-            out.append(RawRow(rule.id, [ValueToken(t, Origin(fmt)) for t in toks], True, label, Origin(fmt)))
+            out.append(RawRow(rule.id, _tokens(sc.cells, p, fmt), True, label, Origin(fmt)))
         elif rule.id in hits or slot.group is not None:
             toks = sc.cells[slot.group[0]:slot.group[1]] if slot.group else []
             out.append(RawRow(rule.id, [ValueToken(t, Origin(fmt)) for t in toks], False, label, Origin(fmt),
@@ -153,9 +163,13 @@ def t2_rows(text: str, start: int, end: int, grammar: Grammar, fmt: str) -> list
     return _find_rows(text, start, end, rules, fmt, stop=_BLOCK_START)
 
 
-def t3_rows(text: str, start: int, end: int, rules: tuple[RowRule, ...], fmt: str, width: int) -> list[RawRow]:
+def t3_rows(text: str, start: int, end: int, rules: tuple[RowRule, ...], fmt: str, width: int,
+            check: RowCheck | None = None, budget: Budget | None = None) -> list[RawRow]:
+    """`check`: table 三's column arithmetic over rows' numbers, to settle the order of
+    a table printed column by column."""
     row_sum = (CellSum(tuple(range(width - 1)), width - 1),)
-    aligned = _aligned_rows(text[start:end], rules, {r.id: width for r in rules}, {r.id: row_sum for r in rules}, fmt)
+    aligned = _aligned_rows(text[start:end], rules, {r.id: width for r in rules}, {r.id: row_sum for r in rules}, fmt,
+                            check, budget)
     if aligned is not None:
         return aligned
     return _find_rows(text, start, end, rules, fmt)
@@ -167,7 +181,50 @@ def _header_patterns(words: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(r"\s*".join(map(re.escape, w))) for w in words)
 
 
-def t4_row(text: str, start: int, end: int, grammar: Grammar, fmt: str) -> RawRow | None:
+def _runs(sc: Scan, total_word: str, columns: int) -> list[orders.Run]:
+    """The scan's numbers in runs cut by text; a run that follows the total column's header
+    word (between numbers, not the header before them all) starts in that column."""
+    text_before: dict[int, str] = {}
+    for ch, k in zip(sc.bare, sc.before, strict=False):
+        text_before[k] = text_before.get(k, "") + ch
+    cuts = [0] + [k for k in range(1, len(sc.cells)) if k in text_before] + [len(sc.cells)]
+    return [orders.Run(a, b, columns - 1 if a and text_before[a].endswith(total_word) else None)
+            for a, b in pairwise(cuts)]
+
+
+def _t4_by_runs(sc: Scan, grammar: Grammar, rules: tuple[CellSum, ...], fmt: str, budget: Budget) -> RawRow:
+    """Table 四 printed over lines with all its cells. The order printed when the header
+    words between the numbers agree with it (a run after 总计 starts in the total column)
+    and its sums hold, or no other arrangement fits the header words (its sums are then
+    the document's); else the runs of numbers arranged as the arithmetic admits, a cell
+    placed when every admitted arrangement gives it the same number."""
+    n = len(grammar.t4_columns)
+    values = [parse_value(c).value for c in sc.cells]
+    runs = _runs(sc, grammar.names[("t4", 2, grammar.t4_columns[-1])], n)
+    toks = [ValueToken(t, Origin(fmt)) for t in sc.cells]
+    printed = tuple(range(len(values)))
+    as_printed = all(r.column is None or r.start % n == r.column for r in runs)
+    if as_printed and orders.holds(rules, values):
+        return RawRow("t4", toks, True, "", Origin(fmt))     # the order printed, confirmed by words and sums
+    try:
+        holding, allowed = orders.run_readings(runs, n, rules, values, budget)
+    except orders.TooMany:
+        return RawRow("t4", toks, False, "", Origin(fmt), note=(
+            f"文本中表四的数字被表头文字隔成 {len(runs)} 段，可能的排法超过 {orders.MAX_READINGS} 种，无法确定各数字所在的单元格"))
+    except Spent:
+        return RawRow("t4", toks, False, "", Origin(fmt), note=SPENT)
+    # the order printed when no other arrangement fits the header words: its sums are the document's
+    found = [printed] if as_printed and len(allowed) == 1 else holding
+    if not found:
+        return RawRow("t4", toks, False, "", Origin(fmt), note=(
+            f"文本中表四的数字被表头文字隔成 {len(runs)} 段，表头允许 {len(allowed)} 种排法，"
+            "没有一种符合合计关系，无法确定各数字所在的单元格"))
+    cells, doubt = orders.agree(found, values)
+    return RawRow("t4", _tokens(sc.cells, Placement((0, len(cells)), "orders", cells=cells, doubt=doubt), fmt),
+                  True, "", Origin(fmt))
+
+
+def t4_row(text: str, start: int, end: int, grammar: Grammar, fmt: str, budget: Budget | None = None) -> RawRow | None:
     """Table 四 in running text: the header words, then fifteen numbers (maybe fused)."""
     seg = text[start:end]
     first, last = len(seg), 0
@@ -182,11 +239,13 @@ def t4_row(text: str, start: int, end: int, grammar: Grammar, fmt: str) -> RawRo
     if len(after) == width and sc.lines >= MIN_LINES:
         # printed over lines, every cell after the whole header: the header says so
         return RawRow("t4", [ValueToken(t, Origin(fmt)) for t in after], True, "", Origin(fmt))
+    n = len(grammar.t4_columns)
+    rules = tuple(CellSum(tuple(range(i, i + n - 1)), i + n - 1) for i in range(0, width, n))
+    if len(sc.cells) == width and sc.lines >= MIN_LINES:
+        # printed over lines (pdftotext), the header wrapped around the numbers
+        return _t4_by_runs(sc, grammar, rules, fmt, budget or unlimited())
     if len(sc.cells) == width or sc.lines >= MIN_LINES:
-        # printed over lines (pdftotext): the header wraps around the numbers; the row is
-        # placed only when its cells are all there and every group's sum holds in that order
-        n = len(grammar.t4_columns)
-        rules = tuple(CellSum(tuple(range(i, i + n - 1)), i + n - 1) for i in range(0, width, n))
+        # the row is placed only when its cells are all there and every group's sum holds in that order
         slot = Slot("t4", width, rules, None)     # no label of its own: placed by order and sums only
         p = place([slot], [parse_value(c).value for c in sc.cells])[0]
         toks = [ValueToken(t, Origin(fmt)) for t in sc.cells]

@@ -185,7 +185,7 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
                 cells[k] = c
             if r.note:
                 bad = [k for k, c in zip(keys, r.direct, strict=True) if c.value is None]
-                what = "的数字无法确定属于哪一列（表格没有框线，位置有歧义），不作猜测：" \
+                what = "的数字无法确定属于哪一列（原文表格的行列结构丢失，位置有歧义），不作猜测：" \
                     if r.note == UNPLACED else "有单元格不是数字："
                 findings.append(Finding(
                     rule="CELL-UNREADABLE", severity="warning", where=r.spec.row_id,
