@@ -141,8 +141,16 @@ def box_key(box) -> tuple[int, int, int, int]:
 def read_value_cells(page, chars: list[Char], conf: dict, cells: list[tuple]) -> tuple[list[Char], dict]:
     """Vote on each value cell (conf: the page words' confidences); returns the chars with
     each cell's words replaced by its text, and box_key -> CellRead."""
+    out = vote_cells(page, chars, conf, cells)
+    texts = [out[box_key(box)].text or "" for box in cells]
+    return replace(chars, cells, texts, keep_empty=False), out
+
+
+def vote_cells(page, chars: list[Char], conf: dict, cells: list[tuple]) -> dict:
+    """box_key -> CellRead of each value cell: the page OCR's words in it, its crop read by
+    chi_sim and by eng for digits, and again smaller where those did not agree."""
     if not cells:
-        return chars, {}
+        return {}
     crops = page.crops(cells)
     inks = [ink(c) for c in crops]
     live = [k for k, (dark, _) in enumerate(inks) if dark >= MIN_INK]
@@ -167,11 +175,9 @@ def read_value_cells(page, chars: list[Char], conf: dict, cells: list[tuple]) ->
             reads[k].append(text)
             confs[k].append(c)
     out: dict = {}
-    texts = []
     for k, box in enumerate(cells):
         if k not in reads:
             out[box_key(box)] = CellRead("")
-            texts.append("")
             continue
         best, confirmed = vote(reads[k], confs[k])
         shown = tuple(dict.fromkeys(r.strip() for r in reads[k]))
@@ -182,8 +188,7 @@ def read_value_cells(page, chars: list[Char], conf: dict, cells: list[tuple]) ->
             out[box_key(box)] = CellRead(" ".join(text.split()), shown, False)
         else:
             out[box_key(box)] = CellRead(best, () if len(shown) == 1 else shown, confirmed)
-        texts.append(out[box_key(box)].text or "")
-    return replace(chars, cells, texts, keep_empty=False), out
+    return out
 
 
 def replace(chars: list[Char], cells: list[tuple], texts: list[str], keep_empty: bool = True) -> list[Char]:

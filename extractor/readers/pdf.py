@@ -71,7 +71,7 @@ def read(data: bytes, options: ReadOptions) -> Document:
             targets = [p for p in blank if p.image_cover >= SCAN_COVER or len(blank) == n]
             found = ocr_pages(pdf, [p.number for p in targets], options)
             for p in targets:
-                p.chars, p.edges, p.cell_reads = found[p.number]
+                p.chars, p.edges, p.cell_reads, p.text_tables = found[p.number]
                 p.ocr = True
             if targets:
                 nums = ", ".join(str(p.number) for p in targets)
@@ -140,7 +140,8 @@ def _assemble(doc: Document, pages: list[PageContent]) -> None:
 
     page_items = []
     for page, tables, lines in zip(pages, page_tables, page_lines, strict=True):
-        lines, text_tables = find_text_tables(lines, page)
+        # a scanned page's tables without rulings were built where its image was (ocr_grid)
+        lines, text_tables = (lines, page.text_tables) if page.ocr else find_text_tables(lines, page)
         for t in text_tables:
             t.ocr = page.ocr
         items = [(t.bbox[1], t) for t in tables + text_tables] + [(ln.top, ln) for ln in lines]

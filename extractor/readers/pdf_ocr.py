@@ -22,9 +22,10 @@ from PIL import Image, ImageDraw
 
 from ..errors import ReadError
 from . import ocr_engine
+from .ocr_grid import read_text_tables
 from .ocr_cells import INK, fix_cell, inside, join_words, page_read, read_value_cells, replace, value_of
 from .pdf_page import Char
-from .pdf_tables import find_tables
+from .pdf_tables import PageTable, find_tables
 
 __all__ = ["fix_cell", "ocr_pages", "check_tesseract"]
 
@@ -49,10 +50,11 @@ def check_tesseract() -> Tesseract:
     return Tesseract("eng" if "eng" in langs else LANGS)
 
 
-def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], list[dict], dict]]:
+def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], list[dict], dict, list[PageTable]]]:
     """page number -> (word boxes as Chars, ruling edges, box_key -> CellRead of its value
-    cells), coordinates in PDF points. Pages are rendered one by one (pdfium is not
-    thread-safe) and OCR'd up to options.jobs at a time (tesseract releases the GIL)."""
+    cells, its tables without rulings (ocr_grid)), coordinates in PDF points. Pages are
+    rendered one by one (pdfium is not thread-safe) and OCR'd up to options.jobs at a time
+    (tesseract releases the GIL)."""
     tess = check_tesseract()
     deadline = time.monotonic() + options.max_seconds
     images = {}
@@ -80,7 +82,7 @@ def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], l
 
 
 def ocr_image(image: Image.Image, tess: Tesseract, scale: float,
-              deadline: float) -> tuple[list[Char], list[dict], dict]:
+              deadline: float) -> tuple[list[Char], list[dict], dict, list[PageTable]]:
     h_rules, v_rules = rulings(image)
     clean = image.copy()
     draw = ImageDraw.Draw(clean)
@@ -98,14 +100,17 @@ def ocr_image(image: Image.Image, tess: Tesseract, scale: float,
         chars.append(ch)
         conf[ch] = c
     reads: dict = {}
+    text_tables: list[PageTable] = []
     tables = find_tables(edges, [])
+    page = _Page(clean, tess, scale, deadline)
     if tables:
-        page = _Page(clean, tess, scale, deadline)
         boxes = [b for t in tables for b in t.boxes.values()]
         chars = page.reread(chars, _doubtful(chars, boxes))
         chars = page.reread(chars, _worded(chars, boxes), conf)
         chars, reads = read_value_cells(page, chars, conf, _value_cells(edges, chars))
-    return chars, edges, reads
+    else:
+        chars, text_tables, reads = read_text_tables(page, chars, conf, (image.width / scale, image.height / scale))
+    return chars, edges, reads, text_tables
 
 
 def _worded(chars: list[Char], boxes: list[tuple]) -> list[tuple]:

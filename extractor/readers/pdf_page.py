@@ -35,6 +35,7 @@ class PageContent:
     unmapped: int = 0                    # glyphs without a Unicode mapping ((cid:x) in pdfminer)
     ocr: bool = False                    # chars are OCR'd words, edges found on the bitmap
     cell_reads: dict = field(default_factory=dict)    # OCR: value cell box -> ocr_cells.CellRead
+    text_tables: list = field(default_factory=list)   # OCR: tables without rulings, built and read by ocr_grid
     text_left: float = 0.0               # the body-text column (set by pdf_prose.text_column)
     text_right: float = 0.0
     objects_over: int = 0                # > 0: the page held more drawing objects than this; rulings unread

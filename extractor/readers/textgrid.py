@@ -50,6 +50,9 @@ class TextTable:
     bottoms: list[float]             # bottom of each grid row
     bbox: tuple[float, float, float, float]
     lines: list[int] = field(default_factory=list)   # indices of the input lines the table took
+    # (row, col) of each value cell -> the area (x0, top, x1, bottom) its number stands in:
+    # its column band up to halfway to the next, its line, and every piece placed there
+    boxes: dict[tuple[int, int], tuple[float, float, float, float]] = field(default_factory=dict)
 
 
 NUMERIC = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?(?:%|万元|元|件|个|项|条)?$|^[—\-–/／]+$")
@@ -348,6 +351,7 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
     # centres of the header words over the bands: a number centred under one stands in the
     # column that header is put in (both go to the nearest band, ties alike)
     heads = [((w.x0 + w.x1) / 2, w.top) for i in text_rows for w in lines[i] if (w.x0 + w.x1) / 2 >= label_right]
+    placed: dict[tuple[int, int], list[Box]] = {}     # (value line, band) -> the words put there
     for i in value_lines:
         seen: dict[int, int] = {}
         for k, w in place_numbers(numbers[i], bands):
@@ -358,6 +362,7 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
                     seen[k] = 2            # about as near to two columns: no cell is certain
             seen[k] = seen.get(k, 0) + 1
             _put(grid[i][nl + k], w.text)
+            placed.setdefault((i, k), []).append(w)
         if any(n > 1 for n in seen.values()):
             # two numbers in one column band: neither is placed, and the row's empty bands
             # may be where they belong, so they are not blanks either
@@ -386,6 +391,7 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
             else:
                 wrapped.setdefault((row, k), []).append(w)
     for (row, k), ws in wrapped.items():
+        placed.setdefault((row, k), []).extend(ws)
         ws.sort(key=lambda w: w.top)
         cell = grid[row][nl + k]
         if ws[0].top - TOL <= mids[row] <= ws[-1].bottom + TOL or len(ws) == 1:
@@ -436,6 +442,8 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
             cell = grid[i][b.col]
             if not cell.text:
                 cell.text, cell.merged_from = None, (inside[0], b.col)   # fixed to grid rows below
+    for i in values_sorted:
+        _label_runs_to_values(grid[i], i, nl)
     order = sorted(grid, key=lambda i: mids[i])
     row_of = {i: r for r, i in enumerate(order)}
     rows = []
@@ -449,7 +457,41 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
     bbox = (min(w.x0 for w in all_words), min(w.top for w in all_words),
             max(w.x1 for w in all_words), max(w.bottom for w in all_words))
     bottoms = [max(w.bottom for w in lines[i]) if i >= 0 else mids[i] for i in order]
-    return TextTable(rows, lcols + [a for a, _ in bands], bottoms, bbox)
+    boxes = {(row_of[i], nl + k): box for (i, k), box in _value_boxes(lines, numbers, bands, placed).items()
+             if not grid[i][nl + k].unread}
+    return TextTable(rows, lcols + [a for a, _ in bands], bottoms, bbox, boxes=boxes)
+
+
+def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: list[list[float]],
+                 placed: dict[tuple[int, int], list[Box]]) -> dict[tuple[int, int], tuple[float, float, float, float]]:
+    """(value line, band) -> where that cell's number stands, to be read again alone (a scan):
+    the band widened halfway to its neighbours (a line height past the outer ones, clear of the
+    label), the line's height and a third of it above and below, and every word placed there."""
+    out = {}
+    for i, nums in numbers.items():
+        words = lines[i]
+        size = line_size(words) or 1.0
+        label_end = max((w.x1 for w in words[:len(words) - len(nums)]), default=float("-inf"))
+        top, bottom = min(w.top for w in words) - size / 3, max(w.bottom for w in words) + size / 3
+        for k, (a, b) in enumerate(bands):
+            left = (bands[k - 1][1] + a) / 2 if k else max(a - size, label_end + 1)
+            right = (b + bands[k + 1][0]) / 2 if k + 1 < len(bands) else b + size
+            box = [left, top, right, bottom]
+            for w in placed.get((i, k), []):
+                box = [min(box[0], w.x0 - 1), min(box[1], w.top - 1), max(box[2], w.x1 + 1), max(box[3], w.bottom + 1)]
+            out[(i, k)] = (box[0], box[1], box[2], box[3])
+    return out
+
+
+def _label_runs_to_values(row: list[TextCell], i: int, nl: int) -> None:
+    """A value row's label runs up to its values: empty label columns right of its last label
+    are that label's (no rulings say otherwise), so they are not taken for blank values."""
+    last = max((j for j in range(nl) if row[j].text is None or row[j].text), default=None)
+    if last is None:
+        return
+    src = row[last].merged_from or (i, last)
+    for j in range(last + 1, nl):
+        row[j].text, row[j].merged_from = None, src
 
 
 def _whole_run(inside: list[int], col: int, rows: list[int], child_no: dict, cols_of: dict) -> list[int]:

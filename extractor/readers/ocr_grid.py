@@ -1,0 +1,39 @@
+"""Tables printed without rulings, on a scanned page: OCR words placed like a text PDF's.
+
+The page's OCR words go through the same placement as the glyphs of a PDF with a text
+layer (pdf_words, textgrid: value columns where the numbers stand, labels joined by the
+grammars' words), so a column comes from the bands the numbers of the whole table make,
+never from the gaps between glyphs alone. Then every value cell is read again alone and
+voted on (ocr_cells), as in ruled tables. The tables are built here, where the page image
+is, and handed to the assembler whole (PageContent.text_tables): the cell reads belong to
+exactly these grids.
+"""
+from __future__ import annotations
+
+from .ocr_cells import box_key, vote_cells
+from .pdf_page import Char, PageContent
+from .pdf_prose import build_lines, drop_furniture, text_column
+from .pdf_tables import PageTable
+from .pdf_words import find_text_tables
+
+
+def read_text_tables(page, chars: list[Char], conf: dict,
+                     size: tuple[float, float]) -> tuple[list[Char], list[PageTable], dict]:
+    """(the page's words outside the tables, the tables with each value cell's voted text,
+    box_key -> CellRead). `page` crops and OCRs cells (pdf_ocr._Page); size is the page's
+    (width, height) in points."""
+    content = PageContent(0, size[0], size[1], chars=chars, ocr=True)
+    lines = build_lines(chars, content)
+    drop_furniture([lines], [content])         # page numbers, which could join a table's last row
+    text_column([lines], [content])
+    rest, tables = find_text_tables(lines, content)
+    if not tables:
+        return chars, [], {}
+    reads = vote_cells(page, chars, conf, [b for t in tables for b in t.boxes.values()])
+    for t in tables:
+        t.ocr = True
+        for (r, c), box in t.boxes.items():
+            t.rows[r][c].text = reads[box_key(box)].text
+    left = {id(ln) for ln in rest}
+    taken = {id(ch) for ln in lines if id(ln) not in left for ch in ln.chars}
+    return [ch for ch in chars if id(ch) not in taken], tables, reads
