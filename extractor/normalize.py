@@ -63,6 +63,11 @@ def clean_text(s: str) -> str:
     return s
 
 
+def clean_spaced(s: str) -> str:
+    """clean_text keeping runs of spaces: a `pdftotext -layout` table row keeps its columns."""
+    return s.translate(_TABLE)
+
+
 @lru_cache(maxsize=8192)   # cells repeat a lot ("0", labels of merged cells)
 def clean_cell(s: str) -> str:
     """A table cell: clean_text, then drop whitespace inside CJK runs and at the ends."""

@@ -57,3 +57,11 @@ def test_a_row_short_of_cells_splits_cells_holding_two_numbers_and_reads_thousan
     toks = [ValueToken(t, Origin("html")) for t in ("1,234 5", "0 0", "0", "1", "1,240")]
     res = read_row(spec, RawRow("received", toks, False))
     assert res.candidates == [(1234, 5, 0, 0, 0, 1, 1240)]
+
+
+def test_a_minus_sign_is_never_cut_off_as_a_blank_mark():
+    # pdftotext -layout of a table 四 with a blank cell and a -1: 14 numbers for 15 cells;
+    # `-1` is no `-` (blank) beside a 1: the row is not split into wrong cells
+    row = "0 1 0 0 1 3 0 -1 0 2 1 0 1 2".split()
+    assert split_run(row, 15) == []
+    assert split_run(["0", "—1", "2"], 4) == [(0, 0, 1, 2)]     # a fused dash blank still splits

@@ -237,3 +237,35 @@ def test_prose_around_a_table_printed_over_lines_lends_it_no_numbers(kind):
     report = parse(text.encode("utf-8"), filename="x.txt")
     right, wrong, unnamed = _check(report, spec)
     assert not wrong and right == len(report.values)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_layout_blank_cells_read_as_zero_where_the_column_bands_show_them(name):
+    # Word reports leave zeros blank; -layout keeps the columns by spaces: a blank cell
+    # whose column band the whole rows around it show is 0 (blank), as every grid reader
+    # reads it; nothing else is guessed
+    spec = SPECS[name]
+    planted = {tuple(x) for x in spec["inconsistencies"]}
+    for seed in (1, 2):
+        report = parse(render_text.pdftotext_layout(spec, seed, blanks=0.3), filename=f"{name}.txt")
+        right, wrong, unnamed = _check(report, spec)
+        assert not wrong and not unnamed
+        blank = [k for k, c in report.cells.items() if c.blank]
+        assert blank and all(report.values[k] == 0 for k in blank)
+        assert right >= 0.9 * len(report.values)        # a row with no whole row beside it stays null
+        assert _errors(report) <= planted
+        if right == len(report.values):
+            assert _errors(report) == planted
+
+
+def test_a_label_printed_down_the_page_lends_no_chinese_numeral():
+    # -layout prints the merged label 三、本年度办理结果 one character a line, beside the
+    # rows' labels: its 三 is no cell of the row (it read as 3 and shifted the row)
+    spec = SPECS["zj-2021"]
+    text = render_text.pdftotext_layout(spec, 1).decode("utf-8")
+    lines = text.split("\n")
+    i = next(k for k, x in enumerate(lines) if "没有现成信息" in x)
+    lines[i] = " 三" + lines[i][3:] if lines[i].startswith("   ") else " 三 " + lines[i]
+    report = parse("\n".join(lines).encode("utf-8"), filename="x.txt")
+    right, wrong, unnamed = _check(report, spec)
+    assert not wrong and not unnamed and right == len(report.values)

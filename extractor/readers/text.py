@@ -8,7 +8,7 @@ import regex as re
 from ..errors import ReadError
 from ..limits import Limits, check_cells, check_rows, refuse
 from ..model import Document, Paragraph, grid_from_rows
-from ..normalize import clean_cell, clean_text, is_value_text
+from ..normalize import clean_cell, clean_spaced, clean_text, is_value_text
 from .decode import decode
 
 _CRAWLER_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录|来源|索引号)\s*[:：]\s*(.*)$")
@@ -18,6 +18,9 @@ _PAGE_FOOTER = re.compile(r"^(?:[-－—]\s*\d{1,3}\s*[-－—]|第\s*\d{1,3}\s*
 _ITEM_START = re.compile(r"^[（(]?(?:[一二三四五六七八九十]{1,2}|\d{1,2})[）)、.．]")
 # an attachment URL: a run of URL characters (matched possessively, so a long run is read
 # once, not once per start position) that holds a document extension
+# a `pdftotext -layout` table row: numbers apart by runs of spaces at the line's end (its
+# columns: kept, so a blank cell's column shows; recognize/bands.py)
+_LAYOUT_ROW = re.compile(r"\S {2,}[-+]?\d[\d,.]*(?: {2,}[-+]?\d[\d,.]*)+ *$")
 _URL_RUN = re.compile(r"[A-Za-z0-9_./:%?=&~+\-]++")
 _EXT_END = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|rtf)(?![A-Za-z0-9_])", re.I)
 
@@ -149,7 +152,10 @@ def _build(lines: list[str], fmt: str, markdown: bool, limits: Limits) -> list:
         if not stripped:
             continue
         heading = markdown and stripped.startswith("#")
-        text = clean_text(stripped.lstrip("#").strip() if heading else stripped)
+        if _LAYOUT_ROW.search(raw):
+            text = clean_spaced(raw.rstrip())
+        else:
+            text = clean_text(stripped.lstrip("#").strip() if heading else stripped)
         blocks.append(Paragraph(text))
     flush_table()
     return blocks

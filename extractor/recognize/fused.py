@@ -142,6 +142,8 @@ def _split_run(tokens: tuple[str, ...], n: int, decimals: tuple[bool, ...], sign
             p = tok[off:end]
             if not piece_ok(p, c, off == 0):
                 continue
+            if p[-1] == "-" and end < len(tok) and tok[end].isdigit():
+                continue          # `-1`: a minus sign, not a blank mark beside a 1
             if end < len(tok) and (tok[end] == "." or p.endswith(".")):
                 continue
             v = _number(p) if p[-1].isdigit() else 0

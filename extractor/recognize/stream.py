@@ -19,7 +19,7 @@ from ..budget import Budget, Spent, unlimited
 from ..grammar import Grammar, RowRule
 from ..model import Origin
 from ..normalize import THOUSANDS, parse_value
-from . import orders
+from . import bands, orders
 from .align import SPENT, Placement, RowCheck, Slot, place
 from .fused import CellSum, value_run
 from .rows import RawRow, ValueToken
@@ -29,7 +29,11 @@ _BLOCK_START = re.compile(r"第二十条第")
 # followed by a space, a line end or a unit (so `1.属于…` item numbers and `2024年` stay text);
 # blank marks and Chinese numerals only between spaces (`本年增/减` and `三、本` stay text)
 _CELL = re.compile(r"(?<![\d.,\-+])[-+]?\d[\d,]*(?:\.\d+)?(?=[元万件个项条]?(?:\s|$))"
-                   r"|(?<=^|\s)(?:—+|-{1,2}|/|[〇零一二两三四五六七八九十百千万]+)(?=\s|$)(?!\s*[、.．])", re.M)
+                   r"|(?<=^|\s)(?:—+|-{1,2}|/)(?=\s|$)(?!\s*[、.．])"
+                   # a count in Chinese numerals; not a character of a label printed down the
+                   # page (`三` of 三、本年度办理结果 before a row's label text: -layout text)
+                   r"|(?<=^|\s)[〇零一二两三四五六七八九十百千万]+(?=\s|$)(?!\s*[、.．])"
+                   r"(?![^\n]*?(?![〇零一二两三四五六七八九十百千万])\p{Han})", re.M)
 _FOOTER = re.compile(r"^\s*(?:[-－—]\s*\d{1,3}\s*[-－—]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?)\s*$", re.M)
 _SPACE = re.compile(r"\s+")
 MIN_LINES = 3          # numbers on this many lines: a table printed over lines, not a crawler's one-line table
@@ -43,6 +47,7 @@ class Scan:
     cells: list[str]       # the number cells in reading order
     cell_lines: list[int]  # the line of each cell
     lines: int             # lines that hold number cells
+    centres: list[float]   # the middle of each cell, in characters from its line's start
 
 
 def scan(text: str) -> Scan:
@@ -53,6 +58,7 @@ def scan(text: str) -> Scan:
     before: list[int] = []
     cells: list[str] = []
     cell_lines: list[int] = []
+    centres: list[float] = []
     pos = line = 0
 
     def keep(chunk: str) -> None:
@@ -66,10 +72,11 @@ def scan(text: str) -> Scan:
         cells.append(tok.replace(",", "") if THOUSANDS.match(tok) else tok)
         line += text.count("\n", pos, m.start())
         cell_lines.append(line)
+        centres.append((m.start() + m.end()) / 2 - text.rfind("\n", 0, m.start()) - 1)
         pos = m.end()
     keep(text[pos:])
     before.append(len(cells))
-    return Scan("".join(bare), before, cells, cell_lines, len(set(cell_lines)))
+    return Scan("".join(bare), before, cells, cell_lines, len(set(cell_lines)), centres)
 
 
 def _label_hits(bare: str, rules: tuple[RowRule, ...]) -> dict[str, tuple[int, int]]:
@@ -115,16 +122,44 @@ def _aligned_rows(text: str, rules: tuple[RowRule, ...], widths: dict[str, int],
         one_line = group is None or len(set(sc.cell_lines[group[0]:group[1]])) <= 1
         slots.append(Slot(rule.id, widths[rule.id], sums.get(rule.id, ()), group, one_line))
     values = [parse_value(c).value for c in sc.cells]
+    placed = place(slots, values, check, budget)
     out = []
-    for rule, slot, p in zip(rules, slots, place(slots, values, check, budget), strict=True):
+    for k, (rule, slot, p) in enumerate(zip(rules, slots, placed, strict=True)):
         label = sc.bare[hits[rule.id][0]:hits[rule.id][1]] if rule.id in hits else ""
         if p.span is not None:
             out.append(RawRow(rule.id, _tokens(sc.cells, p, fmt), True, label, Origin(fmt)))
+        elif (cols := _blank_columns(sc, slots, placed, k)) is not None:
+            assert slot.group is not None
+            toks = [""] * slot.width
+            for c, i in zip(cols, range(*slot.group), strict=True):
+                toks[c] = sc.cells[i]
+            out.append(RawRow(rule.id, [ValueToken(t, Origin(fmt)) for t in toks], True, label, Origin(fmt)))
         elif rule.id in hits or slot.group is not None:
             toks = sc.cells[slot.group[0]:slot.group[1]] if slot.group else []
             out.append(RawRow(rule.id, [ValueToken(t, Origin(fmt)) for t in toks], False, label, Origin(fmt),
                               note=p.note))
     return out
+
+
+def _blank_columns(sc: Scan, slots: list[Slot], placed: list[Placement], k: int) -> tuple[int, ...] | None:
+    """The columns of a short row's numbers standing on one line (-layout text), told by
+    the column bands of the nearest whole one-line rows above and below it."""
+    slot = slots[k]
+    if slot.group is None or not slot.one_line or not 0 < slot.group[1] - slot.group[0] < slot.width:
+        return None
+    line = sc.cell_lines[slot.group[0]]
+    whole = [(sc.cell_lines[p.span[0]], [sc.centres[i] for i in range(*p.span)])
+             for s, p in zip(slots, placed, strict=True)
+             if p.how == "label" and p.span and s.one_line and s.width == slot.width]
+    above = [ref for ln, ref in whole if ln < line][-1:]
+    below = [ref for ln, ref in whole if ln > line][:1]
+    cols = bands.columns([sc.centres[i] for i in range(*slot.group)], above + below)
+    if cols is None:
+        return None
+    cells = [0.0] * slot.width
+    for c, i in zip(cols, range(*slot.group), strict=True):
+        cells[c] = parse_value(sc.cells[i]).value
+    return cols if orders.holds(slot.rules, cells) else None     # the row's own sums confirm the columns
 
 
 def _find_rows(text: str, start: int, end: int, rules: tuple[RowRule, ...], fmt: str,
