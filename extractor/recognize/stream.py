@@ -156,7 +156,7 @@ def _blank_columns(sc: Scan, slots: list[Slot], placed: list[Placement], k: int)
     cols = bands.columns([sc.centres[i] for i in range(*slot.group)], above + below)
     if cols is None:
         return None
-    cells = [0.0] * slot.width
+    cells: list[int | float | None] = [0] * slot.width
     for c, i in zip(cols, range(*slot.group), strict=True):
         cells[c] = parse_value(sc.cells[i]).value
     return cols if orders.holds(slot.rules, cells) else None     # the row's own sums confirm the columns
