@@ -28,11 +28,17 @@ EXTRACT = [sys.executable, "-m", "govreport", "extract", "--format", "json", str
 IMPORTS = [sys.executable, "-c", "import pdfplumber, pydantic"]
 
 
+# Both commands run as installed code does, from .pyc files: PYTHONDONTWRITEBYTECODE
+# (set in some shells and CI images) would make every run compile our modules again
+# while the baseline's site-packages come precompiled.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _run(cmd: list[str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the child)."""
     before = os.times()
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=ENV)
     wall = time.perf_counter() - t
     after = os.times()
     return wall, (after.children_user - before.children_user) + (after.children_system - before.children_system)

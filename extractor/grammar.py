@@ -10,13 +10,18 @@ import json
 import os
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import regex as re
 
 FREE_FORM = "pre2019"          # the edition of a titled report without template tables
 _ITEM_SEP = r"\s*[.．、，,]?\s*"
+
+
+# Patterns compile on first use: a run reads one edition, and only the labels its text
+# path searches (compiling every edition's ~80 patterns up front cost a text report's
+# extract a fifth of its start-up).
+_compile = cache(re.compile)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +31,11 @@ class RowRule:
     name: str                 # short label for messages
     keywords: tuple[str, ...]
     exact: bool
-    text: re.Pattern          # how the label reads in flattened text, item number included
+    pattern: str              # how the label reads in flattened text, item number included
+
+    @property
+    def text(self) -> re.Pattern:
+        return _compile(self.pattern)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +50,6 @@ class Grammar:
     edition: str
     markers: tuple[str, ...]
     parts: tuple[dict, ...]
-    part_patterns: tuple[re.Pattern, ...]
     t2_blocks: tuple[Block, ...]
     t3_columns: tuple[str, ...]
     t3_column_labels: tuple[str, ...]
@@ -54,7 +62,16 @@ class Grammar:
     tables: dict[str, dict]            # t2/t3/t4 -> name, title, find_words
     names: dict[tuple[str, int, str], str]   # (table, key segment, id) -> short label for messages
     rules: frozenset[str]              # ids of the rules (extractor/rules.py) that apply
-    prose: dict = field(default_factory=dict)
+    prose_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def part_patterns(self) -> tuple[re.Pattern, ...]:
+        return _compile_all(tuple(p["pattern"] for p in self.parts))
+
+    @property
+    def prose(self) -> dict[str, tuple[re.Pattern, ...]]:
+        """Key -> the patterns that read its figure from the prose."""
+        return {k: _compile_all(v) for k, v in self.prose_sources.items()}
 
     def t3_rows_for(self, single_other: bool) -> tuple[RowRule, ...]:
         """Table 三's rows; a 2021 report may keep the 2019 single （六）其他处理 row (hybrid)."""
@@ -91,8 +108,13 @@ def _row(d: dict) -> RowRule:
     prefix = _item_prefix(d.get("item"))
     if d.get("exact"):     # bare words like 其他 / 总计 need their item number in running text
         prefix = prefix[3:-2] if prefix.startswith("(?:") else prefix
-    pattern = re.compile(f"{prefix}(?:{d['text']})")
-    return RowRule(d["id"], d["label"], _name(d), tuple(d["keywords"]), bool(d.get("exact")), pattern)
+    return RowRule(d["id"], d["label"], _name(d), tuple(d["keywords"]), bool(d.get("exact")),
+                   f"{prefix}(?:{d['text']})")
+
+
+@cache
+def _compile_all(sources: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    return tuple(_compile(s) for s in sources)
 
 
 def _name(d: dict) -> str:
@@ -114,10 +136,10 @@ def folder() -> str:
 
 
 @cache                                  # resolved once: folder() is asked on every look-up
-def grammar_dir():
+def grammar_dir() -> Path:
     """govreport/grammars/ when installed; the repo's grammars/ next to extractor/ in a working tree."""
-    installed = resources.files(__package__).joinpath("grammars")
-    if installed.is_dir():
+    installed = Path(__file__).parent / "grammars"          # the package folder (importlib.resources
+    if installed.is_dir():                                   # would cost every run its import)
         return installed
     return Path(__file__).resolve().parent.parent / "grammars"
 
@@ -147,7 +169,6 @@ def _load(path: str, edition: str) -> Grammar:
         edition=raw["edition"],
         markers=tuple(raw["markers"]),
         parts=tuple(raw["parts"]),
-        part_patterns=tuple(re.compile(p["pattern"]) for p in raw["parts"]),
         t2_blocks=t2,
         t3_columns=tuple(c["id"] for c in raw["t3"]["columns"]),
         t3_column_labels=tuple(c["label"] for c in raw["t3"]["columns"]),
@@ -160,7 +181,7 @@ def _load(path: str, edition: str) -> Grammar:
         tables={t: {k: raw[t][k] for k in ("name", "title", "find_words")} for t in ("t2", "t3", "t4")},
         names=_names(raw),
         rules=frozenset(raw["rules"]),
-        prose={k: tuple(re.compile(p) for p in v) for k, v in raw.get("prose", {}).items()},
+        prose_sources={k: tuple(v) for k, v in raw.get("prose", {}).items()},
     )
 
 

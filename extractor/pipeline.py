@@ -9,7 +9,6 @@ from pathlib import Path
 from .__about__ import __version__
 from .budget import Budget
 from .errors import ReadError
-from .ocr_confirm import confirm_ocr
 from .limits import DEFAULT as DEFAULT_LIMITS, Limits, refuse
 from .readers import ReadOptions, read_document
 from .recognize import recognize
@@ -85,7 +84,9 @@ def parse(source: str | Path | bytes, filename: str | None = None, *, ocr: bool 
         raise
     src = Source(path=path or filename, format=doc.format, sha256=hashlib.sha256(data).hexdigest())
     report = recognize(doc, src, __version__, Budget())
-    confirm_ocr(doc, report)
+    if any(c.origin.ocr for t in doc.tables for row in t.rows for c in row):
+        from .ocr_confirm import confirm_ocr          # scans only: it needs the PDF/OCR modules
+        confirm_ocr(doc, report)
     report.findings.extend(validate(report))
     finish_findings(report)
     return report

@@ -49,9 +49,21 @@ def _expand(template: str, var: str, value: str, layout: tuple[str, ...]) -> lis
     pieces = _BRACES.split(t)          # literal, selector, literal, selector, ...
     choices = [[p] if i % 2 == 0 else p.split("|") for i, p in enumerate(pieces)]
     globs = ["".join(c) for c in itertools.product(*choices)]
-    if len(globs) == 1 and not any(ch in globs[0] for ch in "*?["):
-        return [globs[0]] if globs[0] in layout else []
-    return [k for k in layout if any(fnmatch.fnmatchcase(k, g) for g in globs)]
+    exact = {g for g in globs if not _WILDCARD.search(g)}
+    if len(exact) == len(globs):
+        return [k for k in layout if k in exact]
+    match = _glob_matcher(tuple(g for g in globs if g not in exact))
+    return [k for k in layout if k in exact or match(k)]
+
+
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+@cache
+def _glob_matcher(globs: tuple[str, ...]):
+    """One compiled pattern for several globs (fnmatchcase's, joined): a layout is walked
+    once per term, not once per glob and key."""
+    return re.compile("|".join(fnmatch.translate(g) for g in globs)).match
 
 
 def terms(expr: str, var: str, value: str, layout: tuple[str, ...]) -> tuple[Term, ...]:
