@@ -28,6 +28,13 @@ from govreport.output import OutputError, choose_format, open_output, to_stdout
 from govreport.pipeline import read_limited
 from govreport.schema import report_schema
 
+class _Commands(Group):
+    # every command but extract is built only when it runs or a help lists them (see Group)
+    lazy = {"validate": "govreport.cli:validate", "schema": "govreport.cli:schema", "fields": "govreport.cli:fields",
+            "batch": "govreport.commands.batch:batch", "export": "govreport.commands.batch:export",
+            "audit": "govreport.commands.audit:audit", "report": "govreport.commands.audit:report"}
+
+
 app = typer.Typer(
     help="Read 政府信息公开工作年度报告 (PDF, DOCX, DOC, HTML, text, Markdown) into typed, validated data.\n\n"
          "Examples:\n\n"
@@ -35,7 +42,7 @@ app = typer.Typer(
          "  govreport extract a.html b.pdf -f csv -o out.csv\n\n"
          "  govreport validate report.docx               # findings; exit 0 ok, 1 errors, 2 unreadable\n\n"
          "  cat page.html | govreport extract -          # stdin",
-    no_args_is_help=True, pretty_exceptions_enable=False, cls=Group)
+    no_args_is_help=True, pretty_exceptions_enable=False, cls=_Commands)
 
 
 def _print_version(value: bool) -> None:
@@ -195,7 +202,6 @@ def extract(
         raise typer.Exit(2)
 
 
-@app.command()
 def validate(
     files: Annotated[list[str], typer.Argument(help="Report files; '-' reads stdin")],
     ocr: Annotated[bool, typer.Option("--ocr", help="OCR scanned PDFs")] = False,
@@ -261,7 +267,6 @@ def validate(
     raise typer.Exit(worst)
 
 
-@app.command()
 def schema(output: Annotated[Optional[str], typer.Option("--output", "-o", help="File to write (.json); - or none: "
                                                          "stdout", show_default=False)] = None):
     """Print the JSON Schema of `extract --format json` output (generated from the Report model)."""
@@ -281,7 +286,6 @@ class FieldsFormat(str, Enum):
     json = "json"
 
 
-@app.command()
 def fields(
     format: Annotated[Optional[FieldsFormat], typer.Option(
         "--format", "-f", help="tsv (default on stdout), csv or json. Default: from the -o extension.",
@@ -309,17 +313,6 @@ def fields(
         raise                                       # the reader left: see commands.common.Group
     except (OutputError, OSError) as e:
         _fail(f"fields: {getattr(e, 'strerror', None) or e}")
-
-
-from govreport.commands.batch import batch, export  # noqa: E402  (issue 3: batch at portal scale)
-
-app.command()(batch)
-app.command()(export)
-
-from govreport.commands.audit import audit, report as report_command  # noqa: E402  (issue 9)
-
-app.command()(audit)
-app.command()(report_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

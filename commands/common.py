@@ -3,10 +3,12 @@ line on stderr (exit 2), and a reader that closes the pipe early ends the comman
 (exit 141) instead of as an error."""
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from ..output import EXIT_PIPE, quiet_closed_pipe
@@ -22,7 +24,24 @@ def usage_line(e: Any) -> str:
 
 
 class Group(TyperGroup):
-    """The top-level command group (typer.Typer(cls=Group))."""
+    """The top-level command group (typer.Typer(cls=Group)).
+
+    Commands named in `lazy` (name -> "module:function", listed after the registered ones)
+    are built when they run or a help lists them: typer reads a command's whole signature
+    to build it, and `govreport extract` should not pay that for every other command."""
+
+    lazy: dict[str, str] = {}
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return [*super().list_commands(ctx), *(name for name in self.lazy if name not in self.commands)]
+
+    def get_command(self, ctx: typer.Context, cmd_name: str):  # type: ignore[override]
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            module, function = self.lazy[cmd_name].split(":")
+            one = typer.Typer(add_completion=False)
+            one.command(cmd_name)(getattr(importlib.import_module(module), function))
+            self.commands[cmd_name] = typer.main.get_command(one)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:

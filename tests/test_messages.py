@@ -6,6 +6,7 @@ import ast
 import re
 from functools import cache
 
+import typer
 import typer.main
 
 from conftest import REPO
@@ -75,7 +76,9 @@ def test_the_readme_lists_every_rule_the_tool_can_emit():
 
 def _options() -> set[str]:
     group = typer.main.get_command(app)
-    return {o for cmd in group.commands.values() for p in cmd.params for o in getattr(p, "opts", [])
+    ctx = typer.Context(group)
+    commands = [group.get_command(ctx, name) for name in group.list_commands(ctx)]    # lazy ones built too
+    return {o for cmd in commands for p in cmd.params for o in getattr(p, "opts", [])
             if o.startswith("--")}
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+import typer
 import typer.main
 from typer.testing import CliRunner
 
@@ -23,7 +24,9 @@ from govreport.output import EXIT_PIPE
 
 FIX = REPO / "fixtures"
 REPORT = FIX / "jt-2021-t4sum.html"          # a report with an error finding: validate exits 1
-COMMANDS = typer.main.get_command(app).commands
+_GROUP = typer.main.get_command(app)
+_CTX = typer.Context(_GROUP)
+COMMANDS = {name: _GROUP.get_command(_CTX, name) for name in _GROUP.list_commands(_CTX)}   # lazy ones built too
 
 
 @pytest.fixture(scope="module")
