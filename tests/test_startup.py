@@ -1,0 +1,60 @@
+"""Start-up (issue 7): `govreport extract` on a text report imports what reading text needs
+and nothing else — no PDF, Word, HTML, OCR, spreadsheet or batch machinery, no rich, and
+no other command's code. Asserted by the modules a fresh process ends with, not by time
+(benchmarks/bench_startup.py prints the time against importing pdfplumber and pydantic)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import REPO
+
+# Run the CLI as `python -m govreport` does, then list what got imported.
+PROBE = """
+import runpy, sys
+sys.argv = ["govreport", *sys.argv[2:]]
+try:
+    runpy.run_module("govreport", run_name="__main__", alter_sys=True)
+finally:
+    with open(OUT, "w") as f:
+        f.write("\\n".join(sorted(sys.modules)))
+"""
+
+NOT_FOR_TEXT = (
+    "pdfplumber", "pdfminer", "pypdfium2", "PIL", "docx", "bs4", "lxml", "openpyxl", "sqlite3",
+    "rich", "markdown_it", "pygments",
+    "govreport.batch", "govreport.commands.batch", "govreport.commands.audit", "govreport.audit.series",
+    "govreport.audit.html_report", "govreport.ocr_confirm", "govreport.readers.html", "govreport.readers.office",
+    "govreport.readers.pdf", "govreport.readers.pdf_page", "govreport.readers.ocr_cells", "govreport.readers.docx",
+)
+
+
+def _imported_by(tmp_path, *args: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    out = tmp_path / "modules.txt"
+    probe = PROBE.replace("OUT", repr(str(out)))
+    run = subprocess.run([sys.executable, "-c", probe, "-", *args], capture_output=True, text=True, timeout=120,
+                         cwd=REPO)
+    return run, set(out.read_text(encoding="utf-8").split("\n"))
+
+
+def _loaded(modules: set[str], name: str) -> bool:
+    return any(m == name or m.startswith(name + ".") for m in modules)
+
+
+def test_extracting_a_text_report_imports_no_other_format_command_or_rich(tmp_path):
+    run, modules = _imported_by(tmp_path, "extract", "--format", "json", str(REPO / "fixtures" / "zfj-2021-tabs.txt"))
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout)
+    assert report["edition"] == "2021" and report["values"]["t3.received.total"] is not None
+    assert "govreport.readers.text" in modules                    # the probe saw the run
+    loaded = [name for name in NOT_FOR_TEXT if _loaded(modules, name)]
+    assert loaded == []
+
+
+def test_help_still_lists_every_command_with_rich(tmp_path):
+    run, modules = _imported_by(tmp_path, "--help")
+    assert run.returncode == 0, run.stderr
+    for name in ("extract", "validate", "schema", "fields", "batch", "export", "audit", "report"):
+        assert f" {name} " in run.stdout
+    assert _loaded(modules, "rich")                               # the help is still rich's
