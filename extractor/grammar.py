@@ -32,6 +32,7 @@ class RowRule:
     keywords: tuple[str, ...]
     exact: bool
     pattern: str              # how the label reads in flattened text, item number included
+    group: str | None = None  # the merged label over this row and its siblings (（三）不予公开)
 
     @property
     def text(self) -> re.Pattern:
@@ -55,6 +56,8 @@ class Grammar:
     t3_column_labels: tuple[str, ...]
     t3_rows: tuple[RowRule, ...]
     t3_single_other: RowRule
+    t3_numbered_labels: tuple[str, ...]    # labels of 三 printed like part headings (一、本年新收…)
+    t2_block_start: str                # pattern: table 二's first block label in flattened text
     t4_groups: tuple[str, ...]
     t4_columns: tuple[str, ...]
     t4_header_words: tuple[str, ...]
@@ -67,6 +70,15 @@ class Grammar:
     @property
     def part_patterns(self) -> tuple[re.Pattern, ...]:
         return _compile_all(tuple(p["pattern"] for p in self.parts))
+
+    def part_content(self, number: int) -> re.Pattern | None:
+        """What part `number` says when its heading is not printed as the template's, if the grammar knows."""
+        source = next((p.get("content") for p in self.parts if p["number"] == number), None)
+        return _compile(source) if source else None
+
+    @property
+    def t2_block_pattern(self) -> re.Pattern:
+        return _compile(self.t2_block_start)
 
     @property
     def prose(self) -> dict[str, tuple[re.Pattern, ...]]:
@@ -109,7 +121,7 @@ def _row(d: dict) -> RowRule:
     if d.get("exact"):     # bare words like 其他 / 总计 need their item number in running text
         prefix = prefix[3:-2] if prefix.startswith("(?:") else prefix
     return RowRule(d["id"], d["label"], _name(d), tuple(d["keywords"]), bool(d.get("exact")),
-                   f"{prefix}(?:{d['text']})")
+                   f"{prefix}(?:{d['text']})", d.get("group"))
 
 
 @cache
@@ -174,6 +186,8 @@ def _load(path: str, edition: str) -> Grammar:
         t3_column_labels=tuple(c["label"] for c in raw["t3"]["columns"]),
         t3_rows=tuple(_row(r) for r in raw["t3"]["rows"]),
         t3_single_other=_row(raw["t3"]["single_other"]),
+        t3_numbered_labels=tuple(raw["t3"]["numbered_labels"]),
+        t2_block_start=raw["t2"]["block_start"],
         t4_groups=tuple(g["id"] for g in raw["t4"]["groups"]),
         t4_columns=tuple(c["id"] for c in raw["t4"]["columns"]),
         t4_header_words=tuple(raw["t4"]["header_words"]),

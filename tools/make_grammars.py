@@ -14,8 +14,11 @@ PARTS = [
      # 因政府信息公开申请提起行政复议、提起行政诉讼的情况; 行政法复议 (a common typo)
      "pattern": "政府信息公开.{0,6}行政.{0,2}复议.{0,6}行政诉讼(?:的)?情况"},
     {"number": 5, "title": "存在的主要问题及改进情况",
-     "pattern": "存在的?(?:主要)?问题(?:及|和|与)(?:改进|整改)(?:情况|措施)|主要问题(?:及|和|与)(?:改进|整改)(?:情况|措施)"},
-    {"number": 6, "title": "其他需要报告的事项", "pattern": "其他需要?报告的事项"},
+     "pattern": "存在的?(?:主要)?问题(?:及|和|与)(?:改进|整改)(?:情况|措施)|主要问题(?:及|和|与)(?:改进|整改)(?:情况|措施)",
+     # what the part says when its heading is not printed as the template's
+     "content": "(?:问题|不足|差距)[^。]{0,60}?(?:改进|整改|下一步|措施)|下一步"},
+    {"number": 6, "title": "其他需要报告的事项", "pattern": "其他需要?报告的事项",
+     "content": "其他需要报告|信息处理费|收取.{0,6}费|政务公开工作要点"},
 ]
 
 T3_COLUMNS = [
@@ -196,8 +199,13 @@ def grammar(edition):
                     "2019": ["本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量"]}[edition],
         "parts": PARTS,
         "rules": RULES + (["X-STOCK"] if edition == "2021" else []),
-        "t2": table("t2", blocks=T2_2021 if edition == "2021" else T2_2019, key="t2.{row}.{col}"),
-        "t3": table("t3", columns=T3_COLUMNS, rows=t3_rows(edition), key="t3.{row}.{col}", single_other=SINGLE_OTHER),
+        # table 二's first block label (第二十条第（一）项): where its rows start in flattened text
+        "t2": table("t2", blocks=T2_2021 if edition == "2021" else T2_2019, key="t2.{row}.{col}",
+                    block_start="第二十条第"),
+        # labels of table 三 printed with a part-like numeral (一、本年新收…, 三、本年度办理结果):
+        # not a report's own part headings
+        "t3": table("t3", columns=T3_COLUMNS, rows=t3_rows(edition), key="t3.{row}.{col}", single_other=SINGLE_OTHER,
+                    numbered_labels=["本年新收", "上年结转", "办理结果", "结转下年", "申请人情况"]),
         "t4": table("t4", **T4),
         "prose": PROSE_2021 if edition == "2021" else {},
     }

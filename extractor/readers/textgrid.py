@@ -74,17 +74,11 @@ def line_size(words: list[Box]) -> float:
 @cache
 def label_keys() -> tuple[str, ...]:
     """Every official label of every edition, as label keys without item numbers."""
-    import json
-
-    from pathlib import Path
-
-    from ..grammar import all_grammars, editions, folder
+    from ..grammar import all_grammars
     out: set[str] = set()
-    for e in editions():        # the merged group labels (（三）不予公开) are only in the files
-        raw = json.loads((Path(folder()) / f"{e}.json").read_text(encoding="utf-8"))
-        out.update(_bare_key(r["group"]) for r in raw["t3"]["rows"] if r.get("group"))
     for g in all_grammars():
-        texts = [r.label for b in g.t2_blocks for r in b.rows] + [b.name for b in g.t2_blocks]
+        texts = [r.group for r in g.t3_rows if r.group]          # merged group labels (（三）不予公开)
+        texts += [r.label for b in g.t2_blocks for r in b.rows] + [b.name for b in g.t2_blocks]
         texts += [c["label"] for b in g.t2_blocks for c in b.columns]
         texts += [r.label for r in g.t3_rows] + [g.t3_single_other.label] + list(g.t3_column_labels)
         texts += list(g.t4_header_words)

@@ -24,7 +24,6 @@ from .align import SPENT, Placement, RowCheck, Slot, place
 from .fused import CellSum, value_run
 from .rows import RawRow, ValueToken
 
-_BLOCK_START = re.compile(r"第二十条第")
 # a number standing as a cell of its own: not glued to a digit or a dot on its left, and
 # followed by a space, a line end or a unit (so `1.属于…` item numbers and `2024年` stay text);
 # blank marks and Chinese numerals only between spaces (`本年增/减` and `三、本` stay text)
@@ -187,7 +186,8 @@ def _find_rows(text: str, start: int, end: int, rules: tuple[RowRule, ...], fmt:
 
 
 def t2_rows(text: str, start: int, end: int, grammar: Grammar, fmt: str) -> list[RawRow]:
-    m = _BLOCK_START.search(text, start, end)
+    block_start = grammar.t2_block_pattern
+    m = block_start.search(text, start, end)
     if m:
         start = m.start()
     rules = tuple(r for b in grammar.t2_blocks for r in b.rows)
@@ -195,7 +195,7 @@ def t2_rows(text: str, start: int, end: int, grammar: Grammar, fmt: str) -> list
     aligned = _aligned_rows(text[start:end], rules, widths, {}, fmt)
     if aligned is not None:
         return aligned
-    return _find_rows(text, start, end, rules, fmt, stop=_BLOCK_START)
+    return _find_rows(text, start, end, rules, fmt, stop=block_start)
 
 
 def t3_rows(text: str, start: int, end: int, rules: tuple[RowRule, ...], fmt: str, width: int,

@@ -23,11 +23,7 @@ from .values import RowResult
 PART_OF_TABLE = {"t2": 2, "t3": 3, "t4": 4}
 # reader notes that mean the text itself may be garbled: absence of a label proves nothing
 _GARBLING_NOTES = frozenset({"PDF-CID", "OCR"})
-# what parts 1, 5 and 6 say when their heading is not printed as the template's
-_PART_CONTENT = {
-    5: re.compile(r"(?:问题|不足|差距)[^。]{0,60}?(?:改进|整改|下一步|措施)|下一步"),
-    6: re.compile(r"其他需要报告|信息处理费|收取.{0,6}费|政务公开工作要点"),
-}
+# what part 1 says when its heading is not printed (parts 5 and 6: their grammar's `content`)
 _MIN_PART1_PROSE = 40          # characters of prose before the tables that make a 总体情况
 
 
@@ -88,7 +84,7 @@ def table_findings(g: Grammar, tables: list[TableRead], doc_text: str, garbled: 
     return out
 
 
-def _has_content(n: int, tables: dict[str, TableRead], text: str, first_table_at: int) -> bool:
+def _has_content(g: Grammar, n: int, tables: dict[str, TableRead], text: str, first_table_at: int) -> bool:
     """Whether the document holds part n's content even though its heading was not found."""
     for kind, number in PART_OF_TABLE.items():
         if number == n:
@@ -96,7 +92,7 @@ def _has_content(n: int, tables: dict[str, TableRead], text: str, first_table_at
             return t is not None and any(r.raw is not None for r in t.results)
     if n == 1:
         return len(label_key(text[:first_table_at])) >= _MIN_PART1_PROSE
-    rx = _PART_CONTENT.get(n)
+    rx = g.part_content(n)
     return bool(rx and rx.search(text))
 
 
@@ -114,7 +110,7 @@ def section_findings(g: Grammar, part_hits: list[PartHit], own: list[str], table
     for n in range(1, 7):
         if n in found or own:
             continue
-        if garbled or _has_content(n, tables, text, first_table_at):
+        if garbled or _has_content(g, n, tables, text, first_table_at):
             out.append(Finding(rule="SECTION-UNREAD", severity="warning", where=str(n), expected=names[n],
                                message=f"未能识别第{n}部分「{names[n]}」的标题，但文中有该部分的内容"
                                        if not garbled else f"文字无法可靠解码，未能识别第{n}部分「{names[n]}」"))
@@ -148,7 +144,7 @@ def structure_findings(g: Grammar, doc: Document, layout: Layout, part_hits: lis
     parts = {h.number: h for h in part_hits}
     reads = _table_reads(g, parts, tables, len(layout.text), *results)
     garbled = garbled_text(n.rule for n in doc.notes)
-    own = own_headings(layout, g, part_hits, _TABLE_LABEL_WORDS)
+    own = own_headings(layout, g, part_hits, g.t3_numbered_labels)
     order = [h.number for h in part_hits]
     if own and not (len(own) >= 2 or order != sorted(order)
                     or any(h.printed and numeral_value(h.printed) != h.number for h in part_hits)):
@@ -159,8 +155,6 @@ def structure_findings(g: Grammar, doc: Document, layout: Layout, part_hits: lis
 
 
 _NOT_LABEL = re.compile(r"[0-9.,\-]+")
-# words of table rows printed like part headings in text (一、本年新收…, 三、本年度办理结果)
-_TABLE_LABEL_WORDS = ("本年新收", "上年结转", "办理结果", "结转下年", "申请人情况")
 
 
 def _table_reads(g: Grammar, parts: dict[int, PartHit], tables: dict[str, list[Table]], text_end: int,
