@@ -180,7 +180,7 @@ def read(data: bytes, options) -> Document:
     heading = root.xpath("//*[contains(@class,'title') and not(self::title)][1]")
     if heading:
         h = clean_text(heading[0].text_content()).strip()
-        if h and "年度报告" in h.replace(" ", ""):
+        if h and "年度报告" in h.replace(" ", ""):           # a page heading naming the report (any edition)
             title = h
     base = root.find(".//base")
     base_url = base.get("href") if base is not None else None

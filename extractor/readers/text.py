@@ -11,6 +11,7 @@ from ..model import Document, Paragraph, grid_from_rows
 from ..normalize import clean_cell, clean_spaced, clean_text, is_value_text
 from .decode import decode
 
+# the header fields of crawlers' text dumps: the format's vocabulary, not the template's
 _CRAWLER_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录|来源|索引号)\s*[:：]\s*(.*)$")
 _BODY_SEP = re.compile(r"^=+\s*正文\s*=+\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import regex as re
 
+# The report's title (…政府信息公开工作年度报告) reads the same under every edition: reading
+# vocabulary, not template data, so it stays here rather than in the grammars.
 _TITLE = re.compile(
     r"(?P<org>[^\s，。：:；;、“”《》]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的\s*)?政\s*府\s*信\s*息\s*公\s*开"
     r"\s*(?:工\s*作\s*)?(?:年\s*度\s*)?(?:工\s*作\s*)?报\s*告")
