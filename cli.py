@@ -76,7 +76,7 @@ def _load(path: str, options: dict) -> Report:
     return parse(path, **options)
 
 
-def _read_options(ocr: bool, limit: list[str] | None, max_pages: int, timeout: float, jobs: int = 1) -> dict:
+def _read_options(ocr: bool, limit: list[str] | None, max_pages: int, timeout: float, jobs: int = 0) -> dict:
     return {"ocr": ocr, "limits": _limits(limit), "jobs": jobs, "max_pages": max_pages, "max_seconds": timeout}
 
 
@@ -157,7 +157,8 @@ def extract(
                                                           "label")] = False,
     ocr: Annotated[bool, typer.Option("--ocr", help="OCR scanned PDFs (needs tesseract-ocr and "
                                                     "tesseract-ocr-chi-sim)")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Pages OCR'd at once (--ocr)")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Pages OCR'd at once (--ocr); "
+                                                                  "0: one per CPU core")] = 0,
     max_pages: MaxPages = 200,
     timeout: Timeout = 120.0,
     limit: Annotated[Optional[list[str]], typer.Option(

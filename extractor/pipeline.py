@@ -65,13 +65,14 @@ def _too_large(size: int, limits: Limits, name: str | None = None, more: bool = 
 
 
 def parse(source: str | Path | bytes, filename: str | None = None, *, ocr: bool = False,
-          max_pages: int = 200, max_seconds: float = 120.0, jobs: int = 1,
+          max_pages: int = 200, max_seconds: float = 120.0, jobs: int = 0,
           limits: Limits = DEFAULT_LIMITS) -> Report:
     """Read one report and return its Report (values, cells, findings).
 
     `source` is a path or the file's bytes; with bytes, `filename` (optional) helps
     name the file in messages. Raises ReadError for input that cannot be read; `limits`
-    bound what is read (each refusal names the limit that stopped it).
+    bound what is read (each refusal names the limit that stopped it). With `ocr`,
+    scanned pages are read `jobs` at a time (0: one per CPU core).
     """
     path = None if isinstance(source, bytes) else str(source)
     name = filename or path

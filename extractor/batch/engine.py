@@ -16,7 +16,6 @@ dask   the same function as a Dask task, on a LocalCluster or a remote scheduler
 from __future__ import annotations
 
 import atexit
-import os
 import select
 import threading
 import time
@@ -25,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from ..cpus import usable_cpus
 from .sandbox import Sandbox, SandboxFailure, SandboxStartError, fork_allowed, timeout_reason, warm_up
 from .worker import Options, failure
 
@@ -40,10 +40,7 @@ class EngineError(Exception):
 
 
 def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
+    return usable_cpus()
 
 
 def call_sandboxed(sandbox: Sandbox, path: str, data: bytes | None, opts: Options, timeout: float | None) -> dict:

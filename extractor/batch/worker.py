@@ -104,8 +104,9 @@ def _parse(data: bytes, path: str, opts: Options, read_s: float) -> tuple[dict, 
                        total_ms=_ms(read_s + time.perf_counter() - t0))
 
     try:
+        # one page at a time: the batch already runs a worker per core
         report = parse(data, filename=path, ocr=opts.ocr, max_pages=opts.max_pages,
-                       max_seconds=opts.max_seconds)
+                       max_seconds=opts.max_seconds, jobs=1)
     except ReadError as e:
         return fail(e.problem + (f" ({e.hint})" if e.hint else "")), None
     except MemoryError:

@@ -23,7 +23,7 @@ class ReadOptions:
     ocr: bool = False                 # OCR image-only PDF pages (needs tesseract)
     max_pages: int = 200              # refuse longer PDFs
     max_seconds: float = 120.0        # per-file budget for slow paths (OCR, conversion)
-    jobs: int = 1                     # pages OCR'd at once
+    jobs: int = 0                     # pages OCR'd at once (0: one per CPU core)
     limits: Limits = DEFAULT_LIMITS   # sizes past which input is refused (extractor/limits.py)
 
 
