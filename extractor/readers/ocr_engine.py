@@ -24,7 +24,7 @@ from ..errors import ReadError
 __all__ = ["available_languages", "tsv"]
 
 _INSTALL = "install the apt packages tesseract-ocr and tesseract-ocr-chi-sim"
-_lock = threading.Lock()
+_lock = threading.RLock()          # guards the state below, and tesseract's globals (debug_file)
 _lib: ctypes.CDLL | None = None
 _free: dict[str, list[int]] = defaultdict(list)      # language -> idle API handles
 _pid = 0                                             # the process the handles belong to
@@ -36,9 +36,12 @@ def find_library() -> str | None:
 
 
 def _load() -> ctypes.CDLL:
+    with _lock:
+        return _lib or _open()
+
+
+def _open() -> ctypes.CDLL:
     global _lib
-    if _lib is not None:
-        return _lib
     name = find_library()
     if not name:
         raise ReadError("OCR asked for, but tesseract is not installed", _INSTALL)
@@ -77,20 +80,22 @@ def _handle(lang: str) -> int | None:
     """An idle handle with `lang` loaded (a new one when all are busy); None when
     tesseract has no data for `lang`."""
     global _pid
-    lib = _load()
     with _lock:
+        lib = _load()
         if _pid != os.getpid():            # forked: the parent's handles are not ours to use
             _free.clear()
             _pid = os.getpid()
         if _free[lang]:
             return _free[lang].pop()
-    h = lib.TessBaseAPICreate()
-    # tesseract prints its own complaints (a missing language file) on stderr: we say it in one line
-    lib.TessBaseAPISetVariable(h, b"debug_file", os.devnull.encode())
-    if lib.TessBaseAPIInit3(h, None, lang.encode()) != 0:
-        lib.TessBaseAPIDelete(h)
-        return None
-    return h
+        # created under the lock: debug_file is one variable for all handles (and a
+        # model loads in ~0.1 s, once a process)
+        h = lib.TessBaseAPICreate()
+        # tesseract prints its own complaints (a missing language file) on stderr: we say it in one line
+        lib.TessBaseAPISetVariable(h, b"debug_file", os.devnull.encode())
+        if lib.TessBaseAPIInit3(h, None, lang.encode()) != 0:
+            lib.TessBaseAPIDelete(h)
+            return None
+        return h
 
 
 def _give_back(lang: str, h: int) -> None:
