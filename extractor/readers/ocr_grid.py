@@ -10,7 +10,9 @@ exactly these grids.
 """
 from __future__ import annotations
 
-from .ocr_cells import box_key, vote_cells
+from PIL import Image
+
+from .ocr_cells import INK, CellRead, box_key, vote_cells
 from .pdf_page import Char, PageContent
 from .pdf_prose import build_lines, drop_furniture, text_column
 from .pdf_tables import PageTable
@@ -29,7 +31,13 @@ def read_text_tables(page, chars: list[Char], conf: dict,
     rest, tables = find_text_tables(lines, content)
     if not tables:
         return chars, [], {}
-    reads = vote_cells(page, chars, conf, [b for t in tables for b in t.boxes.values()])
+    boxes = [b for t in tables for b in t.boxes.values()]
+    reads = vote_cells(page, chars, conf, boxes)
+    for box, crop in zip(boxes, page.crops(boxes), strict=True):
+        read = reads[box_key(box)]
+        if read.confirmed and read.text and _cut(crop):
+            # ink runs over the crop's side: a digit beside it may be cut off (139 read as 13)
+            reads[box_key(box)] = CellRead(read.text, read.reads or (read.text,), False)
     for t in tables:
         t.ocr = True
         for (r, c), box in t.boxes.items():
@@ -37,3 +45,13 @@ def read_text_tables(page, chars: list[Char], conf: dict,
     left = {id(ln) for ln in rest}
     taken = {id(ch) for ln in lines if id(ln) not in left for ch in ln.chars}
     return [ch for ch in chars if id(ch) not in taken], tables, reads
+
+
+def _cut(crop: Image.Image) -> bool:
+    """Does ink touch the crop's left or right side?"""
+    if crop.width < 4:
+        return True
+    for x in (0, 1, crop.width - 2, crop.width - 1):
+        if crop.crop((x, 0, x + 1, crop.height)).getextrema()[0] < INK:
+            return True
+    return False

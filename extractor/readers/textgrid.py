@@ -460,19 +460,24 @@ def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: l
                  placed: dict[tuple[int, int], list[Box]]) -> dict[tuple[int, int], tuple[float, float, float, float]]:
     """(value line, band) -> where that cell's number stands, to be read again alone (a scan):
     the band widened halfway to its neighbours (a line height past the outer ones, clear of the
-    label), the line's height and a third of it above and below, and every word placed there."""
+    label), the line's height and a third of it above and below, and every word placed there
+    with a third of a line round it."""
     out = {}
     for i, nums in numbers.items():
         words = lines[i]
         size = line_size(words) or 1.0
-        label_end = max((w.x1 for w in words[:len(words) - len(nums)]), default=float("-inf"))
+        # the label ends where its last word does, unless that word stands where this
+        # column's numbers do (on a scan, a misread digit: `辽` for 3)
+        label_end = max((w.x1 for w in words[:len(words) - len(nums)]
+                         if (w.x0 + w.x1) / 2 < bands[0][0] - size / 2), default=float("-inf"))
         top, bottom = min(w.top for w in words) - size / 3, max(w.bottom for w in words) + size / 3
         for k, (a, b) in enumerate(bands):
             left = (bands[k - 1][1] + a) / 2 if k else max(a - size, label_end + 1)
             right = (b + bands[k + 1][0]) / 2 if k + 1 < len(bands) else b + size
             box = [left, top, right, bottom]
-            for w in placed.get((i, k), []):
-                box = [min(box[0], w.x0 - 1), min(box[1], w.top - 1), max(box[2], w.x1 + 1), max(box[3], w.bottom + 1)]
+            for w in placed.get((i, k), []):       # a third of a line clear of its ink all round
+                m = size / 3
+                box = [min(box[0], w.x0 - m), min(box[1], w.top - m), max(box[2], w.x1 + m), max(box[3], w.bottom + m)]
             out[(i, k)] = (box[0], box[1], box[2], box[3])
     return out
 
