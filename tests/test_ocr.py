@@ -84,3 +84,26 @@ def test_smudged_digit_is_null_with_its_finding_not_a_wrong_number(text_pdf, mon
     # the rest of the table still reads, and no error accuses the document over that cell
     assert report.values["t2.punishment.decisions"] == SPEC["values"]["t2.punishment.decisions"]
     assert not [f for f in report.errors if key in f.keys]
+
+
+@pytest.fixture(scope="module")
+def unruled_pdf() -> bytes:
+    """The same report printed without any ruling line (as many published PDFs are)."""
+    _need_ocr()
+    from fixtures import render_docx, render_office
+    return render_office.soffice_convert(render_docx.render(SPEC, SPEC["seed"], borders="none"), "pdf")
+
+
+def test_unruled_scan_prints_no_wrong_number_and_accuses_the_document_of_nothing(unruled_pdf, monkeypatch):
+    """Columns come from where the table's numbers stand (textgrid) and every value cell is
+    read again alone: what OCR cannot place or read for sure is null with its finding."""
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
+    report = parse(_scan(unruled_pdf), filename="unruled.pdf", ocr=True, jobs=2)
+    _no_wrong_number(report)
+    right = [k for k, v in SPEC["values"].items() if report.values.get(k) == v]
+    assert len(right) >= len(SPEC["values"]) // 4, len(right)      # tables 二 and 三 are read, not skipped
+    named = {k for f in report.findings for k in f.keys}
+    assert not [k for k in SPEC["values"] if report.values.get(k) is None and k not in named]
+    # the generated report is consistent and whole: OCR's slips are no error of the document
+    assert not report.errors, [(f.rule, f.where) for f in report.errors]
+    assert not [f.rule for f in report.findings if f.rule.startswith("MISSING-") or f.rule == "SECTION-UNREAD"]

@@ -78,3 +78,24 @@ def test_preface_listing_the_part_titles_is_not_taken_for_headings():
             "政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。一、总体情况 正文。")
     r = parse(text.encode(), filename="r.txt")
     assert [(p.number, p.title) for p in r.parts][:1] == [(1, "一、总体情况")]
+
+
+def _parts_found(text: str, ocr: bool) -> dict:
+    from govreport.grammar import all_grammars
+    from govreport.model import Document, Paragraph
+    from govreport.recognize.layout import find_parts, linearize
+    doc = Document("pdf")
+    doc.blocks = [Paragraph(line, 1) for line in text.splitlines() if line]
+    return {h.number: h for h in find_parts(linearize(doc), all_grammars()[0], ocr=ocr)}
+
+
+def test_a_heading_ocr_misread_is_still_its_part_and_no_misnumbering():
+    # OCR read 六 as 入 and 告 as 吉: the document printed the heading; we misread it
+    text = BODY.format(title="某某局2023年政府信息公开工作年度报告", h2="二、主动公开政府信息情况",
+                       h3="三、收到和处理政府信息公开申请情况", h4="四、政府信息公开行政复议、行政诉讼情况")
+    misread = text.replace("六、其他需要报告的事项", "入、其他需要报吉的事项")
+    assert 6 not in _parts_found(misread, ocr=False)          # a text layer says what is printed
+    found = _parts_found(misread, ocr=True)
+    assert found[6].printed is None and found[6].title.startswith("入")
+    # a line far from the title (more than a quarter of it edited) is no heading of the part
+    assert 6 not in _parts_found(text.replace("六、其他需要报告的事项", "入、其他需要说明的情况"), ocr=True)

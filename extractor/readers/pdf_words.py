@@ -19,14 +19,14 @@ PROSE_WIDTH = 0.85    # a line this wide of the text column, in one piece, is pr
 # and where words start at a column start other lines share (within OCR_TOL points)
 OCR_GAP = 0.8
 OCR_TOL = 1.5
-_OPENING = "(（〔[“"
+_OPENING = "(（〔[“、，。；：,;:"    # brackets, and punctuation, which never opens a cell
 _CLOSING = ")）〕]”"
 
 
 def split_fields(line, gap_factor: float = 0.25, ink: bool = False) -> list[list[Char]]:
     """Split a line where glyphs stand apart (a quarter of a character): cell edges, spaces.
     With `ink` (OCR word boxes), half a character less beside a full-width bracket, whose
-    ink stands on its inner side (`第` `（六）` `项` is one label)."""
+    ink stands on its inner side (`第` `（六）` `项` is one label), or before punctuation."""
     fields: list[list[Char]] = [[line.chars[0]]]
     for prev, ch in pairwise(line.chars):
         gap = ch.x0 - prev.x1

@@ -438,6 +438,9 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
                 cell.text, cell.merged_from = None, (inside[0], b.col)   # fixed to grid rows below
     for i in values_sorted:
         _label_runs_to_values(grid[i], i, nl)
+        if _two_items(grid, grid[i], nl):
+            for cell in grid[i][nl:]:
+                cell.unread = True
     order = sorted(grid, key=lambda i: mids[i])
     row_of = {i: r for r, i in enumerate(order)}
     rows = []
@@ -480,6 +483,20 @@ def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: l
                 box = [min(box[0], w.x0 - m), min(box[1], w.top - m), max(box[2], w.x1 + m), max(box[3], w.bottom + m)]
             out[(i, k)] = (box[0], box[1], box[2], box[3])
     return out
+
+
+_ITEM_NO = re.compile(r"^\s*\d+\s*[.．、]")
+
+
+def _two_items(grid: dict, row: list[TextCell], nl: int) -> bool:
+    """Does a value row carry two numbered item labels (`1. 本机关不掌握…` spanning down
+    beside `6. 属于四类…`)? Then which item its numbers belong to is not known."""
+    texts = set()
+    for cell in row[:nl]:
+        text = grid[cell.merged_from[0]][cell.merged_from[1]].text if cell.merged_from else cell.text
+        if text and _ITEM_NO.match(text):
+            texts.add(text)
+    return len(texts) > 1
 
 
 def _label_runs_to_values(row: list[TextCell], i: int, nl: int) -> None:

@@ -138,7 +138,7 @@ def _prose_hints(g: Grammar, text: str) -> dict[str, float]:
 def recognize(doc: Document, source: Source, version: str, budget: Budget | None = None) -> Report:
     layout = linearize(doc)
     # the six parts are the same in every edition: any grammar finds them before the edition is known
-    part_hits = find_parts(layout, all_grammars()[0])
+    part_hits = find_parts(layout, all_grammars()[0], ocr=any(n.rule == "OCR" for n in doc.notes))
     parts = {h.number: h for h in part_hits}
     lines = ([doc.title] if doc.title else []) + [p.text[:300] for p in doc.paragraphs[:12]]
     org, title_year = title_meta(lines)

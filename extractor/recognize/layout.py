@@ -108,12 +108,15 @@ def _heading_line(text: str, start: int) -> bool:
     return len(line.strip()) <= _HEADING_LINE and "。" not in line
 
 
-def find_parts(layout: Layout, grammar: Grammar) -> list[PartHit]:
+def find_parts(layout: Layout, grammar: Grammar, ocr: bool = False) -> list[PartHit]:
     """Locate the six parts; a part not found is simply absent from the list.
 
     Parts are looked for in template order; a part not found after the previous one is
     then looked for anywhere (reports with their own structure put 问题 and 其他事项
-    before the tables printed as 附表). Hits are returned in the order they are printed."""
+    before the tables printed as 附表). With `ocr` (text read by OCR), a numbered heading
+    line whose title is within a few edits of the template's title is that part: OCR's
+    slips in a heading (其他需要报吉的事项) are not the document's. Hits are returned in
+    the order they are printed."""
     text, cursor, hits = layout.text, 0, []
     taken: list[tuple[int, int]] = []
     missing = []
@@ -132,12 +135,46 @@ def find_parts(layout: Layout, grammar: Grammar) -> list[PartHit]:
                 hits.append(PartHit(part["number"], text[start:end].strip(), printed, start, end))
                 taken.append((start, end))
                 break
+        else:
+            if ocr and (m := _near_heading(text, part, taken)) is not None:
+                # a numeral OCR misread is no misnumbered heading
+                printed = m.group("num") if numeral_value(m.group("num")) == part["number"] else None
+                hits.append(PartHit(part["number"], m.group(0).strip(), printed, m.start(), m.end()))
+                taken.append((m.start(), m.end()))
     hits.sort(key=lambda h: h.start)
     for a, b in pairwise(hits):
         a.end = b.start
     if hits:
         hits[-1].end = len(text)
     return hits
+
+
+def _near_heading(text: str, part: dict, taken: list[tuple[int, int]]):
+    """The heading line that is the part's numbered title but for OCR slips (`入、其他需要报
+    告的事项`): at most a quarter of its characters (one at least) edited."""
+    numeral = _NUMERAL[part["number"] - 1]
+    target = label_key(numeral + part["title"])
+    for m in _LINE.finditer(text):
+        line = m.group(0)
+        if "。" in line or any(s <= m.start() < e for s, e in taken):
+            continue
+        if edit_distance(label_key(line), target) <= max(1, len(target) // 4):
+            return m
+    return None
+
+
+_LINE = re.compile(r"^[ \t]*(?P<num>\S)[^\n]{1,40}$", re.MULTILINE)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
 
 
 _TOP_HEADING = re.compile(rf"^[ \t]*(?P<num>[{_NUMERAL}]{{1,2}})\s*[、.．]\s*(?P<title>[^\n。；;：:]{{2,30}})[ \t]*$",
