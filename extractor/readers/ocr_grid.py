@@ -52,6 +52,7 @@ def _cut(crop: Image.Image) -> bool:
     if crop.width < 4:
         return True
     for x in (0, 1, crop.width - 2, crop.width - 1):
-        if crop.crop((x, 0, x + 1, crop.height)).getextrema()[0] < INK:
+        darkest = crop.crop((x, 0, x + 1, crop.height)).getextrema()[0]
+        if isinstance(darkest, int | float) and darkest < INK:
             return True
     return False
