@@ -82,3 +82,32 @@ def test_deadline_and_missing_language_are_read_errors(engine):
     with pytest.raises(ReadError, match="no data for no_such_lang") as e:
         engine.tsv(_image(PAGE), "no_such_lang", "6", time.monotonic() + 60)
     assert "tesseract-ocr" in e.value.hint
+
+
+def test_pages_are_read_on_every_core_by_default(engine, monkeypatch):
+    """jobs=0 (the default): a page per usable core at once, each page's words where they were."""
+    import io
+    import threading
+    import govreport.readers.pdf_ocr as pdf_ocr
+    from govreport.readers import ReadOptions, read_document
+    from PIL import Image
+    pages = []
+    for n in range(1, 4):                           # A4 at 200 dpi, a line of text on it
+        page = Image.new("L", (1654, 2339), 255)
+        page.paste(_image([f"第{n}页 收到申请 {n}1{n} 件"], 32), (200, 300))
+        pages.append(page)
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", save_all=True, append_images=pages[1:], resolution=200)
+    threads: set[int] = set()
+    run = engine.tsv
+
+    def noted(*args, **kw):
+        threads.add(threading.get_ident())
+        return run(*args, **kw)
+    monkeypatch.setattr(engine, "tsv", noted)
+    monkeypatch.setattr(pdf_ocr, "usable_cpus", lambda: 2)
+    doc = read_document(buf.getvalue(), ReadOptions(ocr=True))
+    assert len(threads) == 2
+    text = "".join(b.text for b in doc.blocks if hasattr(b, "text")).replace(" ", "")
+    assert [text.find(f"{n}1{n}") >= 0 for n in range(1, 4)] == [True] * 3, text
+    assert text.find("111") < text.find("212") < text.find("313")
