@@ -5,7 +5,10 @@ that reads files from strangers: zip bombs (a small file that inflates to gigaby
 and XML entity tricks (XXE reading local files, "billion laughs" expansion).
 
 - Zip: the central directory is inspected with `infolist()` (no decompression): member
-  count, total declared size, per-member compression ratio. Python's zipfile never
+  count, total declared size, and for members past RATIO_MIN_BYTES the compression
+  ratio (repetitive XML that LibreOffice writes, one run per character, reaches 235:1
+  at a few MB; only a ratio at a size that would cost real memory is a bomb; below it
+  the absolute limits bound what is inflated). Python's zipfile never
   inflates a member past its declared size (it stops there and fails the CRC), so the
   declared sizes we checked bound what python-docx/openpyxl inflate later; our own reads
   here are 4 KB steps capped at PROLOG_BYTES per member.
@@ -30,7 +33,7 @@ from .formats import OLE_MAGIC
 MAX_MEMBERS = 2000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024      # declared uncompressed size of all members
 MAX_RATIO = 100                          # per member, for members over RATIO_MIN_BYTES
-RATIO_MIN_BYTES = 1024 * 1024
+RATIO_MIN_BYTES = 16 * 1024 * 1024
 MAX_XML_BYTES = 50 * 1024 * 1024         # XML members together: parsers build whole trees of them
 PROLOG_BYTES = 64 * 1024                 # how far into a member a DOCTYPE may hide
 

@@ -175,6 +175,21 @@ def test_high_ratio_member_is_refused():
     assert "compresses" in err.problem and "image1.bin" in err.problem
 
 
+def test_small_repetitive_member_is_not_a_bomb():
+    # what LibreOffice writes for an RTF paragraph of 60,000 \\u characters: one run per
+    # character, a few MB of XML compressing far past MAX_RATIO. Small enough to read.
+    from govreport.safety import MAX_RATIO, RATIO_MIN_BYTES
+    run = '<w:r><w:rPr><w:rFonts w:ascii="SimSun" w:eastAsia="SimSun"/></w:rPr><w:t>体</w:t></w:r>'
+    body = f"<w:p>{run * 60_000}</w:p><w:p><w:r><w:t>总体情况</w:t></w:r></w:p>"
+    data = _docx_with(_DOC_HEAD.replace("<w:body>", "<w:body>" + body, 1).encode())
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        info = z.getinfo("word/document.xml")
+    assert info.file_size < RATIO_MIN_BYTES and info.file_size > MAX_RATIO * info.compress_size
+    doc = read_document(data, ReadOptions(filename="report.docx"))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "体" * 60_000 and "总体情况" in texts
+
+
 def test_corrupt_and_non_docx_zips_are_read_errors():
     good = _docx_with(_DOC_HEAD.encode())
     err, _, _ = _refused(good[: len(good) // 2])                    # truncated download
