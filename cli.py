@@ -18,12 +18,11 @@ from typing import Annotated, Optional
 import typer
 
 from govreport import ReadError, Report, __version__, parse
-from govreport.commands.common import Group, stdout_console
+from govreport.commands.common import Group, LimitOption, parse_limits, stdout_console
 from govreport.digest import digest
 from govreport.fields import fields as data_dictionary, labels as key_labels
 from govreport.grammar import all_keys
 from govreport.errors import one_line
-from govreport.limits import Limits
 from govreport.output import OutputError, choose_format, open_output, to_stdout
 from govreport.pipeline import read_limited
 from govreport.schema import report_schema
@@ -77,22 +76,12 @@ def _load(path: str, options: dict) -> Report:
 
 
 def _read_options(ocr: bool, limit: list[str] | None, max_pages: int, timeout: float, jobs: int = 0) -> dict:
-    return {"ocr": ocr, "limits": _limits(limit), "jobs": jobs, "max_pages": max_pages, "max_seconds": timeout}
+    return {"ocr": ocr, "limits": parse_limits(limit), "jobs": jobs, "max_pages": max_pages, "max_seconds": timeout}
 
 
 MaxPages = Annotated[int, typer.Option("--max-pages", min=1, help="Refuse PDFs longer than this")]
 Timeout = Annotated[float, typer.Option("--timeout", min=1, help="Seconds a slow path (LibreOffice conversion, "
                                                                   "OCR) may take per file")]
-
-
-def _limits(settings: list[str] | None) -> Limits:
-    limits = Limits()
-    for setting in settings or ():
-        try:
-            limits = limits.with_setting(setting)
-        except ValueError as e:
-            raise typer.BadParameter(str(e), param_hint="--limit") from None
-    return limits
 
 
 def _run(paths: list[str], options: dict):
@@ -161,9 +150,7 @@ def extract(
                                                                   "0: one per CPU core")] = 0,
     max_pages: MaxPages = 200,
     timeout: Timeout = 120.0,
-    limit: Annotated[Optional[list[str]], typer.Option(
-        "--limit", metavar="NAME=N", help="Raise (or lower) a limit on what is read, e.g. file-mb=1024; "
-        "limits: " + ", ".join(Limits.names()))] = None,
+    limit: LimitOption = None,
 ):
     """Extract every cell of tables 二/三/四, the six parts and the findings.
 
@@ -211,8 +198,7 @@ def validate(
                                         "rule, severity, where, documents, keys, expected, actual, id")] = "text",
     baseline: Annotated[Optional[Path], typer.Option(help="Findings already accepted (a saved `validate --format json`, "
                                                      "or one id per line): only new ones are listed and counted")] = None,
-    limit: Annotated[Optional[list[str]], typer.Option(
-        "--limit", metavar="NAME=N", help="Raise a limit on what is read (see `extract --help`)")] = None,
+    limit: LimitOption = None,
     max_pages: MaxPages = 200,
     timeout: Timeout = 120.0,
 ):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 import typer
 
 from ..output import OutputError, choose_format, to_stdout
+from .common import LimitOption, parse_limits
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -102,6 +103,7 @@ def batch(
              "so send paths, not file contents.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary: one line per failed "
                                                              "file on stderr, and the exit code.")] = False,
+    limit: LimitOption = None,
 ) -> None:
     """Read many reports in parallel into one SQLite database; resumable.
 
@@ -153,16 +155,17 @@ def batch(
         _fail(err, f"batch: {e}")
     except (OSError, sqlite3.Error) as e:
         _fail(err, f"batch: {db}: {e} (check the folder exists and is writable)")
-    opts = Options(ocr=ocr, max_pages=max_pages, base_url=base_url, max_seconds=timeout or 3600.0)
+    opts = Options(ocr=ocr, max_pages=max_pages, base_url=base_url, max_seconds=timeout or 3600.0,
+                   limits=parse_limits(limit))
     jobs = jobs or default_jobs()
     show_bar = err.is_terminal and not quiet
     try:
         t0 = time.perf_counter()
         if show_bar:
             with err.status(f"hashing {len(found.files)} files"):
-                p = plan(found.files, store, retry_failed=retry_failed)
+                p = plan(found.files, store, retry_failed=retry_failed, limits=opts.limits)
         else:
-            p = plan(found.files, store, retry_failed=retry_failed)
+            p = plan(found.files, store, retry_failed=retry_failed, limits=opts.limits)
         failed = 0
 
         def count(rec: dict) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
+from typing import Annotated, Any, Optional
 
 import typer
 import typer.main
 from typer.core import TyperGroup
 
+from ..limits import Limits
 from ..output import EXIT_PIPE, quiet_closed_pipe
 
 # click's UsageError as typer uses it: recent typer releases carry their own copy of click
@@ -71,3 +72,20 @@ def stdout_console(**kwargs):
             raise BrokenPipeError
 
     return _Console(**kwargs)
+
+
+# --limit NAME=N, the same for every command that reads files (extract, validate, batch)
+LimitOption = Annotated[Optional[list[str]], typer.Option(
+    "--limit", metavar="NAME=N", help="Raise (or lower) a limit on what is read, e.g. file-mb=1024; "
+    "limits: " + ", ".join(Limits.names()))]
+
+
+def parse_limits(settings: list[str] | None) -> Limits:
+    """The limits that --limit settings make of the defaults; a bad one is a usage error."""
+    limits = Limits()
+    for setting in settings or ():
+        try:
+            limits = limits.with_setting(setting)
+        except ValueError as e:
+            raise typer.BadParameter(str(e), param_hint="--limit") from None
+    return limits

@@ -10,11 +10,14 @@ class ReadError(Exception):
         self.hint = hint
         self.path = path
 
+    def reason(self) -> str:
+        """What is wrong and what to do, without the file (a batch's failure reason)."""
+        return self.problem + (f" ({self.hint})" if self.hint else "")
+
     def line(self) -> str:
         """One line for stderr: file, what is wrong, what to do (line breaks in a file
         name or a library's message escaped, so a batch's stderr stays one line per file)."""
-        where = self.path or "<input>"
-        return one_line(f"{where}: {self.problem}" + (f" ({self.hint})" if self.hint else ""))
+        return one_line(f"{self.path or '<input>'}: {self.reason()}")
 
 
 def one_line(text: str) -> str:

@@ -28,12 +28,7 @@ def read_source(source: str | Path | bytes, limits: Limits = DEFAULT_LIMITS) -> 
         return source
     name = str(source)
     try:
-        st = os.stat(source)                 # before open(): opening a FIFO blocks
-        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
-            raise ReadError("not a regular file (a device, FIFO or socket)",
-                            "give the report file itself; to read a stream, pipe it to '-'", name)
-        if st.st_size > limits.file_mb << 20:
-            raise _too_large(st.st_size, limits, name)
+        check_file(source, limits)
         with open(source, "rb", buffering=0) as f:
             return read_limited(f, limits, name)
     except FileNotFoundError:
@@ -44,6 +39,17 @@ def read_source(source: str | Path | bytes, limits: Limits = DEFAULT_LIMITS) -> 
         raise ReadError("permission denied", "check the file's permissions", name) from None
     except OSError as e:
         raise ReadError(f"cannot read the file ({e.strerror or e})", "check the file", name) from None
+
+
+def check_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Before a file is opened (opening a FIFO blocks) or read (a device never ends):
+    ReadError unless it is a regular file within limits.file_mb; OSError as os.stat raises it."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+        raise ReadError("not a regular file (a device, FIFO or socket)",
+                        "give the report file itself; to read a stream, pipe it to '-'", str(path))
+    if st.st_size > limits.file_mb << 20:
+        raise _too_large(st.st_size, limits, str(path))
 
 
 def read_limited(stream, limits: Limits = DEFAULT_LIMITS, name: str | None = None) -> bytes:

@@ -88,7 +88,7 @@ def run(n: int, seconds: float, seed: int, jobs: int = 2, out: Path | None = Non
     import typer.main  # noqa: F401
     import fuzz.case  # noqa: F401
     warm_up()
-    boxes = [Sandbox(3072, fork=True) for _ in range(max(1, jobs))]
+    boxes = [Sandbox(3072, fork=True, seconds=seconds) for _ in range(max(1, jobs))]
     counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     bad = []
     todo = iter(cases(n, seed, lo_share))

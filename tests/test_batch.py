@@ -93,6 +93,30 @@ def test_sandbox_turns_timeout_crash_and_memory_into_reasons(fork):
 
 
 @pytest.mark.parametrize("fork", [False, True], ids=["exec", "fork"])
+def test_the_worker_keeps_its_own_deadline(fork):
+    """A worker whose parent does not enforce the deadline (stopped, stuck, or waiting
+    without one) still ends a call that outlives it: its own timer kills it, inside C code too."""
+    sb = Sandbox(fork=fork, seconds=0.5)
+    try:
+        assert sb.call("os:getpid", (), 30) == sb.proc.pid
+        # no deadline on this side (the 60 s only stops a broken test): the child's own ends it
+        sb.send("time:sleep", (300,))
+        with pytest.raises(SandboxFailure, match=r"the worker's own deadline"):
+            sb.receive(60)
+        assert sb.proc is None
+        # a busy loop in C that never returns to Python: the signal's default action ends it
+        sb.send("re:fullmatch", (r"(a|aa)+b", "a" * 64))
+        with pytest.raises(SandboxFailure, match=r"the worker's own deadline"):
+            sb.receive(60)
+        # calls shorter than the deadline, one after another, each get the whole deadline
+        pid = sb.call("os:getpid", (), 30)
+        assert [sb.call("subprocess:call", (["sleep", "0.3"],), 30) for _ in range(3)] == [0, 0, 0]
+        assert sb.proc.pid == pid
+    finally:
+        sb.close()
+
+
+@pytest.mark.parametrize("fork", [False, True], ids=["exec", "fork"])
 def test_a_timeout_kills_what_the_worker_started(fork):
     sb = Sandbox(fork=fork)
     try:
@@ -198,6 +222,32 @@ def test_broken_files_among_good_ones(tmp_path):
     assert r.stdout == ""
     assert ["documents", "8:", "ok", "5", "·", "failed", "3"] in [line.split() for line in lines]
     assert f"failed      {folder / 'empty.txt'}: {failed['empty.txt']}" in lines
+
+
+def test_limit_reaches_the_workers_like_extract(tmp_path):
+    """batch --limit has extract's names and meaning: a lowered limit refuses in the
+    workers (the reason names it), a raised one reads the file, a bad one is a usage error."""
+    docs = write_reports(tmp_path / "docs", 2)
+    db = tmp_path / "r.sqlite"
+    r = govreport("batch", *docs, "--db", db, "-j", "1", "--limit", "file-mb=1", "--limit", "table-rows=3")
+    assert r.returncode == 2, r.stderr
+    rows = stored(db)
+    assert all(row["status"] == "failed" and "'table-rows'" in row["error"]
+               and "--limit table-rows=N" in row["error"] for row in rows.values())
+    r = govreport("batch", *docs, "--db", db, "-j", "1", "--retry-failed", "--limit", "table-rows=50")
+    assert r.returncode == 0, r.stderr
+    for path, expected in docs.items():
+        check_values(stored(db)[path], expected)
+    r = govreport("batch", *docs, "--db", db, "--limit", "cells=5")
+    assert r.returncode == 2 and len(r.stderr.splitlines()) == 1 and "unknown limit 'cells'" in r.stderr
+
+
+def test_batch_refuses_a_device_in_one_row(tmp_path):
+    db = tmp_path / "r.sqlite"
+    r = govreport("batch", "/dev/zero", "--db", db, "-j", "1")
+    assert r.returncode == 2
+    (row,) = stored(db).values()
+    assert row["status"] == "failed" and "not a regular file" in row["error"]
 
 
 def test_truncated_real_pdf_is_a_failure_row(tmp_path):

@@ -7,8 +7,8 @@ writer whatever the engine.
 
 local  `jobs` Sandbox child processes (forked from this process, which imported the
        extractor once), all driven by the calling thread: the child enforces the
-       memory limit, the engine the time limit, replacing the child after a
-       timeout or crash. Two files are in flight per child, so a child never
+       memory limit, the engine the time limit (the child keeps it too: a watchdog
+       a little later, see sandbox.py), replacing the child after a timeout or crash. Two files are in flight per child, so a child never
        waits while this process stores the previous records.
 dask   the same function as a Dask task, on a LocalCluster or a remote scheduler;
        each Dask worker thread drives its own Sandbox, so limits hold there too.
@@ -86,7 +86,7 @@ def run_local(paths: list[str], opts: Options, *, jobs: int, timeout: float | No
     todo = deque(paths)
     if fork_allowed():
         warm_up()
-    slots = [_Slot(Sandbox(memory_mb, fork=True)) for _ in range(max(1, min(jobs, len(paths))))]
+    slots = [_Slot(Sandbox(memory_mb, fork=True, seconds=timeout)) for _ in range(max(1, min(jobs, len(paths))))]
     remaining = len(paths)
     batch: list[dict] = []
     batch_due = 0.0
@@ -152,12 +152,12 @@ def run_local(paths: list[str], opts: Options, *, jobs: int, timeout: float | No
 _local = threading.local()
 
 
-def _task_sandbox(memory_mb: int) -> Sandbox:
+def _task_sandbox(memory_mb: int, timeout: float | None) -> Sandbox:
     sb = getattr(_local, "sandbox", None)
-    if sb is None or sb.memory_mb != memory_mb:
+    if sb is None or (sb.memory_mb, sb.seconds) != (memory_mb, timeout):
         if sb is not None:
             sb.close()
-        sb = _local.sandbox = Sandbox(memory_mb)
+        sb = _local.sandbox = Sandbox(memory_mb, seconds=timeout)
         atexit.register(sb.close)
     return sb
 
@@ -167,7 +167,7 @@ def dask_task(path: str, data: bytes | None, opts: Options, timeout: float | Non
 
     A file's own trouble (unreadable, timeout, crash) comes back as a failure record;
     a worker that cannot start the extractor raises, so Dask retries the file elsewhere."""
-    return call_sandboxed(_task_sandbox(memory_mb), path, data, opts, timeout)
+    return call_sandboxed(_task_sandbox(memory_mb, timeout), path, data, opts, timeout)
 
 
 def worker_version() -> str:

@@ -10,6 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import __version__
+from ..errors import ReadError
+from ..limits import DEFAULT as DEFAULT_LIMITS, Limits
+from ..pipeline import check_file
 from ..readers import detect_format
 from .engine import run as run_engine
 from .store import Store
@@ -37,20 +40,26 @@ class Outcome:
     interrupted: bool = False
 
 
-def file_sha256(path: str) -> str:
+def file_sha256(path: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The file's sha256; ReadError for what a worker would refuse to read (a device,
+    a FIFO, a file past the file-mb limit): hashing it would never end or take long."""
+    check_file(path, limits)
     with open(path, "rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def plan(files: list[str], store: Store, *, retry_failed: bool = False,
-         parser_version: str = __version__) -> Plan:
+         parser_version: str = __version__, limits: Limits = DEFAULT_LIMITS) -> Plan:
     """Hash every file (cheap) and decide: parse, skip as stored, or note as duplicate."""
     known = store.known(parser_version)
     p = Plan()
     first: dict[str, str] = {}                       # sha256 -> first todo path with it
     for path in files:
         try:
-            sha = file_sha256(path)
+            sha = file_sha256(path, limits)
+        except ReadError as e:
+            p.unreadable.append(failure(path, e.reason()))
+            continue
         except OSError as e:
             p.unreadable.append(failure(path, f"cannot read: {e.strerror or e}"))
             continue

@@ -7,6 +7,10 @@ timeout the parent kills the child's process group and everything it started
 (LibreOffice or tesseract helpers included) and a fresh child takes the next file;
 a crash becomes a failure record with its reason. A child also dies with its parent
 (PR_SET_PDEATHSIG, see lifetime.py): a batch killed with -9 leaves no worker running.
+And a child keeps its own deadline per call (`seconds`, plus WATCHDOG_GRACE so the
+parent normally speaks first): a real-time timer whose SIGALRM, left at its default
+action, ends the child even inside C code that never returns to Python. A parent that
+is stopped or stuck then still cannot leave a worker spinning on one file.
 
 Starting a child: on Linux, when this process has the extractor imported (the
 local engine), by fork: ~5 ms and no imports, every child shares the parent's warm
@@ -39,6 +43,7 @@ from .worker import memory_reason
 
 _LEN = struct.Struct(">I")
 STARTUP_SECONDS = 120.0        # importing the extractor on a loaded machine
+WATCHDOG_GRACE = 5.0           # the child's own deadline: the parent's, plus this
 
 
 def timeout_reason(seconds: float) -> str:
@@ -144,9 +149,13 @@ class Sandbox:
     engine: its parent has the extractor imported); else a fresh interpreter (Dask
     workers, other platforms)."""
 
-    def __init__(self, memory_mb: int = 0, *, fork: bool = False):
+    def __init__(self, memory_mb: int = 0, *, fork: bool = False, seconds: float | None = None):
         self.memory_mb = memory_mb
         self.fork = fork
+        # the child's own deadline per call (None: none); the caller's receive() deadline
+        # should be `seconds` too, so the parent's timeout normally comes first
+        self.seconds = seconds
+        self.watchdog = seconds + WATCHDOG_GRACE if seconds else 0.0
         # Popen or _Forked: the same interface (pid, stdin, stdout, poll, wait) by duck typing
         self.proc: Any = None
         self._err: Any = None             # the child's stderr file, between start and close
@@ -171,7 +180,7 @@ class Sandbox:
             with _FORK_LOCK:
                 parent = os.getpid()
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-m", f"{__package__}.sandbox", str(self.memory_mb)],
+                    [sys.executable, "-m", f"{__package__}.sandbox", str(self.memory_mb), f"{self.watchdog:g}"],
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err,
                     start_new_session=True, env=env, bufsize=0,
                     preexec_fn=lambda: die_with_parent(signal.SIGKILL, parent))
@@ -210,7 +219,7 @@ class Sandbox:
                     for other in list(_LIVE):
                         if other is not self:
                             other._drop_files()
-                    _child_main(self.memory_mb)
+                    _child_main(self.memory_mb, self.watchdog)
                 except BaseException:
                     code = 1
                     try:                               # straight to fd 2: os._exit flushes nothing
@@ -336,6 +345,8 @@ class Sandbox:
             last = next((ln for ln in reversed(lines) if ln), "")
         except (OSError, ValueError):
             pass
+        if code == -signal.SIGALRM and self.watchdog:
+            return timeout_reason(self.watchdog) + " (the worker's own deadline)"
         if code < 0:
             name = _signal_name(-code)
             reason = f"{default}: {name}"
@@ -355,8 +366,9 @@ class Sandbox:
 _TIMEOUT = object()
 
 
-def _child_main(memory_mb: int) -> None:
+def _child_main(memory_mb: int, watchdog: float = 0.0) -> None:
     """The child's loop: fd 0 brings requests, fd 1 takes results, fd 2 is the stderr file.
+    Each call runs under a real-time timer of `watchdog` seconds (0: none) that kills the child.
 
     Fresh file objects throughout: a forked child must not use the parent's buffered
     stdio (another parent thread may have held its lock at fork time).
@@ -368,6 +380,7 @@ def _child_main(memory_mb: int) -> None:
     sys.stdin = open(os.devnull)
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's business
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)   # the watchdog: the kernel ends the process
     import faulthandler
     if faulthandler.is_enabled():                   # inherited from a forking parent: its fd, not ours
         faulthandler.enable(file=sys.stderr)
@@ -392,10 +405,15 @@ def _child_main(memory_mb: int) -> None:
         if msg is None:
             return
         func, args = msg
+        if watchdog:
+            signal.setitimer(signal.ITIMER_REAL, watchdog)
         try:
             result = _resolve(func)(*args)
         except MemoryError:
             result = {"_memory_error": True}
+        finally:
+            if watchdog:
+                signal.setitimer(signal.ITIMER_REAL, 0)
         if isinstance(result, dict) and result.get("_memory_error"):
             result = {**worker.failure(_path_arg(func, args), memory_reason()), "_restart": True}
         try:
@@ -418,4 +436,4 @@ def _path_arg(func: str, args: tuple) -> str:
 
 
 if __name__ == "__main__":
-    _child_main(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+    _child_main(int(sys.argv[1]) if len(sys.argv) > 1 else 0, float(sys.argv[2]) if len(sys.argv) > 2 else 0.0)

@@ -25,6 +25,8 @@ from pathlib import Path
 
 from .. import __version__, parse
 from ..errors import ReadError
+from ..limits import DEFAULT as DEFAULT_LIMITS, Limits
+from ..pipeline import read_source
 from ..readers import detect_format
 from ..report import Report
 from .attachments import resolve_links
@@ -49,6 +51,7 @@ class Options:
     max_pages: int = 200
     base_url: str | None = None       # resolve relative attachment links against it
     max_seconds: float = 120.0        # slow paths inside parse (LibreOffice, OCR) stop here
+    limits: Limits = DEFAULT_LIMITS   # what is read, as `extract --limit` sets it
 
 
 def _ms(seconds: float) -> float:
@@ -106,9 +109,9 @@ def _parse(data: bytes, path: str, opts: Options, read_s: float) -> tuple[dict, 
     try:
         # one page at a time: the batch already runs a worker per core
         report = parse(data, filename=path, ocr=opts.ocr, max_pages=opts.max_pages,
-                       max_seconds=opts.max_seconds, jobs=1)
+                       max_seconds=opts.max_seconds, jobs=1, limits=opts.limits)
     except ReadError as e:
-        return fail(e.problem + (f" ({e.hint})" if e.hint else "")), None
+        return fail(e.reason()), None
     except MemoryError:
         return {**fail(memory_reason()), "_restart": True}, None
     except RecursionError as e:
@@ -129,19 +132,14 @@ def _links(report, opts: Options) -> list[dict]:
     return resolve_links(links, opts.base_url) if opts.base_url and links else links
 
 
-def _read(path: str) -> tuple[bytes | None, dict | None, float]:
-    """(bytes, None, seconds) or (None, failure record, 0)."""
+def _read(path: str, limits: Limits) -> tuple[bytes | None, dict | None, float]:
+    """(bytes, None, seconds) or (None, failure record, 0). Read as extract reads: in
+    chunks up to the file-mb limit, devices and FIFOs refused."""
     t0 = time.perf_counter()
     try:
-        return Path(path).read_bytes(), None, time.perf_counter() - t0
-    except FileNotFoundError:
-        return None, failure(path, "no such file"), 0.0
-    except IsADirectoryError:
-        return None, failure(path, "is a directory, not a file"), 0.0
-    except PermissionError:
-        return None, failure(path, "permission denied"), 0.0
-    except OSError as e:
-        return None, failure(path, f"cannot read: {e.strerror or e}"), 0.0
+        return read_source(path, limits), None, time.perf_counter() - t0
+    except ReadError as e:
+        return None, failure(path, e.reason()), 0.0
 
 
 def run_task(path: str, opts: Options = Options(), data: bytes | None = None) -> dict:
@@ -152,7 +150,7 @@ def run_task(path: str, opts: Options = Options(), data: bytes | None = None) ->
     no dicts of dicts to pickle, nothing left for the single writer but to insert."""
     read_s = 0.0
     if data is None:
-        data, failed, read_s = _read(path)
+        data, failed, read_s = _read(path, opts.limits)
         if data is None:
             return report_rows(failed or failure(path, "cannot read"), None)
     rec, report = _parse(data, path, opts, read_s)
