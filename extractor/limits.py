@@ -23,6 +23,8 @@ class Limits:
     pdf_page_objects: int = 100_000   # drawing objects (and path segments) walked on one page
     pdf_page_chars: int = 100_000     # characters on one PDF page
     office_memory_mb: int = 2048      # address space of a LibreOffice conversion (batch workers' default)
+    rtf_run: int = 5_000              # RTF control words / escaped characters between two breaks (see rtf_check)
+    rtf_depth: int = 1_000            # RTF group nesting
 
     @staticmethod
     def names() -> list[str]:

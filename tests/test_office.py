@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import subprocess
 import tempfile
+from pathlib import Path
 
 import docx
 import pytest
@@ -215,3 +216,62 @@ def test_parallel_conversions_do_not_collide(report_doc):
         docs = list(pool.map(lambda _: read_document(report_doc, ReadOptions(filename="r.doc")), range(2)))
     assert all(d.format == "doc" and len(d.tables) == 1 for d in docs)
     assert _grid(docs[0].tables[0]) == _grid(docs[1].tables[0])
+
+
+# -- RTF that would hold LibreOffice for minutes is refused before it starts -----------------
+
+def test_rtf_of_a_full_report_passes_the_pre_check_and_reads_every_value(tmp_path):
+    # LibreOffice's own RTF of a generated report (every cell of the 2021 template filled):
+    # within the RTF limits with room to spare, and read to the same values as the DOCX
+    from govreport import parse
+    from govreport.limits import Limits
+    from govreport.readers.rtf_check import rtf_shape
+    docx_bytes = (Path(__file__).resolve().parent.parent / "fixtures" / "zj-2021.docx").read_bytes()
+    rtf = _soffice_convert(docx_bytes, "rtf", tmp_path)
+    depth, stretch = rtf_shape(rtf)
+    assert depth * 10 < Limits().rtf_depth and stretch * 5 < Limits().rtf_run
+    report, base = parse(rtf, filename="report.rtf"), parse(docx_bytes, filename="report.docx")
+    assert report.source.format == "rtf" and report.edition == base.edition == "2021"
+    assert report.values == base.values and sum(v is not None for v in report.values.values()) == 200
+
+
+_HZ = "政府信息公开工作年度报告".encode("gb18030")
+HOSTILE_RTF = [
+    # each measured to hold LibreOffice past a minute (see readers/rtf_check.py)
+    pytest.param("rtf-run", b"{\\rtf1\\ansi " + b"\\u20307?" * 20_000 + b"\\par }", id="unicode-escapes"),
+    pytest.param("rtf-run", b"{\\rtf1\\ansi\\ansicpg936 " + b"".join(b"\\'%02x" % c for c in _HZ) * 2_000 + b"\\par }",
+                 id="codepage-escapes"),
+    pytest.param("rtf-run", b"{\\rtf1\\ansi " + b"\\deff0" * 20_000 + b" x\\par }", id="control-words"),
+    pytest.param("rtf-depth", b"{\\rtf1\\ansi\\deff0" + b"{\\fonttbl" * 20_000 + b"}", id="nested-font-tables"),
+]
+
+
+@pytest.mark.parametrize("limit, data", HOSTILE_RTF)
+def test_rtf_that_would_stall_libreoffice_is_refused_before_it_starts(limit, data, monkeypatch, tmp_path):
+    from govreport.limits import Limits
+    # no LibreOffice on PATH: reaching the conversion would say so instead of the limit
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ReadError) as exc:
+        read_document(data, ReadOptions(filename="report.rtf"))
+    assert f"'{limit}'" in exc.value.problem and f"--limit {limit}=N" in exc.value.hint
+    raised = Limits().with_setting(f"{limit}=100000")
+    with pytest.raises(ReadError) as exc:          # raised: on to LibreOffice (missing here)
+        read_document(data, ReadOptions(filename="report.rtf", limits=raised))
+    assert "needs LibreOffice" in exc.value.problem
+
+
+def test_rtf_pre_check_skips_ignorable_destinations_and_counts_breaks():
+    from govreport.readers.rtf_check import rtf_shape
+    # a revision-id table of 20,000 entries: LibreOffice skips {\*...} groups quickly
+    assert rtf_shape(b"{\\rtf1 {\\*\\rsidtbl " + b"\\rsid1" * 20_000 + b"}\\f0 text\\par }") == (2, 1)
+    # paragraph and cell ends break a stretch; \pard and \cellx do not
+    assert rtf_shape(b"\\u1?" * 10 + b"\\par " + b"\\u1?" * 7 + b"\\pard\\cellx5\\cell")[1] == 10
+    # a double-byte character (two \'xx escapes) counts once
+    assert rtf_shape(b"{\\rtf1 " + b"\\'d2\\'bb" * 300 + b"}")[1] == 301
+
+
+def test_rtf_bin_claim_past_the_end_is_damage(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ReadError) as exc:
+        read_document(b"{\\rtf1\\ansi text\\bin999999999 abc}", ReadOptions(filename="report.rtf"))
+    assert "damaged RTF" in exc.value.problem and "999,999,999" in exc.value.problem

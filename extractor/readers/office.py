@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -26,6 +25,7 @@ from ..normalize import clean_cell, clean_text, is_value_text
 from ..safety import OLE_MAGIC, check_office_zip, ole_is_encrypted_ooxml
 from . import detect_format
 from . import docx as docx_reader
+from .rtf_check import check_rtf
 
 MAX_COLS, MAX_CELLS = 500, 300_000      # a report sheet is far smaller; clip runaway extents
 
@@ -43,7 +43,7 @@ def read(data: bytes, options) -> Document:
     if data.startswith(OLE_MAGIC):
         fmt = _ole_kind(data, fmt)
     if fmt == "rtf":
-        check_rtf(data)
+        check_rtf(data, options.limits)
     if data.startswith(b"PK\x03\x04"):               # .odt (or a zip-based .wps): refuse bombs first
         check_office_zip(data, fmt.upper())
     timeout = float(getattr(options, "max_seconds", 120.0) or 120.0)
@@ -58,18 +58,6 @@ def read(data: bytes, options) -> Document:
                         "importing the raw bytes as text)", "open it in Word/WPS/Excel and save it again")
     doc.format = fmt
     return doc
-
-
-_RTF_BIN = re.compile(rb"\\bin(\d{1,12})")
-
-
-def check_rtf(data: bytes) -> None:
-    """An RTF `\\binN` announces N bytes of binary data: LibreOffice waits for all of them,
-    for its whole time limit when the file is shorter. A claim past the file's end is damage."""
-    for m in _RTF_BIN.finditer(data):
-        if int(m.group(1)) > len(data) - m.end():
-            raise ReadError(f"damaged RTF: a \\bin block claims {int(m.group(1)):,} bytes, more than the file holds",
-                            "open it in Word/WPS and save it again")
 
 
 def _imported_as_text(doc: Document) -> bool:
