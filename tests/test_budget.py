@@ -129,3 +129,53 @@ def test_a_long_unread_tail_costs_no_huge_powers_of_ten():
             "except TooMany:\n print('too many')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
     assert out.returncode == 0 and out.stdout.strip() in ("[]", "too many")
+
+
+def _html_report_with_near_labels(misread: bool, junk_rows: int):
+    """The HTML fixture as read, its table 三 given `junk_rows` rows of made-up 8-character
+    labels (none a template label) and, when `misread`, its 属于国家秘密 label misread as
+    属于国家泌密 (only the closest-label search finds that row)."""
+    from govreport.model import Cell, Origin
+    from govreport.readers import ReadOptions, read_document
+    from govreport.recognize import _classify_tables
+    doc = read_document((REPO / "fixtures" / "jt-2021.html").read_bytes(), ReadOptions(filename="x.html"))
+    (table,) = _classify_tables(doc)["t3"]
+    (row,) = [r for r in table.rows if any("国家秘密" in c.text for c in r)]
+    if misread:
+        i = next(i for i, c in enumerate(row) if "国家秘密" in c.text)
+        c = row[i]
+        row[i] = Cell(c.raw.replace("秘", "泌"), c.text.replace("秘", "泌"), c.origin, c.merged_from)
+    rnd = random.Random(3)
+    chars = "的是在了有和人这中大为上个我以要他时来用们生到作地出就分对成会可主发动同工也能下过子说产种面而方后多定学所民得经"
+    blank = [Cell("", "", Origin("html"))] * (len(row) - 1)
+    labels = ("".join(rnd.choice(chars) for _ in range(8)) for _ in range(junk_rows))
+    table.rows[3:3] = [[Cell(t, t, Origin("html"))] + blank for t in labels]
+    return doc
+
+
+def _recognize(doc, budget: Budget):
+    from govreport.recognize import recognize
+    from govreport.report import Source
+    return recognize(doc, Source(path="x.html", format="html", sha256="0"), "test", budget)
+
+
+def test_closest_label_search_is_on_the_document_budget():
+    base = _recognize(_html_report_with_near_labels(False, 0), Budget())
+    secret = [k for k in base.values if k.startswith("t3.denied_secret.")]
+    assert secret and all(base.values[k] is not None for k in secret)
+    # within the budget, the misread label is found by the closest-label search
+    budget = Budget()
+    report = _recognize(_html_report_with_near_labels(True, 300), budget)
+    assert report.values == base.values and budget.used > 300 * 10
+    assert not [f for f in report.findings if f.rule == "BUDGET-SPENT"]
+    # 2,000 rows of near-labels against a small budget: the search stops at the budget,
+    # the misread row is left null with reading findings, never called missing
+    budget = Budget(nodes=3_000)
+    report = _recognize(_html_report_with_near_labels(True, 2_000), budget)
+    assert budget.used == budget.nodes
+    (spent,) = [f for f in report.findings if f.rule == "BUDGET-SPENT"]
+    assert spent.where == "labels" and set(secret) <= set(spent.keys)
+    assert all(report.values[k] is None for k in spent.keys)
+    assert {f.rule for f in report.findings if set(f.keys) == set(secret)} == {"BUDGET-SPENT", "ROW-UNREAD"}
+    assert not [f for f in report.findings if f.rule.startswith("MISSING")]
+    assert all(v == base.values[k] for k, v in report.values.items() if v is not None)

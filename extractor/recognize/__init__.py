@@ -171,14 +171,14 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
     budget = budget or Budget()
     # --- table 二
     if tables["t2"]:
-        t2_raw = grid.t2_rows(tables["t2"], g)
+        t2_raw = grid.t2_rows(tables["t2"], g, budget)
     else:
         s, e = _region(layout, parts, 2)
         t2_raw = stream.t2_rows(layout.text, s, e, g, fmt)
     # --- table 三
     t3_rules = g.t3_rows_for(single_other)
     if tables["t3"]:
-        t3_raw = grid.t3_rows(tables["t3"], t3_rules, g)
+        t3_raw = grid.t3_rows(tables["t3"], t3_rules, g, budget)
     else:
         s, e = _region(layout, parts, 3)
         t3_raw = stream.t3_rows(layout.text, s, e, t3_rules, fmt, len(g.t3_columns),
@@ -216,6 +216,13 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
             c.value = None
         findings.append(blank)
         return report
-    findings.extend(structure_findings(g, doc, layout, part_hits, tables, (t2_results, t3_results, t4_results)))
+    labels_cut = grid.LABELS_SPENT in budget.spent_at
+    if labels_cut:
+        findings.append(Finding(
+            rule="BUDGET-SPENT", severity="warning", where="labels",
+            keys=[k for k, v in report.values.items() if v is None],
+            message="本文档的表格行标签近似匹配搜索预算已用尽：此后标签有误的行未能识别，未读出的单元格留空，不作猜测"))
+    findings.extend(structure_findings(g, doc, layout, part_hits, tables, (t2_results, t3_results, t4_results),
+                                       labels_cut))
     return report
 

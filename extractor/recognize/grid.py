@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import regex as re
 
+from ..budget import Budget, Spent, unlimited
 from ..grammar import Grammar, RowRule, find_words
 from ..model import Cell, Table
 from ..normalize import BLANK_MARKS, is_value_text, label_key
@@ -40,8 +41,12 @@ def numeric_only(table: Table) -> bool:
     return bool(cells) and all(is_value_text(t) for t in cells)
 
 
-def match_row(label: str, rules: tuple[RowRule, ...]) -> RowRule | None:
-    """The rule whose keyword best matches a label (longest keyword wins)."""
+LABELS_SPENT = "labels"       # Budget.spent_at entry: the closest-label search ran out
+
+
+def match_row(label: str, rules: tuple[RowRule, ...], budget: Budget | None = None) -> RowRule | None:
+    """The rule whose keyword best matches a label (longest keyword wins), else the one it
+    is clearly close to (a search on the document's budget: none once that is spent)."""
     key = label_key(label)
     if not key:
         return None
@@ -52,7 +57,22 @@ def match_row(label: str, rules: tuple[RowRule, ...]) -> RowRule | None:
             hit = (bare == kw) if r.exact else (kw in key)
             if hit and len(kw) > best_len:
                 best, best_len = r, len(kw)
-    return best or _closest(bare, rules)
+    return best or _closest_on_budget(bare, rules, budget or unlimited())
+
+
+def _closest_on_budget(bare: str, rules: tuple[RowRule, ...], budget: Budget) -> RowRule | None:
+    """_closest, charged one step per label compared, cached or not (a document reads the
+    same whatever was read before it). A table of a million rows of near-labels would
+    otherwise compare each with every label: the document's budget bounds it."""
+    if len(bare) < 4:
+        return None
+    try:
+        budget.spend(len(rules))
+    except Spent:
+        if LABELS_SPENT not in budget.spent_at:
+            budget.spent_at.append(LABELS_SPENT)
+        return None
+    return _closest(bare, rules)
 
 
 @lru_cache(maxsize=4096)      # header and prose rows recur; difflib is the slow part of a parse
@@ -90,7 +110,7 @@ def _label_cells(row: list[Cell]) -> list[int]:
     return out
 
 
-def _row_rule(row: list[Cell], rules: tuple[RowRule, ...]) -> tuple[RowRule | None, int, str]:
+def _row_rule(row: list[Cell], rules: tuple[RowRule, ...], budget: Budget | None) -> tuple[RowRule | None, int, str]:
     """Match on the most specific (rightmost) label cell first, then on the whole label."""
     idx = _label_cells(row)
     if not idx:
@@ -100,7 +120,7 @@ def _row_rule(row: list[Cell], rules: tuple[RowRule, ...]) -> tuple[RowRule | No
     for i in idx:
         if not texts or row[i].text != texts[-1]:
             texts.append(row[i].text)
-    rule = match_row(row[last].text, rules) or match_row("".join(texts), rules)
+    rule = match_row(row[last].text, rules, budget) or match_row("".join(texts), rules, budget)
     return rule, last, " / ".join(texts)
 
 
@@ -140,7 +160,8 @@ def _aligned(row: list[Cell], cmap: dict[str, int], order: list[str], last_label
     return [ValueToken(c.raw, c.origin, c.unread) for c in cells]
 
 
-def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar) -> list[RawRow]:
+def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
+            budget: Budget | None = None) -> list[RawRow]:
     rows = [r for t in tables for r in t.rows]
     header_rows = []
     for r in rows:
@@ -151,7 +172,7 @@ def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar) -
     cmap = _column_map(header_rows or rows[:3], labels)
     out = []
     for r in rows:
-        rule, last, label = _row_rule(r, rules)
+        rule, last, label = _row_rule(r, rules, budget)
         if rule is None:
             continue
         aligned = _aligned(r, cmap, list(grammar.t3_columns), last)
@@ -169,14 +190,14 @@ def _block_header(row: list[Cell], grammar: Grammar) -> dict[str, int] | None:
     return None
 
 
-def t2_rows(tables: list[Table], grammar: Grammar) -> list[RawRow]:
+def t2_rows(tables: list[Table], grammar: Grammar, budget: Budget | None = None) -> list[RawRow]:
     """Rows of table 二, their columns mapped by each block's header row."""
     all_rules = tuple(rr for b in grammar.t2_blocks for rr in b.rows)
     columns_of = {rr.id: [c["id"] for c in b.columns] for b in grammar.t2_blocks for rr in b.rows}
     cmap: dict[str, int] = {}
     out = []
     for r in (r for t in tables for r in t.rows):
-        rule, last, label = _row_rule(r, all_rules)
+        rule, last, label = _row_rule(r, all_rules, budget)
         if rule is None:
             # not a data row: maybe the header of the next block
             cmap = _block_header(r, grammar) or cmap

@@ -51,7 +51,8 @@ def _row_label(g: Grammar, row_id: str) -> str:
     return next((r.label for r in rows if r.id == row_id), row_id)
 
 
-def table_findings(g: Grammar, tables: list[TableRead], doc_text: str, garbled: bool) -> list[Finding]:
+def table_findings(g: Grammar, tables: list[TableRead], doc_text: str, garbled: bool,
+                   labels_cut: bool = False) -> list[Finding]:
     """`doc_text`: label_key() of every paragraph and cell of the document, digits removed."""
     out = []
     for t in tables:
@@ -59,16 +60,17 @@ def table_findings(g: Grammar, tables: list[TableRead], doc_text: str, garbled: 
         present = [r for r in t.results if r.raw is not None]
         if not present:
             keys = [k for r in t.results for k in r.spec.keys]
-            if garbled or _label_present(t.table_words, doc_text):
-                out.append(Finding(
-                    rule="TABLE-UNREAD", severity="warning", where=t.kind, keys=keys,
-                    message=f"文中有{name}的标签，但未能读出表格的行和数值，相关单元格留空"
-                            if not garbled else f"文字无法可靠解码，未能读出{name}，相关单元格留空"))
+            if garbled or labels_cut or _label_present(t.table_words, doc_text):
+                message = (f"文字无法可靠解码，未能读出{name}，相关单元格留空" if garbled
+                           else f"文中有{name}的标签，但未能读出表格的行和数值，相关单元格留空"
+                           if _label_present(t.table_words, doc_text)
+                           else f"行标签的搜索预算已用尽，未能读出{name}，相关单元格留空")
+                out.append(Finding(rule="TABLE-UNREAD", severity="warning", where=t.kind, keys=keys, message=message))
             else:
                 out.append(Finding(rule="MISSING-TABLE", severity="error", where=t.kind, keys=keys,
                                    message=f"未找到{name}：文中没有该表的任何标签"))
             continue
-        provable = not garbled and (t.bounded or _whole(t))
+        provable = not garbled and not labels_cut and (t.bounded or _whole(t))
         for r in t.results:
             if r.raw is not None:
                 continue
@@ -139,8 +141,11 @@ def blank_template(cells: dict, keys: list[str]) -> Finding | None:
 
 
 def structure_findings(g: Grammar, doc: Document, layout: Layout, part_hits: list[PartHit],
-                       tables: dict[str, list[Table]], results: tuple[list[RowResult], ...]) -> list[Finding]:
-    """Parts, tables and rows the document lacks (errors) or we could not read (warnings)."""
+                       tables: dict[str, list[Table]], results: tuple[list[RowResult], ...],
+                       labels_cut: bool = False) -> list[Finding]:
+    """Parts, tables and rows the document lacks (errors) or we could not read (warnings).
+    `labels_cut`: not every row label was compared (the search budget ran out), so a row
+    not found proves nothing about the document."""
     parts = {h.number: h for h in part_hits}
     reads = _table_reads(g, parts, tables, len(layout.text), *results)
     garbled = garbled_text(n.rule for n in doc.notes)
@@ -151,7 +156,7 @@ def structure_findings(g: Grammar, doc: Document, layout: Layout, part_hits: lis
         own = []        # one odd heading in a report that otherwise follows the template
     first_table = min(layout.table_offsets.values(), default=len(layout.text))
     return (section_findings(g, part_hits, own, reads, layout.text, first_table, garbled)
-            + table_findings(g, list(reads.values()), _label_text(layout, doc), garbled))
+            + table_findings(g, list(reads.values()), _label_text(layout, doc), garbled, labels_cut))
 
 
 _NOT_LABEL = re.compile(r"[0-9.,\-]+")
