@@ -15,7 +15,9 @@ import collections
 import json
 import math
 import random
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -88,6 +90,10 @@ def run(n: int, seconds: float, seed: int, jobs: int = 2, out: Path | None = Non
     import typer.main  # noqa: F401
     import fuzz.case  # noqa: F401
     warm_up()
+    # every case's files (and LibreOffice's) under one folder, removed at the end even
+    # when a case's worker was killed before it could clean up after itself
+    scratch = tempfile.mkdtemp(prefix="govreport-fuzz-run-")
+    tempfile.tempdir = scratch                    # the forked workers inherit it
     boxes = [Sandbox(3072, fork=True, seconds=seconds) for _ in range(max(1, jobs))]
     counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     bad = []
@@ -129,6 +135,8 @@ def run(n: int, seconds: float, seed: int, jobs: int = 2, out: Path | None = Non
     finally:
         for box in boxes:
             box.close()
+        tempfile.tempdir = None
+        shutil.rmtree(scratch, ignore_errors=True)
     return {"counts": {f: dict(c) for f, c in sorted(counts.items())}, "bad": bad}
 
 
