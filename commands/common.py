@@ -44,6 +44,12 @@ class Group(TyperGroup):
             self.commands[cmd_name] = typer.main.get_command(one)
         return super().get_command(ctx, cmd_name)
 
+    def resolve_command(self, ctx: typer.Context, args: list[str]):  # type: ignore[override]
+        if args and args[0] not in self.commands and args[0] not in self.lazy:
+            for name in self.lazy:                     # a typo: "did you mean" looks among every command
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
+
     def invoke(self, ctx: typer.Context):  # type: ignore[override]
         try:
             try:

@@ -58,3 +58,10 @@ def test_help_still_lists_every_command_with_rich(tmp_path):
     for name in ("extract", "validate", "schema", "fields", "batch", "export", "audit", "report"):
         assert f" {name} " in run.stdout
     assert _loaded(modules, "rich")                               # the help is still rich's
+
+
+def test_a_mistyped_command_is_matched_against_the_commands_not_yet_built():
+    run = subprocess.run([sys.executable, "-m", "govreport", "valdate", "x.txt"], capture_output=True, text=True,
+                         timeout=120, cwd=REPO)
+    assert run.returncode == 2
+    assert run.stderr == "govreport: No such command 'valdate'. Did you mean 'validate'? (see 'govreport --help')\n"
