@@ -25,6 +25,7 @@ class Limits:
     office_memory_mb: int = 2048      # address space of a LibreOffice conversion (batch workers' default)
     rtf_run: int = 5_000              # RTF control words / escaped characters between two breaks (see rtf_check)
     rtf_depth: int = 1_000            # RTF group nesting
+    rtf_paragraph: int = 10_000       # escaped characters (\uN, \'xx pairs) in one RTF paragraph
 
     @staticmethod
     def names() -> list[str]:

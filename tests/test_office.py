@@ -228,8 +228,9 @@ def test_rtf_of_a_full_report_passes_the_pre_check_and_reads_every_value(tmp_pat
     from govreport.readers.rtf_check import rtf_shape
     docx_bytes = (Path(__file__).resolve().parent.parent / "fixtures" / "zj-2021.docx").read_bytes()
     rtf = _soffice_convert(docx_bytes, "rtf", tmp_path)
-    depth, stretch = rtf_shape(rtf)
-    assert depth * 10 < Limits().rtf_depth and stretch * 5 < Limits().rtf_run
+    depth, stretch, paragraph = rtf_shape(rtf)
+    limits = Limits()
+    assert depth * 10 < limits.rtf_depth and stretch * 5 < limits.rtf_run and paragraph * 10 < limits.rtf_paragraph
     report, base = parse(rtf, filename="report.rtf"), parse(docx_bytes, filename="report.docx")
     assert report.source.format == "rtf" and report.edition == base.edition == "2021"
     assert report.values == base.values and sum(v is not None for v in report.values.values()) == 200
@@ -243,6 +244,10 @@ HOSTILE_RTF = [
                  id="codepage-escapes"),
     pytest.param("rtf-run", b"{\\rtf1\\ansi " + b"\\deff0" * 20_000 + b" x\\par }", id="control-words"),
     pytest.param("rtf-depth", b"{\\rtf1\\ansi\\deff0" + b"{\\fonttbl" * 20_000 + b"}", id="nested-font-tables"),
+    # the campaign's case 7500 (seed 20261201): short stretches, but one paragraph of them
+    pytest.param("rtf-paragraph", b"{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 SimSun;}}\\f0 "
+                 + b"\\u19968?\\u12289?\\u24635?\\u20307?ff0{\\fonttbl{\\f0 SimSun;}}\\f0 " * 3_000 + b"\\par }",
+                 id="characters-between-font-tables"),
 ]
 
 
@@ -254,7 +259,7 @@ def test_rtf_that_would_stall_libreoffice_is_refused_before_it_starts(limit, dat
     with pytest.raises(ReadError) as exc:
         read_document(data, ReadOptions(filename="report.rtf"))
     assert f"'{limit}'" in exc.value.problem and f"--limit {limit}=N" in exc.value.hint
-    raised = Limits().with_setting(f"{limit}=100000")
+    raised = Limits(rtf_run=10**6, rtf_depth=10**6, rtf_paragraph=10**6)
     with pytest.raises(ReadError) as exc:          # raised: on to LibreOffice (missing here)
         read_document(data, ReadOptions(filename="report.rtf", limits=raised))
     assert "needs LibreOffice" in exc.value.problem
@@ -263,11 +268,13 @@ def test_rtf_that_would_stall_libreoffice_is_refused_before_it_starts(limit, dat
 def test_rtf_pre_check_skips_ignorable_destinations_and_counts_breaks():
     from govreport.readers.rtf_check import rtf_shape
     # a revision-id table of 20,000 entries: LibreOffice skips {\*...} groups quickly
-    assert rtf_shape(b"{\\rtf1 {\\*\\rsidtbl " + b"\\rsid1" * 20_000 + b"}\\f0 text\\par }") == (2, 1)
+    assert rtf_shape(b"{\\rtf1 {\\*\\rsidtbl " + b"\\rsid1" * 20_000 + b"}\\f0 text\\par }")[:2] == (2, 1)
     # paragraph and cell ends break a stretch; \pard and \cellx do not
     assert rtf_shape(b"\\u1?" * 10 + b"\\par " + b"\\u1?" * 7 + b"\\pard\\cellx5\\cell")[1] == 10
     # a double-byte character (two \'xx escapes) counts once
-    assert rtf_shape(b"{\\rtf1 " + b"\\'d2\\'bb" * 300 + b"}")[1] == 301
+    assert rtf_shape(b"{\\rtf1 " + b"\\'d2\\'bb" * 300 + b"}")[1:] == (301, 300)
+    # escaped characters add up over a paragraph's groups, not across paragraphs
+    assert rtf_shape(b"{\\rtf1 " + b"{\\u1?\\ul x}" * 400 + b"\\par " + b"{\\u1?}" * 300 + b"}")[1:] == (2, 400)
 
 
 def test_rtf_bin_claim_past_the_end_is_damage(monkeypatch, tmp_path):
