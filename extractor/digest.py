@@ -19,7 +19,9 @@ def digest(report: Report) -> str:
         f"  year          {report.year or '(not found)'}",
         f"  edition       {report.edition}",
         f"  cells read    {read} of {len(report.values)}" + (f" ({len(report.values) - read} null)" if read < len(report.values) else ""),
-        f"  parts         {len(report.parts)} of 6",
+        f"  parts         {len(report.parts)} of 6" + (f" ({by_content} by content, no template heading)"
+                                                        if (by_content := sum(p.found == "content" for p in report.parts))
+                                                        else ""),
     ]
     by_rule = Counter((f.severity, f.rule) for f in report.findings)
     if by_rule:

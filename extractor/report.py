@@ -76,9 +76,13 @@ class Finding(BaseModel):
 
 class Part(BaseModel):
     number: int = Field(description="1..6, the template's part")
-    title: str = Field(description="The heading as printed")
+    title: str = Field(description="The heading as printed; the template's title when found by content")
     printed_number: str | None = Field(None, description="The numeral printed before the heading, if any")
-    text: str = Field(description="The part's prose (tables excluded)")
+    text: str = Field(description="The part's prose (tables excluded); empty when found by content")
+    found: Literal["heading", "content"] = Field(
+        "heading", description="How the part was found: by its heading, or (no template heading printed) "
+                               "by its content: its table read, its prose (总体情况 before the tables, "
+                               "问题…改进, 信息处理费…)")
 
 
 class Link(BaseModel):

@@ -10,6 +10,7 @@ import pytest
 
 from govreport import parse
 from govreport.batch.worker import Options, run_task
+from govreport.digest import digest
 from govreport.validate import validate
 from fixtures import render_text
 
@@ -86,6 +87,11 @@ def test_a_part_absent_in_heading_and_content_is_missing_but_a_renamed_one_is_no
     r = _read(REPORT.replace("五、存在的主要问题及改进情况", "五、工作中的不足"))
     assert not _errors(r)
     assert "5" in _by_rule(r, "SECTION-UNREAD")
+    # listed among the parts, saying how it was found
+    assert [(p.number, p.found) for p in r.parts] == [(1, "heading"), (2, "heading"), (3, "heading"),
+                                                       (4, "heading"), (5, "content"), (6, "heading")]
+    assert next(p.title for p in r.parts if p.number == 5) == "存在的主要问题及改进情况"
+    assert "5 of 6" not in digest(r) and "6 of 6 (1 by content" in digest(r)
 
 
 @pytest.mark.parametrize("old, new", [
@@ -119,6 +125,7 @@ def test_a_report_with_its_own_part_list_and_the_tables_as_appendix():
     r = _read(text)
     assert r.values == SPEC["values"]
     assert [p.number for p in r.parts] == [1, 2, 3, 4, 5, 6]
+    assert all(p.found == "heading" for p in r.parts)
     assert "不足" in next(p.text for p in r.parts if p.number == 5)
     assert [f.rule for f in r.findings] == ["OWN-STRUCTURE"]
     assert r.findings[0].severity == "info" and "二、工作机制保障" in r.findings[0].message

@@ -114,8 +114,9 @@ def records(conn: sqlite3.Connection, *, all_versions=False, statuses=None) -> I
             "stored_at": created_at,
             "source": {"path": path, "format": fmt, "sha256": sha},
             "organization": org, "year": year, "edition": edition,
-            "parts": [{"number": n, "title": t, "printed_number": pn, "text": x} for n, t, pn, x in conn.execute(
-                "SELECT number, title, printed_number, text FROM parts WHERE document_id = ? ORDER BY pos",
+            "parts": [{"number": n, "title": t, "printed_number": pn, "text": x, "found": f}
+                      for n, t, pn, x, f in conn.execute(
+                "SELECT number, title, printed_number, text, found FROM parts WHERE document_id = ? ORDER BY pos",
                 (doc_id,))],
             "values": values, "cells": cells, "findings": findings,
             "attachments": [{"text": t, "url": u} for t, u in conn.execute(

@@ -15,7 +15,7 @@ Tables (SQL keywords avoided as names, so plain queries work unquoted):
                message, expected, actual, keys (JSON list), id (the finding's stable
                fingerprint), detail (JSON: diagnosis, sentence, part, documents)
   attachments  document_id, pos, text, url
-  parts        document_id, pos, number, title, printed_number, text
+  parts        document_id, pos, number, title, printed_number, text, found
 
 Identity: UNIQUE (sha256, parser_version). The same bytes under two paths are one
 document (portal scrapes download the same PDF under several names; counting it
@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..report import Report
 
-SCHEMA_VERSION = "3"          # 2: cell origins as columns, not JSON; 3: finding ids and details
+SCHEMA_VERSION = "4"          # 2: cell origins as columns, not JSON; 3: finding ids and details; 4: parts.found
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -115,6 +115,7 @@ CREATE TABLE IF NOT EXISTS parts (
     title          TEXT,
     printed_number TEXT,
     text           TEXT,
+    found          TEXT,
     PRIMARY KEY (document_id, pos)
 );
 """
@@ -292,7 +293,7 @@ class Store:
         for i in range(0, len(cells), step):
             part = cells[i:i + step]
             c.execute(_insert_cells(len(part) // _CELL_FIELDS), (doc_id, *part))
-        for table, n in (("findings", 11), ("attachments", 4), ("parts", 6)):
+        for table, n in (("findings", 11), ("attachments", 4), ("parts", 7)):
             if rows[table]:
                 c.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * n)})",
                               [(doc_id, *r) for r in rows[table]])
@@ -338,7 +339,7 @@ def report_rows(rec: dict, report, links: list[dict] | None = None) -> dict:
         "cells": tuple(flat),
         "findings": [finding_row(pos, f) for pos, f in enumerate(findings)],
         "attachments": [(pos, a.get("text"), a.get("url")) for pos, a in enumerate(links)],
-        "parts": [(pos, p.number, p.title, p.printed_number, p.text) for pos, p in enumerate(report.parts)],
+        "parts": [(pos, p.number, p.title, p.printed_number, p.text, p.found) for pos, p in enumerate(report.parts)],
     }
     return out
 

@@ -98,6 +98,13 @@ def _has_content(g: Grammar, n: int, tables: dict[str, TableRead], text: str, fi
     return bool(rx and rx.search(text))
 
 
+def content_parts(part_hits: list[PartHit], tables: dict[str, TableRead], text: str, first_table_at: int,
+                  garbled: bool) -> list[int]:
+    """Parts whose heading was not found but whose content the document holds."""
+    found = {h.number for h in part_hits}
+    return [n for n in range(1, 7) if n not in found and not garbled and _has_content(n, tables, text, first_table_at)]
+
+
 def section_findings(g: Grammar, part_hits: list[PartHit], own: list[str], tables: dict[str, TableRead],
                      text: str, first_table_at: int, garbled: bool) -> list[Finding]:
     out = []
@@ -142,8 +149,9 @@ def blank_template(cells: dict, keys: list[str]) -> Finding | None:
 
 def structure_findings(g: Grammar, doc: Document, layout: Layout, part_hits: list[PartHit],
                        tables: dict[str, list[Table]], results: tuple[list[RowResult], ...],
-                       labels_cut: bool = False) -> list[Finding]:
-    """Parts, tables and rows the document lacks (errors) or we could not read (warnings).
+                       labels_cut: bool = False) -> tuple[list[Finding], list[int]]:
+    """Parts, tables and rows the document lacks (errors) or we could not read (warnings);
+    and the parts found by their content, their heading not printed as the template's.
     `labels_cut`: not every row label was compared (the search budget ran out), so a row
     not found proves nothing about the document."""
     parts = {h.number: h for h in part_hits}
@@ -156,7 +164,8 @@ def structure_findings(g: Grammar, doc: Document, layout: Layout, part_hits: lis
         own = []        # one odd heading in a report that otherwise follows the template
     first_table = min(layout.table_offsets.values(), default=len(layout.text))
     return (section_findings(g, part_hits, own, reads, layout.text, first_table, garbled)
-            + table_findings(g, list(reads.values()), _label_text(layout, doc), garbled, labels_cut))
+            + table_findings(g, list(reads.values()), _label_text(layout, doc), garbled, labels_cut),
+            content_parts(part_hits, reads, layout.text, first_table, garbled))
 
 
 _NOT_LABEL = re.compile(r"[0-9.,\-]+")
