@@ -2,7 +2,8 @@
 
 Goal: parse(file) / pdfplumber-extract_tables-on-every-page(file) <= 0.25, for both kinds
 of table: ruled (js-huaian-city-2024.pdf, WPS) and printed without rulings
-(fj-pingtan-2024-noborder-lo.pdf, LibreOffice: grids rebuilt from word geometry). Both
+(fj-pingtan-2024-noborder-lo.pdf, LibreOffice, and fj-pingtan-2019-noborder-chromium.pdf,
+Chromium with Type 3 fonts: grids rebuilt from word geometry). Both
 are measured in this run, alternating, several rounds; the medians are compared. Then a
 profile of our reader: where its time goes.
 
@@ -25,7 +26,8 @@ from worktree import use_working_tree  # noqa: E402
 
 use_working_tree()                     # time this tree's code, not an installed copy
 CORPUS = REPO.parent / "shared" / "corpus"
-DEFAULTS = [CORPUS / "js-huaian-city-2024.pdf", CORPUS / "matrix" / "fj-pingtan-2024-noborder-lo.pdf"]
+DEFAULTS = [CORPUS / "js-huaian-city-2024.pdf", CORPUS / "matrix" / "fj-pingtan-2024-noborder-lo.pdf",
+            CORPUS / "matrix" / "fj-pingtan-2019-noborder-chromium.pdf"]
 GOAL = 0.25
 
 
