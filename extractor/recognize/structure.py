@@ -98,11 +98,12 @@ def _has_content(g: Grammar, n: int, tables: dict[str, TableRead], text: str, fi
     return bool(rx and rx.search(text))
 
 
-def content_parts(part_hits: list[PartHit], tables: dict[str, TableRead], text: str, first_table_at: int,
-                  garbled: bool) -> list[int]:
+def content_parts(g: Grammar, part_hits: list[PartHit], tables: dict[str, TableRead], text: str,
+                  first_table_at: int, garbled: bool) -> list[int]:
     """Parts whose heading was not found but whose content the document holds."""
     found = {h.number for h in part_hits}
-    return [n for n in range(1, 7) if n not in found and not garbled and _has_content(n, tables, text, first_table_at)]
+    return [n for n in range(1, 7)
+            if n not in found and not garbled and _has_content(g, n, tables, text, first_table_at)]
 
 
 def section_findings(g: Grammar, part_hits: list[PartHit], own: list[str], tables: dict[str, TableRead],
@@ -165,7 +166,7 @@ def structure_findings(g: Grammar, doc: Document, layout: Layout, part_hits: lis
     first_table = min(layout.table_offsets.values(), default=len(layout.text))
     return (section_findings(g, part_hits, own, reads, layout.text, first_table, garbled)
             + table_findings(g, list(reads.values()), _label_text(layout, doc), garbled, labels_cut),
-            content_parts(part_hits, reads, layout.text, first_table, garbled))
+            content_parts(g, part_hits, reads, layout.text, first_table, garbled))
 
 
 _NOT_LABEL = re.compile(r"[0-9.,\-]+")
