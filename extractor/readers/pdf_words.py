@@ -128,7 +128,7 @@ def find_text_tables(lines: list, page=None) -> tuple[list, list[PageTable]]:
         # OCR puts spaces between CJK words (`三 、收到 和`): a heading is read without them
         return len(boxes[i]) <= 2 and _is_heading(drop_cjk_gaps(ln.text) if ocr else ln.text)
 
-    found = find_tables(boxes, is_break)
+    found = find_tables(boxes, is_break, ocr)
     if not found:
         return lines, []
     taken = {i for t in found for i in t.lines}

@@ -103,9 +103,10 @@ def reads_on(head: str, tail: str) -> bool:
 
 # ---------------------------------------------------------------- finding tables
 
-def find_tables(lines: list[list[Box]], is_break) -> list[TextTable]:
+def find_tables(lines: list[list[Box]], is_break, ocr: bool = False) -> list[TextTable]:
     """Tables among a page's lines (top to bottom, words left to right). `is_break(i)`
-    says line i cannot be part of a table (a part heading, a prose line)."""
+    says line i cannot be part of a table (a part heading, a prose line). With `ocr`, the
+    words were read from a scan (see build_grid)."""
     tables = []
     lines, sources = _merge_level_lines(lines)
     nums = [_value_words(ws) for ws in lines]
@@ -114,7 +115,7 @@ def find_tables(lines: list[list[Box]], is_break) -> list[TextTable]:
         numbers = sum(len(nums[i]) for i in values)
         if not values or (len(values) < 2 and numbers < 3):
             continue
-        t = build_grid([lines[i] for i in chunk], set(chunk.index(i) for i in values))
+        t = build_grid([lines[i] for i in chunk], set(chunk.index(i) for i in values), ocr)
         if t is not None:
             t.lines = [j for i in chunk for j in sources[i]]
             tables.append(t)
@@ -151,13 +152,29 @@ def _merge_level_lines(lines: list[list[Box]]) -> tuple[list[list[Box]], list[li
     return out, sources
 
 
+_SPECK = re.compile(r"^[，,。.、'‘’\"“”`]+$")     # a speck OCR read as punctuation
+
+
 def _value_words(words: list[Box]) -> list[Box]:
-    """The numbers ending a line (`规章 0 0 0`): every word after the first number is one."""
+    """The numbers ending a line (`规章 0 0 0`): every word after the first number is one
+    (a lone punctuation mark among them is a speck, and dropped)."""
     for k, w in enumerate(words):
         if is_number(w.text) and k > 0 or (k == 0 and is_number(w.text) and len(words) > 1):
-            rest = words[k:]
+            rest = [x for x in words[k:] if not _SPECK.match(x.text)]
             return rest if all(is_number(x.text) for x in rest) else []
     return []
+
+
+def _garbled_values(words: list[Box], label_right: float) -> list[Box]:
+    """The words ending a line over the value columns when each is glyph-short (at most
+    three characters, one of them CJK) and not all are numbers: a row of numbers OCR
+    misread; else []."""
+    k = next((k for k, w in enumerate(words) if (w.x0 + w.x1) / 2 >= label_right), len(words))
+    tail = words[k:]
+    short = all(len(w.text) <= 3 and sum("\u3400" <= ch <= "\u9fff" for ch in w.text) <= 1 for w in tail)
+    if not tail or not short or all(is_number(w.text) for w in tail):     # digits alone: a wrapped number
+        return []
+    return [w for w in tail if not _SPECK.match(w.text)]
 
 
 def _chunks(lines: list[list[Box]], is_break) -> list[list[int]]:
@@ -315,7 +332,10 @@ class _Block:
         return self.words[0].bottom - self.words[0].top
 
 
-def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | None:
+def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False) -> TextTable | None:
+    """The grid of one table. With `ocr`, a line below the first row of numbers whose words
+    over the value columns are all glyph-short (OCR's `人` for 29) is a row of values too,
+    unread until its cells are read again alone (ocr_grid)."""
     numbers = {i: _value_words(lines[i]) for i in value_lines}
     bands = value_bands(list(numbers.values()))
     if not bands:
@@ -324,6 +344,11 @@ def build_grid(lines: list[list[Box]], value_lines: set[int]) -> TextTable | Non
     first_values = min(value_lines)
     bands = _with_header_columns(bands, [w for i in range(first_values) for w in lines[i]
                                          if (w.x0 + w.x1) / 2 > label_right])
+    if ocr:
+        for i in range(first_values + 1, len(lines)):
+            if i not in value_lines and (garbled := _garbled_values(lines[i], label_right)):
+                value_lines = value_lines | {i}
+                numbers[i] = garbled
     label_words: list[tuple[int, Box]] = []       # (line, word) in the label area
     text_rows: list[int] = []                     # lines with words over the bands but no numbers
     for i, words in enumerate(lines):

@@ -50,7 +50,7 @@ def _first_edition_year() -> int:
     return min(int(g.edition) for g in all_grammars())
 
 
-def _detect_edition(layout: Layout, parts, tables, year: int | None) -> tuple[str | None, bool]:
+def _detect_edition(layout: Layout, parts, tables, year: int | None, other_tables: str = "") -> tuple[str | None, bool]:
     """(edition or None without template tables, table 三 keeps the single （六）其他处理 row).
 
     Table 二's column labels tell the edition; on a tie, whether table 三 prints the
@@ -63,7 +63,8 @@ def _detect_edition(layout: Layout, parts, tables, year: int | None) -> tuple[st
     # table 三 may be read in part as a grid and in part as text (PDFs without rulings):
     # whether it prints the （六） sub-rows is told from both
     s, e = _region(layout, parts, 3)
-    t3_text = _table_text(tables["t3"]) + "|" + label_key(layout.text[s:e])
+    # (and from tables no label classified: a scan's page-break piece holding only （六）'s rows)
+    t3_text = _table_text(tables["t3"]) + "|" + label_key(layout.text[s:e]) + "|" + other_tables
     grammars = all_grammars()
     score = {g.edition: sum(m in t2_text for m in g.markers) for g in grammars}
     subs = {g.edition: _sub_row_keywords(g) for g in grammars}
@@ -144,7 +145,9 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
     org, title_year = title_meta(lines)
     year = title_year or period_year(layout.text[:5000])
     tables = _classify_tables(doc)
-    edition, single_other = _detect_edition(layout, parts, tables, year)
+    classified = {id(t) for ts in tables.values() for t in ts}
+    edition, single_other = _detect_edition(layout, parts, tables, year,
+                                            _table_text([t for t in doc.tables if id(t) not in classified]))
 
     report = Report(source=source, organization=org, year=year, edition=edition, parser_version=version,
                     attachments=[Link(text=t, url=u) for t, u in doc.links])
