@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, FiniteFloat, field_validator
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, field_validator
 
 from .grammar import FREE_FORM, editions, is_edition
 
@@ -11,13 +11,19 @@ Severity = Literal["error", "warning", "info"]
 Number = int | FiniteFloat        # no NaN or Infinity: our JSON stays strict
 
 
-class Source(BaseModel):
+class _Model(BaseModel):
+    # Validators and serializers are built when a model is first used, not at import: a run
+    # builds only the ones it needs (a text report's extract never builds Diagnosis's or DocumentRef's).
+    model_config = ConfigDict(defer_build=True)
+
+
+class Source(_Model):
     path: str | None = Field(None, description="Path of the file as given, or null for stdin/bytes")
     format: str = Field(description="Format detected from the content: html, text, markdown, pdf, docx, doc, ...")
     sha256: str = Field(description="SHA-256 of the bytes read")
 
 
-class CellOrigin(BaseModel):
+class CellOrigin(_Model):
     format: str = Field(description="Format the cell was read from (html, pdf, docx, text, ...)")
     page: int | None = Field(None, description="PDF page, 1-based; null for formats without pages")
     table: int | None = Field(None, description="Table number in the document, 0-based; null for flattened text")
@@ -26,7 +32,7 @@ class CellOrigin(BaseModel):
     ocr: bool = Field(False, description="Read by OCR from a scanned page: check it")
 
 
-class CellValue(BaseModel):
+class CellValue(_Model):
     value: Number | None = Field(description="The number, or null when it could not be read")
     raw: str | None = Field(None, description="The printed text the value was read from")
     blank: bool = Field(False, description="Printed blank, dash or 无 and read as 0")
@@ -37,7 +43,7 @@ class CellValue(BaseModel):
                           "an arithmetic rule over such a cell is a warning, not an error about the document")
 
 
-class DocumentRef(BaseModel):
+class DocumentRef(_Model):
     """A document a cross-document finding involves."""
     path: str | None = Field(None, description="Path of the file as given")
     sha256: str = Field(description="SHA-256 of its bytes")
@@ -45,7 +51,7 @@ class DocumentRef(BaseModel):
     year: int | None = Field(None, description="The year it reports on")
 
 
-class Diagnosis(BaseModel):
+class Diagnosis(_Model):
     """The smallest set of printed cells whose change makes every failing arithmetic rule hold."""
     cells: list[str] = Field(description="Keys of the likely culprit cells (all of them are needed)")
     corrections: dict[str, Number] = Field(
@@ -57,7 +63,7 @@ class Diagnosis(BaseModel):
     message: str = Field(description="The diagnosis, in Chinese")
 
 
-class Finding(BaseModel):
+class Finding(_Model):
     rule: str = Field(description="Rule id, upper case (T3-BALANCE, MISSING-ROW, ...; the README lists them all)")
     severity: Severity = Field(description="error: the document is wrong; warning: a reading or a prose problem; "
                                            "info: nothing to fix")
@@ -74,7 +80,7 @@ class Finding(BaseModel):
                                          description="Cross-document findings (X-*): the documents and years involved")
 
 
-class Part(BaseModel):
+class Part(_Model):
     number: int = Field(description="1..6, the template's part")
     title: str = Field(description="The heading as printed; the template's title when found by content")
     printed_number: str | None = Field(None, description="The numeral printed before the heading, if any")
@@ -85,12 +91,12 @@ class Part(BaseModel):
                                "问题…改进, 信息处理费…)")
 
 
-class Link(BaseModel):
+class Link(_Model):
     text: str = Field(description="The link's text as printed")
     url: str = Field(description="The link's target, resolved against the page's URL when one was given")
 
 
-class Report(BaseModel):
+class Report(_Model):
     source: Source = Field(description="The file read")
     organization: str | None = Field(None, description="The reporting body, from the report's title")
     year: int | None = Field(None, description="The year reported on, from the title")
