@@ -28,13 +28,24 @@ _EPS = 1e-6
 @dataclass(frozen=True)
 class Sentence:
     name: str
-    pattern: re.Pattern
-    before: re.Pattern | None
+    source: str                    # the pattern, compiled when a part first holds the hint
+    before_source: str | None
     hint: str
     where: str
     readings: tuple[str, ...]
     share_of: tuple[str, ...]
     parts: tuple[int, ...]
+
+    @property
+    def pattern(self) -> re.Pattern:
+        return _compile(self.source)
+
+    @property
+    def before(self) -> re.Pattern | None:
+        return _compile(self.before_source) if self.before_source else None
+
+
+_compile = cache(re.compile)     # a report's parts hold few hints: most patterns are never compiled
 
 
 @cache
@@ -48,7 +59,7 @@ def sentences() -> tuple[Sentence, ...]:
         return p
 
     return tuple(Sentence(
-        s["name"], re.compile(fill(s["pattern"])), re.compile(fill(s["before"])) if s.get("before") else None,
+        s["name"], fill(s["pattern"]), fill(s["before"]) if s.get("before") else None,
         s.get("hint", ""), s["where"], tuple(s["readings"]), tuple(s.get("share_of", ())),
         tuple(s.get("parts", ()))) for s in raw["sentences"])
 
