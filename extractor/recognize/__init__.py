@@ -7,7 +7,7 @@ from ..model import Document, Table
 from ..normalize import MAX_DIGITS, label_key
 from ..report import Finding, Link, Part, Report, Source
 from ..sums import sums_hold
-from . import grid, stream
+from . import grid
 from .fused import CellSum
 from .layout import Layout, PartHit, find_parts, linearize, part_text
 from .meta import period_year, title_meta
@@ -172,6 +172,8 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
     g = load(edition)
     fmt = doc.format
     budget = budget or Budget()
+    if not all(tables[t] for t in ("t2", "t3", "t4")):
+        from . import stream      # tables printed as text; a report whose tables are tables never loads it
     # --- table 二
     if tables["t2"]:
         t2_raw = grid.t2_rows(tables["t2"], g, budget)
