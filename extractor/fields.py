@@ -17,6 +17,7 @@ SEP = " / "
 
 @dataclass(frozen=True)
 class Field:
+    """A canonical cell key with its editions and Chinese labels (a row of `govreport fields`)."""
     key: str
     editions: tuple[str, ...]      # the template editions that print this cell
     table: str                     # 二, 三 or 四: the part whose table holds it

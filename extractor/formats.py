@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Format:
+    """An input format: its name, file extensions, reader module and office conversion."""
     name: str                         # Document.format, Source.format
     extensions: tuple[str, ...]       # file name suffixes (they break ties when sniffing)
     module: str                       # reader module under extractor.readers

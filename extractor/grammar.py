@@ -26,6 +26,7 @@ _compile = cache(re.compile)
 
 @dataclass(frozen=True, slots=True)
 class RowRule:
+    """A template row: its id, labels and the pattern that finds it in text."""
     id: str
     label: str
     name: str                 # short label for messages
@@ -41,6 +42,7 @@ class RowRule:
 
 @dataclass(frozen=True, slots=True)
 class Block:
+    """A block of table 二: its rows and columns."""
     name: str
     columns: tuple[dict, ...]
     rows: tuple[RowRule, ...]
@@ -48,6 +50,7 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Grammar:
+    """A template edition as its grammar file describes it."""
     edition: str
     markers: tuple[str, ...]
     parts: tuple[dict, ...]

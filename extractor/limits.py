@@ -14,6 +14,7 @@ from .errors import ReadError
 
 @dataclass(frozen=True, slots=True)
 class Limits:
+    """How much of a document we read before refusing it."""
     file_mb: int = 256                # bytes read from one file
     table_cells: int = 200_000        # grid positions of one table (rowspan x colspan included)
     document_cells: int = 1_000_000   # grid positions of all tables of one document

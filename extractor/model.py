@@ -31,6 +31,7 @@ class Origin:
 
 @dataclass(slots=True)
 class Cell:
+    """A table cell as a reader found it."""
     raw: str                     # text as the reader found it
     text: str                    # normalized (see normalize.clean_cell)
     origin: Origin
@@ -40,6 +41,7 @@ class Cell:
 
 @dataclass(slots=True)
 class Table:
+    """A table as a grid of cells."""
     index: int
     rows: list[list[Cell]]       # a rectangular grid, merged cells expanded
     page: int | None = None      # first page (PDF)
@@ -47,6 +49,7 @@ class Table:
 
 @dataclass(slots=True)
 class Paragraph:
+    """A run of text outside tables."""
     text: str                    # normalized text; may hold several lines
     page: int | None = None
 
@@ -62,6 +65,7 @@ class ReaderNote:
 
 @dataclass(slots=True)
 class Document:
+    """What a reader hands the recognizer: paragraphs and tables in reading order."""
     format: str
     blocks: list[Paragraph | Table] = field(default_factory=list)
     title: str | None = None     # a title the container gives (HTML <title>, crawler 标题:)

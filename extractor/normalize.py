@@ -99,6 +99,7 @@ MAX_DIGITS = 15
 
 @dataclass(frozen=True, slots=True)
 class ParsedValue:
+    """A cell's text read as a number."""
     value: int | float | None      # None: the text is not a number
     blank: bool = False            # printed as blank / dash / 无: read as 0
     unit: str | None = None

@@ -22,6 +22,7 @@ EPS = 1e-6
 
 @dataclass(frozen=True, slots=True)
 class Instance:
+    """A sum rule applied at one place (column, row or group)."""
     rule: SumRule
     where: str
     pos: int                          # segment of the keys that holds `where` (for labels)

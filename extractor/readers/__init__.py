@@ -19,6 +19,7 @@ from ..model import Document
 
 @dataclass(slots=True)
 class ReadOptions:
+    """How to read a document: its file name, OCR, page and time budgets, size limits."""
     filename: str | None = None
     ocr: bool = False                 # OCR image-only PDF pages (needs tesseract)
     max_pages: int = 200              # refuse longer PDFs

@@ -38,6 +38,7 @@ class Slot:
 
 @dataclass(frozen=True, slots=True)
 class Placement:
+    """Where a row's numbers were placed in the number sequence, and how."""
     span: tuple[int, int] | None          # [start, end) in the number sequence, or None when unplaced
     how: str = ""                         # "label", "order" or "orders" (read column by column or so)
     note: str | None = None               # why the row stayed unplaced

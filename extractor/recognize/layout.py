@@ -18,12 +18,14 @@ _HEAD = re.compile(
 
 @dataclass(slots=True)
 class Layout:
+    """A document flattened to text, with where each table stands in it."""
     text: str
     table_offsets: dict[int, int]        # table index -> offset of its mark in text
 
 
 @dataclass(slots=True)
 class PartHit:
+    """A part heading found in the text."""
     number: int
     title: str
     printed: str | None                  # the numeral as printed (一, 三, 1, ...) or None

@@ -34,6 +34,7 @@ class TooMany(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """A row to place in a window of numbers: its id and width."""
     row_id: str
     width: int
     rules: tuple[CellSum, ...]

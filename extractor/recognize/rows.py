@@ -8,6 +8,7 @@ from ..model import Origin
 
 @dataclass(slots=True)
 class ValueToken:
+    """A printed value with where it was read."""
     raw: str                 # printed text of the cell or token (may hold several fused cells)
     origin: Origin | None
     unread: bool = False     # the reader could not place this cell's text: its value is unknown

@@ -28,6 +28,7 @@ class RowSpec:
 
 @dataclass(slots=True)
 class RowResult:
+    """What reading one template row gave."""
     spec: RowSpec
     raw: RawRow | None
     candidates: list[tuple] = field(default_factory=list)   # possible readings of the row
