@@ -50,6 +50,9 @@ def test_extracting_a_text_report_imports_no_other_format_command_or_rich(tmp_pa
     assert "govreport.readers.text" in modules                    # the probe saw the run
     loaded = [name for name in NOT_FOR_TEXT if _loaded(modules, name)]
     assert loaded == []
+    # its tables are tab-separated, read as grids: the reading of tables printed as running text stays unloaded
+    assert "govreport.recognize.grid" in modules
+    assert [m for m in ("govreport.recognize.stream", "govreport.recognize.align") if m in modules] == []
 
 
 def test_help_still_lists_every_command_with_rich(tmp_path):
