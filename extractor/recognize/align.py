@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..budget import Budget, Spent, unlimited
 from . import orders
-from .fused import CellSum
+from .fused import CellSum, holds
 
 SPENT = "本文档的拆分搜索预算已用尽"      # = values.SPENT: the finding says the search stopped
 
@@ -50,12 +50,6 @@ class Placement:
         if self.cells:
             return self.cells
         return tuple(range(*self.span)) if self.span else ()
-
-
-def _holds(rules: tuple[CellSum, ...], cells: list) -> bool:
-    if any(v is None for v in cells):
-        return False
-    return all(abs(sum(cells[i] for i in r.parts) - cells[r.total]) < 1e-6 for r in rules)
 
 
 def _stretches(out: list) -> list[tuple[int, int]]:
@@ -107,8 +101,8 @@ def place(slots: list[Slot], values: list, check: RowCheck | None = None,
                 out[i:j] = read
                 changed = True
                 continue
-            holds = [_holds(slots[k].rules, values[a:b]) for k, (a, b) in zip(range(i, j), spans, strict=True)]
-            for k, span, ok in zip(range(i, j), spans, holds, strict=True):
+            row_holds = [holds(slots[k].rules, values[a:b]) for k, (a, b) in zip(range(i, j), spans, strict=True)]
+            for k, span, ok in zip(range(i, j), spans, row_holds, strict=True):
                 group = slots[k].group
                 # every row holds: the order is confirmed; else a row whose label starts where
                 # its numbers do; a lone row between placed rows, its label among its numbers
@@ -116,7 +110,7 @@ def place(slots: list[Slot], values: list, check: RowCheck | None = None,
                 # document's; one number a line, the order inside the row is not sure enough)
                 lone = j - i == 1 and group is not None and span[0] <= group[0] <= span[1] \
                     and (ok or slots[k].one_line)
-                if (ok and (all(holds) or (group is not None and group[0] == span[0]))) or lone:
+                if (ok and (all(row_holds) or (group is not None and group[0] == span[0]))) or lone:
                     out[k] = Placement(span, "order")
                     changed = True
     final: list[Placement] = []
@@ -162,7 +156,7 @@ def _label_says(slot: Slot, values: list) -> bool:
     stray to the row before), confirmed by the row's sums."""
     if slot.group is None or slot.group[1] - slot.group[0] != slot.width:
         return False
-    return slot.one_line or _holds(slot.rules, values[slot.group[0]:slot.group[1]])
+    return slot.one_line or holds(slot.rules, values[slot.group[0]:slot.group[1]])
 
 
 def _why(slots: list[Slot], out: list, k: int, values: list) -> str:
@@ -178,7 +172,7 @@ def _why(slots: list[Slot], out: list, k: int, values: list) -> str:
                 f"而这些行共应有 {sum(s.width for s in slots[i:j])} 个（空白单元格可能没有印出），无法确定各数字的位置")
     a, b = spans[k - i]
     shown = " ".join(_show(v) for v in values[a:b])
-    ok = _holds(slots[k].rules, values[a:b])
+    ok = holds(slots[k].rules, values[a:b])
     if ok:
         return (f"文本中表格的行列结构丢失：按文本顺序，本行的 {width} 个数字读作（{shown}），"
                 f"但相邻的行按这一顺序不符合合计关系，这一顺序不可信，无法确定各数字所在的单元格")

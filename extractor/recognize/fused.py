@@ -31,6 +31,13 @@ class CellSum:
     total: int
 
 
+def holds(rules: tuple[CellSum, ...], cells) -> bool:
+    """Every rule holds over `cells` (all of them known)."""
+    if any(v is None for v in cells):
+        return False
+    return all(abs(sum(cells[i] for i in r.parts) - cells[r.total]) < 1e-6 for r in rules)
+
+
 class TooMany(Exception):
     def __init__(self, nodes: int = 0):
         super().__init__(nodes)

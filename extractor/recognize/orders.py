@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..budget import Budget
-from .fused import CellSum
+from .fused import CellSum, holds
 
 MAX_READINGS = 256            # distinct readings of a window kept; more: its cells stay in doubt
 ROWS, COLUMNS, FIRST_LAST = "rows", "columns", "first-column-last"
@@ -50,12 +50,6 @@ def layout(order: str, rows: int, width: int) -> tuple[tuple[int, ...], ...]:
         rest = (width - 1) * rows
         return tuple((rest + r,) + tuple(r * (width - 1) + c for c in range(width - 1)) for r in range(rows))
     return tuple(tuple(r * width + c for c in range(width)) for r in range(rows))
-
-
-def holds(rules: tuple[CellSum, ...], cells: Sequence) -> bool:
-    if any(v is None for v in cells):
-        return False
-    return all(abs(sum(cells[i] for i in r.parts) - cells[r.total]) < 1e-6 for r in rules)
 
 
 def _labels_agree(order: str, rows: Sequence[Row], offsets, start: int, end: int) -> bool:

@@ -21,7 +21,7 @@ from ..model import Origin
 from ..normalize import THOUSANDS, parse_value
 from . import bands, orders
 from .align import SPENT, Placement, RowCheck, Slot, place
-from .fused import CellSum, value_run
+from .fused import CellSum, holds, value_run
 from .rows import RawRow, ValueToken
 
 # a number standing as a cell of its own: not glued to a digit or a dot on its left, and
@@ -158,7 +158,7 @@ def _blank_columns(sc: Scan, slots: list[Slot], placed: list[Placement], k: int)
     cells: list[int | float | None] = [0] * slot.width
     for c, i in zip(cols, range(*slot.group), strict=True):
         cells[c] = parse_value(sc.cells[i]).value
-    return cols if orders.holds(slot.rules, cells) else None     # the row's own sums confirm the columns
+    return cols if holds(slot.rules, cells) else None     # the row's own sums confirm the columns
 
 
 def _find_rows(text: str, start: int, end: int, rules: tuple[RowRule, ...], fmt: str,
@@ -239,7 +239,7 @@ def _t4_by_runs(sc: Scan, grammar: Grammar, rules: tuple[CellSum, ...], fmt: str
     toks = [ValueToken(t, Origin(fmt)) for t in sc.cells]
     printed = tuple(range(len(values)))
     as_printed = all(r.column is None or r.start % n == r.column for r in runs)
-    if as_printed and orders.holds(rules, values):
+    if as_printed and holds(rules, values):
         return RawRow("t4", toks, True, "", Origin(fmt))     # the order printed, confirmed by words and sums
     try:
         holding, allowed = orders.run_readings(runs, n, rules, values, budget)
