@@ -101,7 +101,10 @@ def test_unruled_scan_prints_no_wrong_number_and_accuses_the_document_of_nothing
     report = parse(_scan(unruled_pdf), filename="unruled.pdf", ocr=True, jobs=2)
     _no_wrong_number(report)
     right = [k for k, v in SPEC["values"].items() if report.values.get(k) == v]
-    assert len(right) >= len(SPEC["values"]) // 4, len(right)      # tables 二 and 三 are read, not skipped
+    assert len(right) >= 90, len(right)      # tables 二 and 三 are read, not skipped
+    # a header OCR read in pieces names no empty column of its own, so the counts under it
+    # stay in their columns
+    assert report.values["t2.licensing.decisions"] == SPEC["values"]["t2.licensing.decisions"]
     named = {k for f in report.findings for k in f.keys}
     assert not [k for k in SPEC["values"] if report.values.get(k) is None and k not in named]
     # the generated report is consistent and whole: OCR's slips are no error of the document

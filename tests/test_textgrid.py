@@ -142,3 +142,47 @@ def test_wide_left_aligned_number_stays_in_the_column_it_starts():
     ]
     table = build_grid(lines, {0, 1})
     assert texts(table)[-1][-3:] == ["135", "75394432.52", ""]
+
+
+def _box_of(table, label: str, col: int) -> tuple[float, float, float, float]:
+    r = next(r for r, row in enumerate(table.rows) if any(c.text == label for c in row))
+    return table.boxes[(r, len(table.rows[r]) - 3 + col)]
+
+
+def test_scan_word_over_several_columns_is_no_cells_and_each_column_is_read_alone():
+    # OCR read a row of three `0`s as one glyph `和` over all three columns: it is placed
+    # in none of them, and each column's crop is its band, not widened to the word
+    lines = [
+        [word("规章", 100, 100)] + numbers(["1", "0", "11"], 100),
+        [word("行政规范性文件", 100, 130)] + numbers(["8", "26", "66"], 130),
+        [word("合计", 100, 160), Box("和", 310, 390, 160, 172)],
+    ]
+    table = build_grid(lines, {0, 1}, ocr=True)     # a row of glyph-short words: values misread
+    assert value_row(table, "合计") == ["", "", ""]
+    lefts = [_box_of(table, "合计", k)[0] for k in range(3)]
+    rights = [_box_of(table, "合计", k)[2] for k in range(3)]
+    assert all(b <= a + 1 for a, b in zip(lefts[1:], rights[:-1], strict=True))      # three crops side by side
+    assert rights[0] < 340 and lefts[2] > 360
+
+
+def test_scan_crop_stops_before_a_neighbours_wide_number():
+    # 18651.06 stands past its band into the next column's half: that column's crop
+    # ends before its ink (else it reads `6` there)
+    lines = [
+        [word("规章", 100, 100)] + numbers(["1", "0", "11"], 100),
+        [word("行政事业性收费", 100, 130), Box("18651.06", 310, 350, 130, 142)],
+    ]
+    table = build_grid(lines, {0, 1}, ocr=True)
+    assert value_row(table, "行政事业性收费") == ["18651.06", "", ""]
+    assert _box_of(table, "行政事业性收费", 0)[2] >= 350
+    assert _box_of(table, "行政事业性收费", 1)[0] > 350
+
+
+def test_scan_header_read_in_pieces_names_no_column():
+    # OCR cut the spanning header 法人或其他组织 into `法人` (between two bands) and
+    # `或其他组织`: one header, not an empty column of its own
+    head = [Box("法人", 322, 338, 80, 92), Box("或其他组织", 340, 400, 80, 92)]
+    lines = [head, [word("合计", 100, 100)] + numbers(["2", "7", "3", "12"], 100, x0=295)]
+    table = build_grid(lines, {1}, ocr=True)
+    assert texts(table)[-1][-4:] == ["2", "7", "3", "12"]
+    assert len(table.rows[-1]) == 5

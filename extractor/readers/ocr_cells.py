@@ -133,6 +133,13 @@ def inside(ch: Char, box) -> bool:
     return box[0] <= x < box[2] and box[1] <= y < box[3]
 
 
+def overlap(ch: Char, box) -> float:
+    """How far a word runs over a cell box across (0 when its middle is above or below it)."""
+    if not box[1] <= (ch.top + ch.bottom) / 2 < box[3]:
+        return 0.0
+    return max(0.0, min(ch.x1, box[2]) - max(ch.x0, box[0]))
+
+
 def box_key(box) -> tuple[int, int, int, int]:
     """A cell box as a dict key that survives float noise between two lattice runs."""
     return tuple(round(v) for v in box[:4])

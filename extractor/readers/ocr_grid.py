@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from PIL import Image
 
-from .ocr_cells import INK, CellRead, box_key, vote_cells
+from .ocr_cells import INK, CellRead, box_key, overlap, vote_cells
 from .pdf_page import Char, PageContent
 from .pdf_prose import build_lines, drop_furniture, text_column
 from .pdf_tables import PageTable
@@ -32,7 +32,10 @@ def read_text_tables(page, chars: list[Char], conf: dict,
     if not tables:
         return chars, [], {}
     boxes = [b for t in tables for b in t.boxes.values()]
-    reads = vote_cells(page, chars, conf, boxes)
+    # a page word over several value cells (`和` read over a row of seven `0`s) is no read
+    # of any of them
+    wide = {id(ch) for ch in chars if sum(overlap(ch, b) > (ch.bottom - ch.top) / 4 for b in boxes) > 1}
+    reads = vote_cells(page, [ch for ch in chars if id(ch) not in wide], conf, boxes)
     for box, crop in zip(boxes, page.crops(boxes), strict=True):
         read = reads[box_key(box)]
         if read.confirmed and read.text and _cut(crop):

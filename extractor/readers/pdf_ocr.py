@@ -25,7 +25,7 @@ from ..cpus import usable_cpus
 from ..errors import ReadError
 from . import ocr_engine
 from .ocr_grid import read_text_tables
-from .ocr_cells import INK, fix_cell, inside, join_words, page_read, read_value_cells, replace, value_of
+from .ocr_cells import INK, fix_cell, inside, join_words, overlap, page_read, read_value_cells, replace, value_of
 from .pdf_page import Char
 from .pdf_tables import PageTable, find_tables
 
@@ -127,7 +127,7 @@ def _doubtful(chars: list[Char], boxes: list[tuple]) -> list[tuple]:
     cells), or far wider than its glyphs (a two-line label read as one `人`)."""
     redo: dict[tuple, None] = {}
     for ch in chars:
-        hit = [b for b in boxes if _overlap(ch, b) > min(0.15 * (ch.x1 - ch.x0), 0.3 * (b[2] - b[0]))]
+        hit = [b for b in boxes if overlap(ch, b) > min(0.15 * (ch.x1 - ch.x0), 0.3 * (b[2] - b[0]))]
         smeared = ch.x1 - ch.x0 > 2.5 * (ch.bottom - ch.top) * max(1, len(ch.text))
         if len(hit) >= 2 or (smeared and hit):
             redo.update((b, None) for b in hit)
@@ -211,17 +211,11 @@ class _Page:
 
 
 def _lines_in(chars: list[Char], box) -> int:
-    mids = sorted((c.top + c.bottom) / 2 for c in chars if _overlap(c, box) > 0)
+    mids = sorted((c.top + c.bottom) / 2 for c in chars if overlap(c, box) > 0)
     if not mids:
         return 0
-    h = min(c.bottom - c.top for c in chars if _overlap(c, box) > 0)
+    h = min(c.bottom - c.top for c in chars if overlap(c, box) > 0)
     return 1 + sum(1 for a, b in pairwise(mids) if b - a > 0.7 * h)
-
-
-def _overlap(ch: Char, box) -> float:
-    if not (box[1] <= (ch.top + ch.bottom) / 2 < box[3]):
-        return 0.0
-    return max(0.0, min(ch.x1, box[2]) - max(ch.x0, box[0]))
 
 
 def tesseract_lines(images: list[Image.Image], deadline: float, psm: str = "7",

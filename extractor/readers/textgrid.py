@@ -238,12 +238,31 @@ def _with_header_columns(bands: list[list[float]], header: list[Box]) -> list[li
     return sorted(bands + extra) if extra else bands
 
 
+def _join_pieces(words: list[Box]) -> list[Box]:
+    """OCR's pieces of one header on a line (left to right) joined: words closer than half
+    a glyph (`法 人` + `或其他组织`) are one header, which names no column of its own unless
+    it stands clear of every band."""
+    out: list[Box] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if prev is not None and 0 <= w.x0 - prev.x1 < (w.bottom - w.top) / 2:
+            out[-1] = Box(prev.text + w.text, prev.x0, w.x1, min(prev.top, w.top), max(prev.bottom, w.bottom))
+        else:
+            out.append(w)
+    return out
+
+
 def place_numbers(words: list[Box], bands: list[list[float]]) -> list[tuple[int | None, Box]]:
     """Each number of a row -> its band: in order when the row has one per band and each
     stands within its band, else the band it overlaps (or whose centre is nearest)."""
     if len(words) == len(bands) and all(_within(w, bands, k) for k, w in enumerate(words)):
         return list(enumerate(words))
     return [(band_of(w, bands), w) for w in words]
+
+
+def _spanning(w: Box, bands: list[list[float]]) -> bool:
+    """Is the word no number and over two value bands or more?"""
+    return not is_number(w.text) and sum(1 for a, b in bands if min(b, w.x1) - max(a, w.x0) > 0) > 1
 
 
 def _clearly_nearest(w: Box, bands: list[list[float]]) -> bool:
@@ -342,7 +361,8 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
         return None
     label_right = bands[0][0]
     first_values = min(value_lines)
-    bands = _with_header_columns(bands, [w for i in range(first_values) for w in lines[i]
+    bands = _with_header_columns(bands, [w for i in range(first_values)
+                                         for w in (_join_pieces(lines[i]) if ocr else lines[i])
                                          if (w.x0 + w.x1) / 2 > label_right])
     if ocr:
         for i in range(first_values + 1, len(lines)):
@@ -373,7 +393,9 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
     placed: dict[tuple[int, int], list[Box]] = {}     # (value line, band) -> the words put there
     for i in value_lines:
         seen: dict[int, int] = {}
-        for k, w in place_numbers(numbers[i], bands):
+        # on a scan, a misread word over several value columns (`和` over seven `0`s) is
+        # no cell's: each column under it is read alone (ocr_grid), never split by guess
+        for k, w in place_numbers([w for w in numbers[i] if not (ocr and _spanning(w, bands))], bands):
             if k is None:                  # a number between columns (centred in a merged cell)
                 k = nearest_band(w, bands)
                 headed = any(abs(h - (w.x0 + w.x1) / 2) <= TOL and top < w.top for h, top in heads)
@@ -479,8 +501,14 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
     bbox = (min(w.x0 for w in all_words), min(w.top for w in all_words),
             max(w.x1 for w in all_words), max(w.bottom for w in all_words))
     bottoms = [max(w.bottom for w in lines[i]) if i >= 0 else mids[i] for i in order]
-    boxes = {(row_of[i], nl + k): box for (i, k), box in _value_boxes(lines, numbers, bands, placed).items()
-             if not grid[i][nl + k].unread}
+    # every value cell of a scan is read again alone, unread ones too: a row whose label
+    # leaves its place in doubt still shows the numbers it holds
+    found = _value_boxes(lines, numbers, bands, placed) if ocr else {}
+    boxes = {(row_of[i], nl + k): box for (i, k), box in found.items()}
+    for i in values_sorted if ocr else ():
+        for k in range(len(bands)):
+            if (i, k) not in found:        # a neighbour's number covers its place: not read
+                grid[i][nl + k].unread = True
     return TextTable(rows, lcols + [a for a, _ in bands], bottoms, bbox, boxes=boxes)
 
 
@@ -506,6 +534,14 @@ def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: l
             for w in placed.get((i, k), []):       # a third of a line clear of its ink all round
                 m = size / 3
                 box = [min(box[0], w.x0 - m), min(box[1], w.top - m), max(box[2], w.x1 + m), max(box[3], w.bottom + m)]
+            # never over a number placed in another column (a wide 18651.06 standing past
+            # its band): its ink is no read of this cell
+            before = [w.x1 for j in range(k) for w in placed.get((i, j), [])]
+            after = [w.x0 for j in range(k + 1, len(bands)) for w in placed.get((i, j), [])]
+            box[0] = max([box[0]] + [x + size / 6 for x in before])
+            box[2] = min([box[2]] + [x - size / 6 for x in after])
+            if box[2] - box[0] < size / 2:       # no room left: nothing of this column stands here
+                continue
             out[(i, k)] = (box[0], box[1], box[2], box[3])
     return out
 
