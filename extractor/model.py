@@ -52,6 +52,7 @@ class Paragraph:
     """A run of text outside tables."""
     text: str                    # normalized text; may hold several lines
     page: int | None = None
+    gap_before: bool = False     # a blank line stood before it in a text file (plain pdftotext parts text blocks so)
 
 
 @dataclass(slots=True)

@@ -132,13 +132,22 @@ def sum_of(terms_: tuple[Term, ...], cur: dict, prev: dict | None) -> float | in
     return total
 
 
-def sums_hold(values: dict, layout: str, rule_ids: frozenset[str]) -> bool:
-    """True when every instance of the named sum rules that can be evaluated holds."""
+def _failing(values: dict, layout: str, rule_ids: frozenset[str]):
+    """The instances of the named sum rules that can be evaluated and do not hold."""
     for inst in instances(layout, False):
         if inst.rule.id not in rule_ids:
             continue
         exp = sum_of(inst.expected, values, None)
         act = sum_of(inst.actual, values, None) if exp is not None else None
         if exp is not None and act is not None and abs(exp - act) > EPS:
-            return False
-    return True
+            yield inst
+
+
+def sums_hold(values: dict, layout: str, rule_ids: frozenset[str]) -> bool:
+    """True when every instance of the named sum rules that can be evaluated holds."""
+    return next(_failing(values, layout, rule_ids), None) is None
+
+
+def sums_failing(values: dict, layout: str, rule_ids: frozenset[str]) -> frozenset[tuple[str, str]]:
+    """(rule id, where) of each instance of the named sum rules that can be evaluated and fails."""
+    return frozenset((inst.rule.id, inst.where) for inst in _failing(values, layout, rule_ids))

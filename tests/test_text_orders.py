@@ -108,12 +108,55 @@ def test_column_arithmetic_settles_the_order_and_never_blames_by_itself():
     rule = (CellSum((0, 1), 2),)
     values = [0, 0, 0, 3, 0, 3]
     slots = [Slot("a", 3, rule, None), Slot("b", 3, rule, None)]
-    # the table's column sums say b's first cell is 3: row by row
-    out = place(slots, values, check=lambda rows: rows["b"][0] == 3)
+    # the table's column sums (the check names the sums that fail) say b's first cell is 3: row by row
+    out = place(slots, values, check=lambda rows: frozenset() if rows["b"][0] == 3 else {("T3-BALANCE", "natural")})
     assert _got(out, values) == [[0, 0, 0], [3, 0, 3]]
-    # a check no reading passes leaves the rows' own sums to decide (the document's error)
-    out = place(slots, values, check=lambda rows: False)
+    # a sum no reading passes leaves the rows' own sums to decide (the document's error)
+    out = place(slots, values, check=lambda rows: frozenset({("T3-BALANCE", "total")}))
     assert _got(out, values) == [[0, 0, 0], [None, None, 3]]
+    # ... and tells no reading from another: a sum that holds in some reading still decides
+    out = place(slots, values, check=lambda rows: frozenset({("T3-BALANCE", "total")}) | (
+        frozenset() if rows["b"][0] == 3 else {("T3-BALANCE", "natural")}))
+    assert _got(out, values) == [[0, 0, 0], [3, 0, 3]]
+
+
+def test_a_row_cut_by_text_is_read_in_any_order_of_its_runs():
+    # pdftotext printed 平潭 2019's 本年新收 row (23 0 0 0 0 0 23, ../shared matrix
+    # fj-pingtan-2019-noborder-chromium.pdf) as `0 0 0 0`, the label, `23 0`, 总计, `23`:
+    # the block of the four middle columns came first. Row by row, and with the row's runs
+    # moved, both hold the row's sum: never printed in the order printed on that alone
+    rule = (CellSum(tuple(range(6)), 6),)
+    values = [0, 0, 0, 0, 23, 0, 23]
+    slot = Slot("received", 7, rule, (4, 7), one_line=False)
+    cuts = {4: None, 6: 6}            # text before the label's 23, and 总计 (the total column) before the last
+    out = place([slot], values, cuts=cuts)
+    assert _got(out, values) == [[None, 0, 0, 0, None, 0, 23]]
+    assert out[0].doubt == ("0或23", "0或23")
+    # the table's column sums decide
+    natural = lambda rows: frozenset() if rows["received"][0] == 23 else {("T3-BALANCE", "natural")}  # noqa: E731
+    assert _got(place([slot], values, natural, cuts=cuts), values) == [[23, 0, 0, 0, 0, 0, 23]]
+    # a run in the label's own text block is the column beside the labels, the first: that
+    # refutes the order printed here
+    assert _got(place([slot], values, cuts={4: 0, 6: 6}), values) == [[23, 0, 0, 0, 0, 0, 23]]
+    # no text among the numbers: they are in column order
+    assert _got(place([slot], values), values) == [values]
+
+
+def test_windows_left_in_doubt_are_settled_together():
+    # a b (column by column or row by row), a row placed by its label, c d (the same):
+    # each window alone cannot tell; the column sum over b and d (8) tells both
+    rule = (CellSum((0, 1), 2),)
+    values = [0, 0, 0, 3, 0, 3, 1, 1, 2, 0, 0, 0, 5, 0, 5]
+    slots = [Slot("a", 3, rule, None), Slot("b", 3, rule, None), Slot("l", 3, rule, (6, 9)),
+             Slot("c", 3, rule, None), Slot("d", 3, rule, None)]
+
+    def column(rows):
+        if "b" not in rows or "d" not in rows:
+            return frozenset()
+        return frozenset() if rows["b"][0] + rows["d"][0] == 8 else {("T3-OUTCOMES", "natural")}
+
+    assert _got(place(slots, values), values)[1] == [None, None, 3]
+    assert _got(place(slots, values, column), values) == [[0, 0, 0], [3, 0, 3], [1, 1, 2], [0, 0, 0], [5, 0, 5]]
 
 
 def test_the_search_is_charged_to_the_document_budget():

@@ -100,6 +100,7 @@ def _build(lines: list[str], fmt: str, markdown: bool, limits: Limits) -> list:
     tables = [0]                 # tables made so far
     held: list[str] = []         # blank and page-footer lines after a pipe table: a page break inside it?
     cuts: set[int] = set()       # rows of the current pipe table that open a new piece
+    gap = False                  # a blank line since the last paragraph
 
     def flush_table():
         nonlocal table_rows, table_kind
@@ -151,13 +152,15 @@ def _build(lines: list[str], fmt: str, markdown: bool, limits: Limits) -> list:
         blocks.extend(Paragraph(clean_text(h)) for h in held if h)
         held = []
         if not stripped:
+            gap = True
             continue
         heading = markdown and stripped.startswith("#")
         if _LAYOUT_ROW.search(raw):
             text = clean_spaced(raw.rstrip())
         else:
             text = clean_text(stripped.lstrip("#").strip() if heading else stripped)
-        blocks.append(Paragraph(text))
+        blocks.append(Paragraph(text, gap_before=gap))
+        gap = False
     flush_table()
     return blocks
 

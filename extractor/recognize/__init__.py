@@ -6,7 +6,7 @@ from ..grammar import FREE_FORM, Grammar, all_grammars, layout_name, load
 from ..model import Document, Table
 from ..normalize import MAX_DIGITS, label_key
 from ..report import Finding, Link, Part, Report, Source
-from ..sums import sums_hold
+from ..sums import sums_failing, sums_hold
 from . import grid
 from .fused import CellSum
 from .layout import Layout, PartHit, find_parts, linearize, part_text
@@ -110,11 +110,12 @@ def _t3_columns_hold(edition: str, single_other: bool):
     return lambda values: sums_hold(values, layout, _COLUMN_RULES)
 
 
-def _t3_rows_hold(g: Grammar, edition: str, single_other: bool):
-    """Table 三's column arithmetic over rows given as numbers (row id -> numbers)."""
-    holds = _t3_columns_hold(edition, single_other)
-    return lambda rows: holds({f"t3.{r}.{c}": v for r, nums in rows.items()
-                               for c, v in zip(g.t3_columns, nums, strict=True)})
+def _t3_rows_failing(g: Grammar, edition: str, single_other: bool):
+    """Table 三's column arithmetic over rows given as numbers (row id -> numbers): the
+    rule instances that fail."""
+    layout = layout_name(edition, single_other)
+    return lambda rows: sums_failing({f"t3.{r}.{c}": v for r, nums in rows.items()
+                                      for c, v in zip(g.t3_columns, nums, strict=True)}, layout, _COLUMN_RULES)
 
 
 def _first_by_rule(rows: list[RawRow]) -> dict[str, RawRow]:
@@ -186,8 +187,9 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
         t3_raw = grid.t3_rows(tables["t3"], t3_rules, g, budget)
     else:
         s, e = _region(layout, parts, 3)
-        t3_raw = stream.t3_rows(layout.text, s, e, t3_rules, fmt, len(g.t3_columns),
-                                _t3_rows_hold(g, edition, single_other), budget)
+        region = layout.spaced(s, e)          # blank lines kept: plain pdftotext's text blocks
+        t3_raw = stream.t3_rows(region, 0, len(region), t3_rules, fmt, len(g.t3_columns),
+                                _t3_rows_failing(g, edition, single_other), budget, g.names[("t3", 2, g.t3_columns[-1])])
     # --- table 四
     if tables["t4"]:
         t4_raw = grid.t4_row(tables["t4"], g)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import product
+from math import prod
 
 from ..budget import Budget, Spent, unlimited
 from . import orders
@@ -80,15 +82,20 @@ def _in_order(slots: list[Slot], out: list, i: int, j: int, total: int) -> list[
     return spans
 
 
-RowCheck = Callable[[dict[str, tuple]], bool]   # the table's arithmetic over rows' numbers (row id -> numbers)
+# the table's arithmetic over rows' numbers (row id -> numbers): the rule instances that fail
+RowCheck = Callable[[dict[str, tuple]], frozenset]
 
 
 def place(slots: list[Slot], values: list, check: RowCheck | None = None,
-          budget: Budget | None = None) -> list[Placement]:
+          budget: Budget | None = None, cuts: orders.Cuts | None = None) -> list[Placement]:
     """A placement per slot. `values`: the number sequence read as numbers (None: unreadable);
-    `check`: the table's arithmetic beyond each row's own sums, over the rows it is given."""
+    `check`: the table's arithmetic beyond each row's own sums, over the rows it is given;
+    `cuts`: where text stands between the numbers (orders.Cuts)."""
     budget = budget or unlimited()
-    out: list[Placement | None] = [Placement(s.group, "label") if _label_says(s, values) else None for s in slots]
+    cuts = cuts or {}
+    out: list[Placement | None] = [Placement(s.group, "label") if _label_says(s, values, cuts, budget) else None
+                                   for s in slots]
+    open_windows: dict[tuple[int, int], list[orders.Reading]] = {}     # read with cells in doubt
     changed = True
     while changed:            # each placed row is a new anchor for the rows beside it
         changed = False
@@ -96,9 +103,11 @@ def place(slots: list[Slot], values: list, check: RowCheck | None = None,
             spans = _in_order(slots, out, i, j, len(values))
             if spans is None:
                 continue
-            read = _by_orders(slots, out, i, j, spans[0][0], values, check, budget)
+            read = _by_orders(slots, out, i, j, spans[0][0], values, check, budget, cuts)
             if read is not None:
-                out[i:j] = read
+                out[i:j], found = read
+                if len(found) > 1:
+                    open_windows[i, j] = found
                 changed = True
                 continue
             row_holds = [holds(slots[k].rules, values[a:b]) for k, (a, b) in zip(range(i, j), spans, strict=True)]
@@ -113,6 +122,8 @@ def place(slots: list[Slot], values: list, check: RowCheck | None = None,
                 if (ok and (all(row_holds) or (group is not None and group[0] == span[0]))) or lone:
                     out[k] = Placement(span, "order")
                     changed = True
+    if open_windows and check is not None:
+        _jointly(slots, out, open_windows, values, check, budget)
     final: list[Placement] = []
     for k, p in enumerate(out):
         final.append(p if p is not None else Placement(None, note=_why(slots, out, k, values)))
@@ -120,23 +131,67 @@ def place(slots: list[Slot], values: list, check: RowCheck | None = None,
 
 
 def _by_orders(slots: list[Slot], out: list, i: int, j: int, lo: int, values: list,
-               check: RowCheck | None, budget: Budget) -> list[Placement] | None:
-    """Rows i..j-1 as the admitted readings of their numbers give them (orders.py), or
-    None when no reading holds (the rows are then tried in order, as printed)."""
+               check: RowCheck | None, budget: Budget,
+               cuts: orders.Cuts) -> tuple[list[Placement], list[orders.Reading]] | None:
+    """Rows i..j-1 as the admitted readings of their numbers give them (orders.py), and
+    those readings; None when no reading holds (the rows are then tried in order, as printed)."""
     rows = [orders.Row(s.row_id, s.width, s.rules, s.group[0] if s.group else None) for s in slots[i:j]]
     known = {s.row_id: tuple(values[x] for x in p.at()) for s, p in zip(slots, out, strict=True)
              if p is not None and p.span is not None and None not in p.at()}
     whole = None if check is None else (lambda read: check({**known, **read}))
     try:
-        found = orders.readings(rows, values, lo, budget, whole)
+        found = orders.readings(rows, values, lo, budget, whole, cuts)
     except orders.TooMany:
-        return [Placement(None, note=_TOO_MANY) for _ in rows]
+        return [Placement(None, note=_TOO_MANY) for _ in rows], []
     except Spent:
-        return [Placement(None, note=SPENT) for _ in rows]
+        return [Placement(None, note=SPENT) for _ in rows], []
     if not found:
         return None
+    return _placements(found, values), found
+
+
+def _jointly(slots: list[Slot], out: list, windows: dict[tuple[int, int], list[orders.Reading]], values: list,
+             check: RowCheck, budget: Budget) -> None:
+    """Windows whose readings left cells in doubt, narrowed together: each was checked
+    against the rows known when it was read; the table's arithmetic (outcome rows adding
+    up to the total row, say) can span windows and rows placed later. The readings of
+    every window are combined, with every row now known; a window keeps the readings
+    of the combinations that fail no sum but those every combination fails (orders.least_failing)."""
+    inside = {k for i, j in windows for k in range(i, j)}
+    known = {slots[k].row_id: tuple(values[x] for x in p.at()) for k, p in enumerate(out)
+             if k not in inside and p is not None and p.span is not None and None not in p.at()}
+    items = list(windows.items())
+    count = prod(len(found) for _, found in items)
+    if count > MAX_JOINT:
+        return
+    try:
+        budget.spend(count)
+    except Spent:
+        return                # the cells stay in doubt, as each window left them
+    combos = list(product(*(range(len(found)) for _, found in items)))
+    fails = []
+    for combo in combos:
+        read = dict(known)
+        for ((i, j), found), c in zip(items, combo, strict=True):
+            read.update({slots[k].row_id: tuple(values[x] for x in cells)
+                         for k, cells in zip(range(i, j), found[c], strict=True)})
+        fails.append(check(read))
+    survivors: list[set[int]] = [set() for _ in items]
+    for n in orders.least_failing(fails):
+        for kept, c in zip(survivors, combos[n], strict=True):
+            kept.add(c)
+    for ((i, j), found), kept in zip(items, survivors, strict=True):
+        if kept and len(kept) < len(found):
+            out[i:j] = _placements([found[c] for c in sorted(kept)], values)
+
+
+MAX_JOINT = 4096              # combinations of open windows' readings tried together
+
+
+def _placements(found: list[orders.Reading], values: list) -> list[Placement]:
+    """Each row of a window as the readings `found` agree on it."""
     placed = []
-    for k in range(len(rows)):
+    for k in range(len(found[0])):
         cells, doubt = orders.agree([r[k] for r in found], values)
         span = (min(found[0][k]), max(found[0][k]) + 1)
         if cells == tuple(range(*span)):
@@ -150,13 +205,23 @@ _TOO_MANY = (f"文本中表格的行列结构丢失：这些行的数字有超�
              "（逐行、逐列等），无法确定各数字所在的单元格")
 
 
-def _label_says(slot: Slot, values: list) -> bool:
+def _label_says(slot: Slot, values: list, cuts: orders.Cuts, budget: Budget) -> bool:
     """The label owns exactly the row's number of cells, in an order that can be trusted:
     on one line; or, one number a line (blank cells vanish there, a row's first number can
-    stray to the row before), confirmed by the row's sums."""
+    stray to the row before), confirmed by the row's sums, and by them alone: no other
+    order of its runs of numbers (text among them) holds them too."""
     if slot.group is None or slot.group[1] - slot.group[0] != slot.width:
         return False
-    return slot.one_line or holds(slot.rules, values[slot.group[0]:slot.group[1]])
+    if slot.one_line:
+        return True
+    if not holds(slot.rules, values[slot.group[0]:slot.group[1]]):
+        return False
+    row = orders.Row(slot.row_id, slot.width, slot.rules, slot.group[0])
+    try:
+        moved = orders.run_orders(row, slot.group[0], values, cuts, budget)
+        return moved is None or moved == [tuple(range(*slot.group))]
+    except (orders.TooMany, Spent):
+        return False
 
 
 def _why(slots: list[Slot], out: list, k: int, values: list) -> str:

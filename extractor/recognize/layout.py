@@ -1,8 +1,9 @@
 """The document as one string with block offsets, and the six parts located in it."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
 from itertools import pairwise
-from dataclasses import dataclass
 
 import regex as re
 
@@ -21,6 +22,13 @@ class Layout:
     """A document flattened to text, with where each table stands in it."""
     text: str
     table_offsets: dict[int, int]        # table index -> offset of its mark in text
+    gaps: list[int] = field(default_factory=list)   # offsets of the paragraphs a blank line stood before
+
+    def spaced(self, start: int, end: int) -> str:
+        """text[start:end] with the blank lines of the source back before its paragraphs:
+        where plain pdftotext's text blocks begin."""
+        cut = self.gaps[bisect_right(self.gaps, start):bisect_left(self.gaps, end)]
+        return "\n".join(self.text[a:b] for a, b in pairwise([start, *cut, end]))
 
 
 @dataclass(slots=True)
@@ -35,16 +43,18 @@ class PartHit:
 
 
 def linearize(doc: Document) -> Layout:
-    pieces, offsets, pos = [], {}, 0
+    pieces, offsets, gaps, pos = [], {}, [], 0
     for block in doc.blocks:
         if isinstance(block, Table):
             offsets[block.index] = pos
             s = TABLE_MARK
         else:
             s = block.text
+            if block.gap_before:
+                gaps.append(pos)
         pieces.append(s)
         pos += len(s) + 1
-    return Layout("\n".join(pieces), offsets)
+    return Layout("\n".join(pieces), offsets, gaps)
 
 
 def numeral_value(s: str) -> int | None:

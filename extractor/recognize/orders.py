@@ -5,7 +5,9 @@ Plain pdftotext prints a table in the order of its text blocks, not of its grid:
 one after another (each row's numbers in column order); a run of rows whose numbers
 stand in tidy columns column by column; the first column, close to the labels, apart
 from the rest (the rest row by row, then the first column) with its numbers beside the
-row labels. The grammar fixes the rows, their widths and the arithmetic, so a window of
+row labels; and a row whose numbers text cuts into runs (its own label, a header word
+standing among them) with its runs in any order, as the blocks stand on the page (a
+run after the total column's header word starts in that column). The grammar fixes the rows, their widths and the arithmetic, so a window of
 rows whose numbers are all there (as many as the rows' cells) can be cut into blocks,
 each block read in one of these orders. A cut is admitted when every row's own sums
 hold and the table's column arithmetic holds over what is known; a cell is placed when
@@ -14,9 +16,10 @@ budget.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from ..budget import Budget
 from .fused import CellSum, holds
@@ -65,7 +68,27 @@ def _labels_agree(order: str, rows: Sequence[Row], offsets, start: int, end: int
     return True
 
 
-def _blocks(rows: Sequence[Row], values: Sequence, lo: int, budget: Budget):
+Cuts = Mapping[int, int | None]   # sequence index after text -> the column its run starts in (None: any)
+
+
+def row_runs(a: int, b: int, cuts: Cuts) -> list[Run]:
+    """The runs of numbers, cut by text, of one row's numbers [a, b)."""
+    bounds = [a] + sorted(k for k in cuts if a < k < b) + [b]
+    return [Run(s, e, cuts.get(s)) for s, e in pairwise(bounds)]
+
+
+def run_orders(row: Row, a: int, values: Sequence, cuts: Cuts, budget: Budget) -> list[tuple[int, ...]] | None:
+    """Every order of one row's runs of numbers (from a) that the header words and the
+    labels' text blocks allow and the row's sums hold in (the order printed among them
+    when it is such), distinct by numbers, as sequence indices per cell; None when no
+    text cuts the row (its numbers are then in column order)."""
+    runs = row_runs(a, a + row.width, cuts)
+    if len(runs) < 2:
+        return None
+    return run_readings(runs, row.width, row.rules, values, budget)[0]
+
+
+def _blocks(rows: Sequence[Row], values: Sequence, lo: int, budget: Budget, cuts: Cuts):
     """Every admitted block: (first row, end row, indices of each row's cells)."""
     starts = [lo]
     for r in rows:
@@ -81,11 +104,20 @@ def _blocks(rows: Sequence[Row], values: Sequence, lo: int, budget: Budget):
             # rows without sums of their own cannot tell one order from another: they are
             # read in the order printed (the labels then place them, or nothing does)
             for order in ORDERS if all(r.rules for r in block) else (ROWS,):
+                if order == ROWS and j > i + 1:
+                    continue          # rows one after another: a chain of one-row blocks
                 offsets = layout(order, j - i, width)
                 if offsets in seen:
                     continue          # one row, or one column: orders that coincide
                 seen.add(offsets)
                 budget.spend(j - i)
+                moved = run_orders(block[0], starts[i], values, cuts, budget) \
+                    if order == ROWS and block[0].rules else None
+                if moved is not None:
+                    # one row whose numbers text cuts into runs: pdftotext may have printed
+                    # its runs in any order (a header word or a label's block may say where)
+                    out[i].extend((j, (c,)) for c in moved)
+                    continue
                 if not _labels_agree(order, block, offsets, starts[i], starts[j]):
                     continue
                 cells = tuple(tuple(starts[i] + o for o in row) for row in offsets)
@@ -95,12 +127,14 @@ def _blocks(rows: Sequence[Row], values: Sequence, lo: int, budget: Budget):
 
 
 def readings(rows: Sequence[Row], values: Sequence, lo: int, budget: Budget,
-             check: Callable[[dict[str, tuple]], bool] | None = None) -> list[Reading]:
+             check: Callable[[dict[str, tuple]], frozenset] | None = None, cuts: Cuts | None = None) -> list[Reading]:
     """The distinct ways the window's numbers, values[lo:lo+cells], can be read into
     `rows` (one reading per distinct set of numbers, as sequence indices per row): each
-    an admitted cut into blocks, narrowed to those `check` (the table's arithmetic, given
-    each row's numbers) accepts when any is. TooMany past MAX_READINGS."""
-    blocks = _blocks(rows, values, lo, budget)
+    an admitted cut into blocks, narrowed by `check` (the table's arithmetic, given each
+    row's numbers: the sums that fail) to those failing no sum but the ones every reading
+    fails (least_failing). `cuts`: where text stands between the numbers. TooMany past
+    MAX_READINGS."""
+    blocks = _blocks(rows, values, lo, budget, cuts or {})
     memo: dict[int, dict[tuple, Reading]] = {len(rows): {(): ()}}
 
     def tail(i: int) -> dict[tuple, Reading]:
@@ -119,11 +153,21 @@ def readings(rows: Sequence[Row], values: Sequence, lo: int, budget: Budget,
 
     found = sorted(tail(0).items(), key=lambda kv: repr(kv[0]))
     budget.spend(len(found))
-    kept = [where for nums, where in found
-            if check is None or check({r.row_id: v for r, v in zip(rows, nums, strict=True)})]
-    # when the table's arithmetic holds in no reading, its error is the document's whatever
-    # the reading: the rows' own sums alone decide
-    return kept or [where for _, where in found]
+    if check is None:
+        return [where for _, where in found]
+    fails = [check({r.row_id: v for r, v in zip(rows, nums, strict=True)}) for nums, _ in found]
+    return [found[k][1] for k in least_failing(fails)]
+
+
+def least_failing(fails: Sequence[frozenset]) -> list[int]:
+    """The readings (by index) that fail no sum of the table but those every reading fails:
+    a sum failing whatever the reading is the document's error and tells no reading from
+    another; a sum that holds in some reading must hold. All of them when none is such."""
+    if not fails:
+        return []
+    always = frozenset(fails[0]).intersection(*fails[1:])
+    kept = [k for k, f in enumerate(fails) if f == always]
+    return kept or list(range(len(fails)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ _CELL = re.compile(r"(?<![\d.,\-+])[-+]?\d[\d,]*(?:\.\d+)?(?=[元万件个项条
                    r"(?![^\n]*?(?![〇零一二两三四五六七八九十百千万])\p{Han})", re.M)
 _FOOTER = re.compile(r"^\s*(?:[-－—]\s*\d{1,3}\s*[-－—]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?)\s*$", re.M)
 _SPACE = re.compile(r"\s+")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 MIN_LINES = 3          # numbers on this many lines: a table printed over lines, not a crawler's one-line table
 
 
@@ -47,6 +48,8 @@ class Scan:
     cell_lines: list[int]  # the line of each cell
     lines: int             # lines that hold number cells
     centres: list[float]   # the middle of each cell, in characters from its line's start
+    after_text: list[bool]  # text stands right before the cell in its text block: on its line, or on the
+                            # line above with no blank line between (plain pdftotext parts blocks by blank lines)
 
 
 def scan(text: str) -> Scan:
@@ -58,6 +61,7 @@ def scan(text: str) -> Scan:
     cells: list[str] = []
     cell_lines: list[int] = []
     centres: list[float] = []
+    after_text: list[bool] = []
     pos = line = 0
 
     def keep(chunk: str) -> None:
@@ -72,10 +76,11 @@ def scan(text: str) -> Scan:
         line += text.count("\n", pos, m.start())
         cell_lines.append(line)
         centres.append((m.start() + m.end()) / 2 - text.rfind("\n", 0, m.start()) - 1)
+        after_text.append(bool(_BLANK_LINE.split(text[pos:m.start()])[-1].strip()))
         pos = m.end()
     keep(text[pos:])
     before.append(len(cells))
-    return Scan("".join(bare), before, cells, cell_lines, len(set(cell_lines)), centres)
+    return Scan("".join(bare), before, cells, cell_lines, len(set(cell_lines)), centres, after_text)
 
 
 def _label_hits(bare: str, rules: tuple[RowRule, ...]) -> dict[str, tuple[int, int]]:
@@ -104,8 +109,11 @@ def _tokens(cells: list[str], p: Placement, fmt: str) -> list[ValueToken]:
 
 def _aligned_rows(text: str, rules: tuple[RowRule, ...], widths: dict[str, int],
                   sums: dict[str, tuple[CellSum, ...]], fmt: str,
-                  check: RowCheck | None = None, budget: Budget | None = None) -> list[RawRow] | None:
-    """Rows of a table printed over many lines, or None when the text is a one-line table."""
+                  check: RowCheck | None = None, budget: Budget | None = None,
+                  total_word: str | None = None) -> list[RawRow] | None:
+    """Rows of a table printed over many lines, or None when the text is a one-line table.
+    `total_word`: the total column's header word, when the rows' sums may reorder the runs
+    of numbers text cuts a row into."""
     sc = scan(text)
     if sc.lines < MIN_LINES:
         return None
@@ -121,7 +129,8 @@ def _aligned_rows(text: str, rules: tuple[RowRule, ...], widths: dict[str, int],
         one_line = group is None or len(set(sc.cell_lines[group[0]:group[1]])) <= 1
         slots.append(Slot(rule.id, widths[rule.id], sums.get(rule.id, ()), group, one_line))
     values = [parse_value(c).value for c in sc.cells]
-    placed = place(slots, values, check, budget)
+    cuts = {} if total_word is None else _cuts(sc, hits, total_word, max(widths.values(), default=0))
+    placed = place(slots, values, check, budget, cuts)
     out = []
     for k, (rule, slot, p) in enumerate(zip(rules, slots, placed, strict=True)):
         label = sc.bare[hits[rule.id][0]:hits[rule.id][1]] if rule.id in hits else ""
@@ -199,12 +208,13 @@ def t2_rows(text: str, start: int, end: int, grammar: Grammar, fmt: str) -> list
 
 
 def t3_rows(text: str, start: int, end: int, rules: tuple[RowRule, ...], fmt: str, width: int,
-            check: RowCheck | None = None, budget: Budget | None = None) -> list[RawRow]:
+            check: RowCheck | None = None, budget: Budget | None = None, total_word: str = "") -> list[RawRow]:
     """`check`: table 三's column arithmetic over rows' numbers, to settle the order of
-    a table printed column by column."""
+    a table printed column by column; `total_word`: the total column's header word (a run
+    of numbers right after it, text alone between them, starts in that column)."""
     row_sum = (CellSum(tuple(range(width - 1)), width - 1),)
     aligned = _aligned_rows(text[start:end], rules, {r.id: width for r in rules}, {r.id: row_sum for r in rules}, fmt,
-                            check, budget)
+                            check, budget, total_word)
     if aligned is not None:
         return aligned
     return _find_rows(text, start, end, rules, fmt)
@@ -216,12 +226,33 @@ def _header_patterns(words: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     return tuple(re.compile(r"\s*".join(map(re.escape, w))) for w in words)
 
 
-def _runs(sc: Scan, total_word: str, columns: int) -> list[orders.Run]:
-    """The scan's numbers in runs cut by text; a run that follows the total column's header
-    word (between numbers, not the header before them all) starts in that column."""
+def _text_before(sc: Scan) -> dict[int, str]:
+    """The text standing right before number k, for each k that has some."""
     text_before: dict[int, str] = {}
     for ch, k in zip(sc.bare, sc.before, strict=False):
         text_before[k] = text_before.get(k, "") + ch
+    return text_before
+
+
+def _cuts(sc: Scan, hits: dict[str, tuple[int, int]], total_word: str, columns: int) -> orders.Cuts:
+    """Where text cuts the numbers into runs. A run whose text before it is the total
+    column's header word alone starts in that column (a row label can end with the word:
+    （七）总计). A run right after text in its text block (a row label's block takes in the
+    number nearest to it; a line orders its words left to right), or standing inside a
+    row's wrapped label, on the line of its first part, is the column beside the labels,
+    the first."""
+    cuts: dict[int, int | None] = {k: columns - 1 if t == total_word else 0 if sc.after_text[k] else None
+                                   for k, t in _text_before(sc).items() if 0 < k < len(sc.cells)}
+    for s, e in hits.values():
+        if sc.before[s] < sc.before[e - 1] and sc.before[s] in cuts:
+            cuts[sc.before[s]] = 0
+    return cuts
+
+
+def _runs(sc: Scan, total_word: str, columns: int) -> list[orders.Run]:
+    """The scan's numbers in runs cut by text; a run that follows the total column's header
+    word (between numbers, not the header before them all) starts in that column."""
+    text_before = _text_before(sc)
     cuts = [0] + [k for k in range(1, len(sc.cells)) if k in text_before] + [len(sc.cells)]
     return [orders.Run(a, b, columns - 1 if a and text_before[a].endswith(total_word) else None)
             for a, b in pairwise(cuts)]
