@@ -186,3 +186,30 @@ def test_scan_header_read_in_pieces_names_no_column():
     table = build_grid(lines, {1}, ocr=True)
     assert texts(table)[-1][-4:] == ["2", "7", "3", "12"]
     assert len(table.rows[-1]) == 5
+
+
+def test_a_number_glued_to_its_label_leaves_its_cell_unread_not_blank():
+    # Chromium's print of 平潭 2022: `…只计这一情` ends against the first column and the row's
+    # 8 stands in that column touching it, so the text layer joins them into one word
+    glued = word("只计这一情", 240, 160)
+    glued = Box(glued.text + "8", glued.x0, 300 + 15 + 3, glued.top, glued.bottom)
+    lines = [
+        [word("（一）予以公开", 160, 100)] + numbers(["21", "0", "21"], 100),
+        [word("（二）部分公开", 160, 130)] + numbers(["3", "", "3"], 130),
+        [glued] + numbers(["", "1", "9"], 160),
+    ]
+    table = build_grid(lines, {0, 1, 2})
+    last = table.rows[-1]
+    assert [(c.text, c.unread) for c in last[-3:]] == [("", True), ("1", False), ("9", False)]
+    # a blank band that no word reaches into stays a printed blank
+    assert [(c.text, c.unread) for c in table.rows[1][-3:]] == [("3", False), ("", False), ("3", False)]
+
+
+def test_pieces_given_common_columns_keep_their_unread_cells():
+    from govreport.readers.pdf_tables import GridCell, PageTable, unify_columns
+    top = PageTable((0, 0, 100, 10), [[GridCell(0, 0, "a"), GridCell(0, 1, "", None, True)]], [0.0, 50.0], [10.0], set())
+    below = PageTable((0, 0, 100, 10), [[GridCell(0, 0, "b"), GridCell(0, 1, "x"), GridCell(0, 2, "", None, True)]],
+                      [0.0, 25.0, 50.0], [10.0], set())
+    unify_columns([top, below])
+    assert [c.unread for c in top.rows[0]] == [False, False, True]
+    assert [c.unread for c in below.rows[0]] == [False, False, True]

@@ -289,7 +289,7 @@ def unify_columns(pieces: list[PageTable], tol: float = 4.0) -> None:
                 owner = g.merged_from or (r, c)
                 for j in range(first[c], end[c]):
                     if j == first[c]:
-                        out.append(GridCell(r, j, g.text, remap(g.merged_from)))
+                        out.append(GridCell(r, j, g.text, remap(g.merged_from), g.unread))
                     else:
                         out.append(GridCell(r, j, None, (owner[0], new_of[owner[1]])))
             rows.append(out)

@@ -411,6 +411,14 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
                 if seen.get(k, 0) != 1:
                     grid[i][nl + k].unread = True
 
+        # a label word reaching into an empty band may hold its number (`只计这一情8`: the
+        # digit stands in the column, touching the label): that cell is not a printed blank
+        label_ws = lines[i][:len(lines[i]) - len(numbers[i])]
+        for k, (left, right) in enumerate(bands):
+            cell = grid[i][nl + k]
+            if not cell.text and any(w.x1 > left + TOL and w.x0 < right - TOL for w in label_ws):
+                cell.unread = True
+
     # words over the bands on lines without numbers: column headers, and digits of a number
     # wrapped in a narrow column (`21` / `8` above and below its row's line)
     wrapped: dict[tuple[int, int], list[Box]] = {}
