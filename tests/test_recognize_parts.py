@@ -38,6 +38,15 @@ def test_title_gives_organization_and_year():
     assert title_meta(["《某某镇人民政府2022年度政府信息公开工作年度报告》"]) == ("某某镇人民政府", 2022)
 
 
+
+def test_title_below_a_printed_portal_pages_menus():
+    # a portal page printed whole (Chromium): twenty-odd menu lines, then the title
+    menus = "\n".join(["首页", "政务公开", "解读回应", "办事服务", "互动交流", "走进平潭", "请输入搜索内容",
+                       "政府信息公开 领导之窗 政府机构 要闻", "登录 注册", "网站支持IPV6", "移动版", "闽政通APP",
+                       "当前位置：首页 > 政府信息公开年报", "字号：大 中 小", "打印本页", "关闭窗口"])
+    r = _report(title=menus + "\n平潭综合实验区2022年度政府信息公开工作年度报告")
+    assert (r.organization, r.year) == ("平潭综合实验区", 2022)
+
 T3_LINE = "\n一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1"
 
 

@@ -144,6 +144,10 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
     parts = {h.number: h for h in part_hits}
     lines = ([doc.title] if doc.title else []) + [p.text[:300] for p in doc.paragraphs[:12]]
     org, title_year = title_meta(lines)
+    if title_year is None:
+        # a portal page printed whole: its site's menus come first and the title, a short
+        # paragraph of its own, further down
+        org, title_year = title_meta([p.text for p in doc.paragraphs[12:60] if len(p.text) <= 60])
     year = title_year or period_year(layout.text[:5000])
     tables = _classify_tables(doc)
     classified = {id(t) for ts in tables.values() for t in ts}
