@@ -62,12 +62,12 @@ def test_pdftotext_of_a_generated_pdf_is_read_right_or_named(pdfs, file, layout)
 # (../shared truth of the PDF: the same values), and the least share of cells each text
 # reads (plain, -layout). Plain text loses blank cells and lists cells by text blocks
 # (平潭 2019's 本年新收 row as `0 0 0 0`, the label, `23 0`, 总计, `23`); a Chromium print
-# of 平潭 2024 wraps 218 in its narrow column (`21`, `8`): those rows stay null, named.
+# of 平潭 2024 wraps 218 in its narrow column (`21`, `8`: one number where the sums say so).
 REAL = {
     "corpus/matrix/fj-pingtan-2019-noborder-chromium.pdf": ("truth-matrix/fj-pingtan-2019-noborder-chromium.json", 1, 1),
     "corpus/matrix/fj-pingtan-2019-noborder-lo.pdf": ("truth-matrix/fj-pingtan-2019-noborder-lo.json", 1, 0.92),
-    "corpus/matrix/fj-pingtan-2024-chromium.pdf": ("truth-matrix/fj-pingtan-2024-chromium.json", 0.64, 0.89),
-    "corpus/matrix/fj-pingtan-2024-noborder-chromium.pdf": ("truth-matrix/fj-pingtan-2024-noborder-chromium.json", 0.71, 0.89),
+    "corpus/matrix/fj-pingtan-2024-chromium.pdf": ("truth-matrix/fj-pingtan-2024-chromium.json", 0.92, 0.89),
+    "corpus/matrix/fj-pingtan-2024-noborder-chromium.pdf": ("truth-matrix/fj-pingtan-2024-noborder-chromium.json", 0.92, 0.89),
     "corpus/matrix/fj-pingtan-2024-lo.pdf": ("truth-matrix/fj-pingtan-2024-lo.json", 0.92, 1),
     "corpus/js-huaian-hongzequ-2024.pdf": ("truth/js-huaian-hongzequ-2024.json", 1, 1),
 }

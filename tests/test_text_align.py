@@ -269,3 +269,23 @@ def test_a_label_printed_down_the_page_lends_no_chinese_numeral():
     report = parse("\n".join(lines).encode("utf-8"), filename="x.txt")
     right, wrong, unnamed = _check(report, spec)
     assert not wrong and not unnamed and right == len(report.values)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_number_wrapped_in_its_narrow_column_is_read_when_the_sums_confirm_it(name):
+    # a Chromium print wraps 218 in a narrow total column: plain pdftotext then prints
+    # `21` and `8` on two lines of one text block (../shared matrix fj-pingtan-2024-chromium.pdf)
+    spec = SPECS[name]
+    text = render_text.pdftotext_plain(spec, 1).decode("utf-8")
+    total = spec["values"]["t3.received.total"]
+    at = text.find(f"\n\n{total}\n\n", text.find("一、本年新收"))
+    if total < 10 or at < 0:
+        pytest.skip("no two-digit total printed alone")
+    whole = parse(text.encode("utf-8"), filename=f"{name}.txt")
+    wrapped_text = text[:at] + f"\n\n{str(total)[:-1]}\n{str(total)[-1]}\n\n" + text[at + len(f"\n\n{total}\n\n"):]
+    wrapped = parse(wrapped_text.encode("utf-8"), filename=f"{name}.txt")
+    right, wrong, unnamed = _check(wrapped, spec)
+    assert not wrong and not unnamed
+    assert wrapped.values == whole.values and _errors(wrapped) == _errors(whole)
+    if _check(whole, spec)[0] == len(whole.values):
+        assert wrapped.values["t3.received.total"] == total

@@ -113,24 +113,17 @@ def _aligned_rows(text: str, rules: tuple[RowRule, ...], widths: dict[str, int],
                   total_word: str | None = None) -> list[RawRow] | None:
     """Rows of a table printed over many lines, or None when the text is a one-line table.
     `total_word`: the total column's header word, when the rows' sums may reorder the runs
-    of numbers text cuts a row into."""
+    of numbers text cuts a row into (and settle numbers wrapped in a narrow column)."""
     sc = scan(text)
     if sc.lines < MIN_LINES:
         return None
-    hits = _label_hits(sc.bare, rules)
-    starts = sorted(s for s, _ in hits.values())
-    slots = []
-    for rule in rules:
-        group = None
-        if rule.id in hits:
-            s = hits[rule.id][0]
-            nxt = next((x for x in starts if x > s), len(sc.bare))
-            group = (sc.before[s], sc.before[nxt])
-        one_line = group is None or len(set(sc.cell_lines[group[0]:group[1]])) <= 1
-        slots.append(Slot(rule.id, widths[rule.id], sums.get(rule.id, ()), group, one_line))
-    values = [parse_value(c).value for c in sc.cells]
-    cuts = {} if total_word is None else _cuts(sc, hits, total_word, max(widths.values(), default=0))
-    placed = place(slots, values, check, budget, cuts)
+    budget = budget or unlimited()
+    hits, slots, placed = _place_scan(sc, rules, widths, sums, check, budget, total_word)
+    if total_word is not None and any(p.span is None for p in placed) and (wraps := _wrapped(sc)):
+        joined = _join(sc, wraps)
+        try_hits, try_slots, try_placed = _place_scan(joined, rules, widths, sums, check, budget, total_word)
+        if _join_confirmed(sc, placed, joined, try_slots, try_placed, wraps):
+            sc, hits, slots, placed = joined, try_hits, try_slots, try_placed
     out = []
     for k, (rule, slot, p) in enumerate(zip(rules, slots, placed, strict=True)):
         label = sc.bare[hits[rule.id][0]:hits[rule.id][1]] if rule.id in hits else ""
@@ -147,6 +140,71 @@ def _aligned_rows(text: str, rules: tuple[RowRule, ...], widths: dict[str, int],
             out.append(RawRow(rule.id, [ValueToken(t, Origin(fmt)) for t in toks], False, label, Origin(fmt),
                               note=p.note))
     return out
+
+
+def _place_scan(sc: Scan, rules: tuple[RowRule, ...], widths: dict[str, int], sums: dict[str, tuple[CellSum, ...]],
+                check: RowCheck | None, budget: Budget,
+                total_word: str | None) -> tuple[dict[str, tuple[int, int]], list[Slot], list[Placement]]:
+    """The rows' labels in the scan, the slots they make and the placement of the numbers."""
+    hits = _label_hits(sc.bare, rules)
+    starts = sorted(s for s, _ in hits.values())
+    slots = []
+    for rule in rules:
+        group = None
+        if rule.id in hits:
+            s = hits[rule.id][0]
+            nxt = next((x for x in starts if x > s), len(sc.bare))
+            group = (sc.before[s], sc.before[nxt])
+        one_line = group is None or len(set(sc.cell_lines[group[0]:group[1]])) <= 1
+        slots.append(Slot(rule.id, widths[rule.id], sums.get(rule.id, ()), group, one_line))
+    values = [parse_value(c).value for c in sc.cells]
+    cuts = {} if total_word is None else _cuts(sc, hits, total_word, max(widths.values(), default=0))
+    return hits, slots, place(slots, values, check, budget, cuts)
+
+
+def _wrapped(sc: Scan) -> list[int]:
+    """Numbers that may be one number wrapped in a narrow column (plain pdftotext prints a
+    Chromium page's 218 as `21` and `8` on two lines of one text block): k where number k
+    and k+1 stand alone on consecutive lines, no text and no blank line between, digits
+    only, the first not 0."""
+    text_before = _text_before(sc)
+    per_line: dict[int, int] = {}
+    for ln in sc.cell_lines:
+        per_line[ln] = per_line.get(ln, 0) + 1
+    return [k for k in range(len(sc.cells) - 1)
+            if sc.cell_lines[k + 1] == sc.cell_lines[k] + 1 and k + 1 not in text_before
+            and per_line[sc.cell_lines[k]] == 1 and per_line[sc.cell_lines[k + 1]] == 1
+            and sc.cells[k].isdigit() and sc.cells[k + 1].isdigit() and sc.cells[k][0] != "0"]
+
+
+def _join(sc: Scan, ks: list[int]) -> Scan:
+    """The scan with number k and k+1 read as one number, for each k of ks."""
+    cells, lines, centres, after = list(sc.cells), list(sc.cell_lines), list(sc.centres), list(sc.after_text)
+    before = list(sc.before)
+    for k in sorted(ks, reverse=True):
+        cells[k:k + 2] = [cells[k] + cells[k + 1]]
+        del lines[k + 1], centres[k + 1], after[k + 1]
+        before = [b - 1 if b > k else b for b in before]
+    return Scan(sc.bare, before, cells, lines, len(set(lines)), centres, after)
+
+
+def _join_confirmed(sc: Scan, placed: list[Placement], joined: Scan, slots: list[Slot], joined_placed: list[Placement],
+                    ks: list[int]) -> bool:
+    """Numbers read as wrapped when that reading places more cells, every joined number
+    in a row that took it, whose sums hold with it, and every row placed without the
+    joins placed alike with them."""
+    new_index = [k - sum(1 for j in ks if j < k) for k in ks]
+    values = [parse_value(c).value for c in joined.cells]
+    for i in new_index:
+        row = next((k for k, p in enumerate(joined_placed) if i in p.at()), None)
+        if row is None or not holds(slots[row].rules, [None if x is None else values[x] for x in joined_placed[row].at()]):
+            return False
+    old_values = [parse_value(c).value for c in sc.cells]
+    for p, q in zip(placed, joined_placed, strict=True):
+        if p.span is not None and [None if x is None else old_values[x] for x in p.at()] != \
+                [None if x is None else values[x] for x in q.at()]:
+            return False
+    return sum(len(p.at()) for p in joined_placed) > sum(len(p.at()) for p in placed)
 
 
 def _blank_columns(sc: Scan, slots: list[Slot], placed: list[Placement], k: int) -> tuple[int, ...] | None:
