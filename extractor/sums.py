@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -132,15 +133,19 @@ def sum_of(terms_: tuple[Term, ...], cur: dict, prev: dict | None) -> float | in
     return total
 
 
-def _failing(values: dict, layout: str, rule_ids: frozenset[str]):
-    """The instances of the named sum rules that can be evaluated and do not hold."""
+def evaluated(values: dict, layout: str, rule_ids: frozenset[str]) -> Iterator[tuple[Instance, bool | None]]:
+    """Each instance of the named sum rules: whether it holds (None: a value is unread)."""
     for inst in instances(layout, False):
         if inst.rule.id not in rule_ids:
             continue
         exp = sum_of(inst.expected, values, None)
         act = sum_of(inst.actual, values, None) if exp is not None else None
-        if exp is not None and act is not None and abs(exp - act) > EPS:
-            yield inst
+        yield inst, None if exp is None or act is None else abs(exp - act) <= EPS
+
+
+def _failing(values: dict, layout: str, rule_ids: frozenset[str]):
+    """The instances of the named sum rules that can be evaluated and do not hold."""
+    return (inst for inst, held in evaluated(values, layout, rule_ids) if held is False)
 
 
 def sums_hold(values: dict, layout: str, rule_ids: frozenset[str]) -> bool:

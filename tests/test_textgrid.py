@@ -213,3 +213,22 @@ def test_pieces_given_common_columns_keep_their_unread_cells():
     unify_columns([top, below])
     assert [c.unread for c in top.rows[0]] == [False, False, True]
     assert [c.unread for c in below.rows[0]] == [False, False, True]
+
+
+def test_rows_beside_two_numbered_items_keep_their_numbers_and_their_labels_are_unread():
+    """`1.本机关不掌握相关政府信息` (the next group's first item, wrapped) stands beside
+    `6.` to `8.`: which item the numbers belong to is not known, the numbers themselves are
+    read (the recognizer may place them by the template's order)."""
+    lines = [
+        [word("6.属于四类过程性信息", 160, 100)] + numbers(["0", "0", "0"], 100),
+        [word("1.本机关不掌握", 60, 115)],
+        [word("7.属于行政执法案卷", 160, 130)] + numbers(["1", "0", "1"], 130),
+        [word("相关政府信息", 60, 145)],
+        [word("8.属于行政查询事项", 160, 175)] + numbers(["0", "0", "0"], 175),
+    ]
+    table = build_grid(lines, {0, 2, 4})
+    assert [[c.text for c in row[-3:]] for row in table.rows] == [["0", "0", "0"], ["1", "0", "1"], ["0", "0", "0"]]
+    assert not any(c.unread for row in table.rows for c in row[-3:])
+    assert [row[1].text for row in table.rows] == ["6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项"]
+    assert table.rows[0][0].text == "1.本机关不掌握相关政府信息"
+    assert all(c.unread for row in table.rows for c in row[:2])

@@ -214,7 +214,9 @@ def _to_table(t: PageTable, index: int, page: int, cell_reads: dict) -> Table:
                     # a ruled table with no cell there (a border the scan lost): nothing was
                     # read, which is not a blank
                     origin.reads = ("",)
-            cells.append(Cell(raw, clean_cell(raw), origin, g.merged_from, src.unread))
+            # a copy of a merged cell is unread where its source is, or where the reader says
+            # so of this position (a label repeated beside a row it may not belong to)
+            cells.append(Cell(raw, clean_cell(raw), origin, g.merged_from, src.unread or g.unread))
         rows.append(cells)
     return Table(index, rows, page)
 

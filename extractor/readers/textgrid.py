@@ -15,7 +15,8 @@ one list per printed line, so PDF text and OCR words share them.
 - Lines with words over the value bands but no numbers (column headers, `信息内容`) are
   rows of their own.
 - A band holding two numbers of one line is not one cell: the cell is marked unread,
-  never split by guess.
+  never split by guess. A row of values beside two numbered item labels has those label
+  cells marked unread: its numbers are read, which item they belong to is not known.
 """
 from __future__ import annotations
 
@@ -493,8 +494,13 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
                 cell.text, cell.merged_from = None, (inside[0], b.col)   # fixed to grid rows below
     for i in values_sorted:
         _label_runs_to_values(grid[i], i, nl)
-        if _two_items(grid, grid[i], nl):
-            for cell in grid[i][nl:]:
+        items = _item_cells(grid, grid[i], nl)
+        if len({text for _, text in items}) > 1:
+            # two numbered item labels beside one row of values (`1. 本机关不掌握…` spanning
+            # down beside `6. 属于四类…`): the numbers are read, which item they belong to is
+            # not known. Those label cells are unread: they place the row under no item (the
+            # template's order may, where the arithmetic confirms it)
+            for cell, _ in items:
                 cell.unread = True
     order = sorted(grid, key=lambda i: mids[i])
     row_of = {i: r for r, i in enumerate(order)}
@@ -557,15 +563,14 @@ def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: l
 _ITEM_NO = re.compile(r"^\s*\d+\s*[.．、]")
 
 
-def _two_items(grid: dict, row: list[TextCell], nl: int) -> bool:
-    """Does a value row carry two numbered item labels (`1. 本机关不掌握…` spanning down
-    beside `6. 属于四类…`)? Then which item its numbers belong to is not known."""
-    texts = set()
+def _item_cells(grid: dict, row: list[TextCell], nl: int) -> list[tuple[TextCell, str]]:
+    """The label cells of a value row that hold (or repeat) a numbered item label (`6. …`)."""
+    out = []
     for cell in row[:nl]:
         text = grid[cell.merged_from[0]][cell.merged_from[1]].text if cell.merged_from else cell.text
         if text and _ITEM_NO.match(text):
-            texts.add(text)
-    return len(texts) > 1
+            out.append((cell, text))
+    return out
 
 
 def _label_runs_to_values(row: list[TextCell], i: int, nl: int) -> None:

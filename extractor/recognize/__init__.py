@@ -1,19 +1,21 @@
 """Map a Document onto the template: parts, edition, and every cell of tables 二/三/四."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..budget import Budget
 from ..grammar import FREE_FORM, Grammar, all_grammars, layout_name, load
 from ..model import Document, Table
 from ..normalize import MAX_DIGITS, label_key
 from ..report import Finding, Link, Part, Report, Source
-from ..sums import sums_failing, sums_hold
-from . import grid
-from .fused import CellSum
+from ..sums import evaluated, sums_failing, sums_hold
+from . import grid, in_order
+from .fused import CellSum, holds
 from .layout import Layout, PartHit, find_parts, linearize, part_text
 from .meta import period_year, title_meta
 from .rows import RawRow
 from .structure import blank_template, structure_findings
-from .values import RowSpec, emit, read_row, settle
+from .values import RowResult, RowSpec, emit, known, read_row, settle
 
 def _region(layout: Layout, parts: dict[int, PartHit], number: int) -> tuple[int, int]:
     """Offsets of a part's body, or of the whole text when the part was not found."""
@@ -25,11 +27,14 @@ def _region(layout: Layout, parts: dict[int, PartHit], number: int) -> tuple[int
 
 def _classify_tables(doc: Document) -> dict[str, list[Table]]:
     out: dict[str, list[Table]] = {"t2": [], "t3": [], "t4": []}
+    kinds = [grid.classify(t) for t in doc.tables]
     prev = None
-    for t in doc.tables:
-        kind = grid.classify(t)
+    for k, t in enumerate(doc.tables):
+        kind = kinds[k]
         if kind is None and prev and grid.numeric_only(t):
             kind = prev          # a page-break continuation holding numbers only
+        elif kind is None and prev and k + 1 < len(kinds) and kinds[k + 1] == prev:
+            kind = prev          # a piece between two pieces of one table (rows whose labels name no table)
         if kind:
             out[kind].append(t)
         prev = kind
@@ -118,6 +123,48 @@ def _t3_rows_failing(g: Grammar, edition: str, single_other: bool):
                                       for c, v in zip(g.t3_columns, nums, strict=True)}, layout, _COLUMN_RULES)
 
 
+def _read_rows(specs: list[RowSpec], found: dict[str, RawRow], check, budget: Budget) -> list[RowResult]:
+    results = [read_row(spec, found.get(spec.row_id), budget) for spec in specs]
+    settle(results, check=check, budget=budget)
+    return results
+
+
+def _t3_by_order(lines: list[grid.Line], specs: list[RowSpec], found: dict[str, RawRow], check,
+                 budget: Budget, layout: str) -> list[RowResult] | None:
+    """Table 三 with its rows of values placed by the template's order (in_order) where
+    their labels do not place them, when the arithmetic confirms it; else None."""
+    ids = [s.row_id for s in specs]
+    pos = {r: k for k, r in enumerate(ids)}
+    rows = [ln for ln in lines if ln.values]
+    placed = in_order.forced([pos[ln.anchor] if ln.anchor in pos else None for ln in rows], len(ids))
+    order = {ids[j]: ln.raw for ln, j in zip(rows, placed, strict=True) if j is not None}
+    moved = {r for r, raw in order.items() if found.get(r) is not raw}
+    if not moved:
+        return None
+    taken = {id(raw) for raw in order.values()}
+    # a row the order places elsewhere than its label does is no longer its label's
+    trial = {r: raw for r, raw in found.items() if id(raw) not in taken}
+    trial.update({r: replace(raw, rule_id=r, label="") for r, raw in order.items()})
+    results = _read_rows(specs, trial, check, budget)
+    return results if _order_confirmed(results, moved, layout) else None
+
+
+def _order_confirmed(results: list[RowResult], moved: set[str], layout: str) -> bool:
+    """Every row placed by order is read whole and its own sum holds, and each column sum
+    over those rows can be checked (all its cells known) and holds: no row is missing or
+    spurious. (Which row is which, the order decides: sums cannot tell.)"""
+    values: dict = {}
+    keys: set[str] = set()
+    for r in results:
+        vals = known(r)
+        if r.spec.row_id in moved:
+            if not holds(r.spec.rules, vals):
+                return False
+            keys.update(r.spec.keys)
+        values.update(zip(r.spec.keys, vals, strict=True))
+    return all(held for inst, held in evaluated(values, layout, _COLUMN_RULES) if keys.intersection(inst.keys))
+
+
 def _first_by_rule(rows: list[RawRow]) -> dict[str, RawRow]:
     found: dict[str, RawRow] = {}
     for r in rows:
@@ -187,8 +234,10 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
         t2_raw = stream.t2_rows(layout.text, s, e, g, fmt)
     # --- table 三
     t3_rules = g.t3_rows_for(single_other)
+    t3_lines: list[grid.Line] = []
     if tables["t3"]:
-        t3_raw = grid.t3_rows(tables["t3"], t3_rules, g, budget)
+        t3_lines = grid.t3_lines(tables["t3"], t3_rules, g, budget)
+        t3_raw = [ln.raw for ln in t3_lines if ln.raw.rule_id]
     else:
         s, e = _region(layout, parts, 3)
         region = layout.spaced(s, e)          # blank lines kept: plain pdftotext's text blocks
@@ -211,8 +260,11 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
     settle(t2_results, hints=_prose_hints(g, prose), budget=budget)
     t3_found = _first_by_rule(t3_raw)
     t3_specs = _t3_specs(g, single_other)
-    t3_results = [read_row(spec, t3_found.get(spec.row_id), budget) for spec in t3_specs]
-    settle(t3_results, check=_t3_columns_hold(edition, single_other), budget=budget)
+    t3_check = _t3_columns_hold(edition, single_other)
+    t3_results = _read_rows(t3_specs, t3_found, t3_check, budget)
+    if t3_lines:
+        t3_results = _t3_by_order(t3_lines, t3_specs, t3_found, t3_check, budget,
+                                  layout_name(edition, single_other)) or t3_results
     t4_results = [read_row(_t4_spec(g), t4_raw, budget)]
     for results in (t2_results, t3_results, t4_results):
         emit(results, values, cells, findings)

@@ -1,6 +1,7 @@
 """Template rows from tables that arrived as grids (HTML, DOCX, PDF, tab/pipe text)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -97,9 +98,13 @@ def _closest(bare: str, rules: tuple[RowRule, ...]) -> RowRule | None:
 
 def _label_cells(row: list[Cell]) -> list[int]:
     """Text cells up to the row's first value: text among the values (a garbled or
-    spelled-out number) is an unreadable cell of the row, not a label that shifts it."""
-    out: list[int] = []
-    for i, c in enumerate(row):
+    spelled-out number) is an unreadable cell of the row, not a label that shifts it.
+    A label's own pieces may read as values (三、本年度… wrapped, 无法提供 cut after 无):
+    every text cell up to the last one that holds a label's words is the label's."""
+    words = [i for i, c in enumerate(row) if c.text and not is_value_text(c.text) and _wordy(c.text)]
+    out: list[int] = [i for i, c in enumerate(row[:words[-1] + 1]) if c.text] if words else []
+    for i in range(out[-1] + 1 if out else 0, len(row)):
+        c = row[i]
         if not c.text:
             continue
         if is_value_text(c.text):
@@ -110,24 +115,50 @@ def _label_cells(row: list[Cell]) -> list[int]:
     return out
 
 
+def _wordy(text: str) -> bool:
+    """Four Chinese characters or more: a label's words, never a misread number (OCR
+    reads a number as at most a few glyphs)."""
+    return sum("\u3400" <= ch <= "\u9fff" for ch in text) >= 4
+
+
 def _row_rule(row: list[Cell], rules: tuple[RowRule, ...], budget: Budget | None) -> tuple[RowRule | None, int, str]:
-    """Match on the most specific (rightmost) label cell first, then on the whole label."""
+    """Match on the most specific (rightmost) label cell first, then on the whole label.
+    A label the reader could not attribute to this row for sure (a label cell unread: two
+    numbered items beside one row of values) names no row."""
     idx = _label_cells(row)
     if not idx:
         return None, -1, ""
     last = idx[-1]
-    texts: list[str] = []
-    for i in idx:
-        if not texts or row[i].text != texts[-1]:
-            texts.append(row[i].text)
+    texts = _label_texts(row, idx)
+    if any(row[i].unread for i in idx):
+        return None, last, " / ".join(texts)
     rule = match_row(row[last].text, rules, budget) or match_row("".join(texts), rules, budget)
     return rule, last, " / ".join(texts)
 
 
-def _tokens_after(row: list[Cell], last_label: int) -> list[ValueToken]:
+def _label_texts(row: list[Cell], idx: list[int]) -> list[str]:
+    texts: list[str] = []
+    for i in idx:
+        if not texts or row[i].text != texts[-1]:
+            texts.append(row[i].text)
+    return texts
+
+
+def _named(row: list[Cell], idx: list[int], rules: tuple[RowRule, ...]) -> set[str]:
+    """Ids of the rows whose keyword the label prints (no closest-label guess)."""
+    key = label_key("".join(_label_texts(row, idx)))
+    bare = _ITEM.sub("", key)
+    return {r.id for r in rules for kw in r.keywords if ((bare == kw) if r.exact else (kw in key))}
+
+
+def _tokens_after(row: list[Cell], last_label: int, width: int) -> list[ValueToken]:
+    """The cells right of the label, blank ones at the end dropped, and blank ones at the
+    start while the row has more cells than the template's `width` (an empty label column)."""
     cells = [c for c in row[last_label + 1:] if not _is_copy(c)]
     while cells and not cells[-1].text:
         cells.pop()
+    while len(cells) > width and not cells[0].text:
+        cells.pop(0)
     return [ValueToken(c.raw, c.origin, c.unread) for c in cells]
 
 
@@ -160,8 +191,18 @@ def _aligned(row: list[Cell], cmap: dict[str, int], order: list[str], last_label
     return [ValueToken(c.raw, c.origin, c.unread) for c in cells]
 
 
-def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
-            budget: Budget | None = None) -> list[RawRow]:
+@dataclass(slots=True)
+class Line:
+    """A row of table 三's grid as read: the template row its label names, if any, and
+    what the order placement (in_order) needs to know of it."""
+    raw: RawRow          # rule_id "" when the label names no template row (or is in doubt)
+    values: bool         # the row carries the table's values (most of its cells are numbers)
+    anchor: str | None   # the one template row its label names by keyword, beyond doubt
+
+
+def t3_lines(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
+             budget: Budget | None = None) -> list[Line]:
+    """Every row of table 三 that is labelled with a template row or carries values, top to bottom."""
     rows = [r for t in tables for r in t.rows]
     header_rows = []
     for r in rows:
@@ -170,15 +211,28 @@ def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
         header_rows.append(r)
     labels = dict(zip(grammar.t3_columns, (label_key(x) for x in grammar.t3_column_labels), strict=True))
     cmap = _column_map(header_rows or rows[:3], labels)
+    width = len(grammar.t3_columns)
     out = []
     for r in rows:
         rule, last, label = _row_rule(r, rules, budget)
-        if rule is None:
-            continue
         aligned = _aligned(r, cmap, list(grammar.t3_columns), last)
-        toks = aligned if aligned is not None else _tokens_after(r, last)
-        out.append(RawRow(rule.id, toks, aligned is not None, label, r[last].origin))
+        toks = aligned if aligned is not None else _tokens_after(r, last, width)
+        # a row of values: most of the table's columns hold a number (or one unread there)
+        values = 2 * sum(1 for t in toks if t.raw.strip() and (t.unread or is_value_text(t.raw.strip()))) > width
+        if rule is None and not values:
+            continue
+        idx = _label_cells(r)
+        named = _named(r, idx, rules) if idx and not any(r[i].unread for i in idx) else set()
+        anchor = rule.id if rule is not None and named == {rule.id} else None
+        origin = r[last].origin if last >= 0 else (toks[0].origin if toks else None)
+        out.append(Line(RawRow(rule.id if rule else "", toks, aligned is not None, label, origin), values, anchor))
     return out
+
+
+def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
+            budget: Budget | None = None) -> list[RawRow]:
+    """Table 三's rows placed by their labels."""
+    return [ln.raw for ln in t3_lines(tables, rules, grammar, budget) if ln.raw.rule_id]
 
 
 def _block_header(row: list[Cell], grammar: Grammar) -> dict[str, int] | None:
@@ -205,7 +259,7 @@ def t2_rows(tables: list[Table], grammar: Grammar, budget: Budget | None = None)
         order = columns_of[rule.id]
         sub = {k: v for k, v in cmap.items() if k in order}
         aligned = _aligned(r, sub, order, last) if sub else None
-        toks = aligned if aligned is not None else _tokens_after(r, last)
+        toks = aligned if aligned is not None else _tokens_after(r, last, len(order))
         out.append(RawRow(rule.id, toks, aligned is not None, label, r[last].origin))
     return out
 

@@ -177,6 +177,13 @@ def settle(results: list[RowResult], check=None, hints: dict[str, float] | None 
             r.candidates, r.split = [c for i, c in enumerate(r.candidates) if i in s], "arithmetic"
 
 
+def known(r: RowResult) -> list:
+    """The row's values as read (None where a cell is unknown)."""
+    if r.direct is not None:
+        return [c.value for c in r.direct]
+    return agreed(r.candidates) or [None] * len(r.spec.keys)
+
+
 def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Finding]) -> None:
     for r in results:
         keys = r.spec.keys

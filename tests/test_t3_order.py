@@ -1,0 +1,92 @@
+"""Table 三's rows placed by the template's order where their labels were misread.
+
+The table is built the way a scan of a table printed without rulings reaches the
+recognizer (a grid of cells, labels garbled, missing or attached one row off, every
+number read right) from the values of a generated report (fixtures/specs/jy-2021.json).
+A row the order places is printed only when the arithmetic confirms the placement;
+else it stays null with a finding naming its cells."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import REPO
+from govreport.grammar import load
+from govreport.model import Document, Paragraph, grid_from_rows
+from govreport.recognize import in_order, recognize
+from govreport.report import Source
+from govreport.validate import validate
+
+SPEC = json.loads((REPO / "fixtures" / "specs" / "jy-2021.json").read_text(encoding="utf-8"))
+G = load("2021")
+T3 = {k: v for k, v in SPEC["values"].items() if k.startswith("t3.")}
+
+
+def _read(labels: dict[str, str], values: dict[str, int]):
+    """Recognize a report whose table 三 prints `values`, each row's label as the template
+    prints it unless `labels` says how it was read (row id -> text)."""
+    rows = [["", "", "申请人情况", "", "", "", "", "", ""],
+            ["", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
+    for r in G.t3_rows:
+        rows.append([r.group or "", labels.get(r.id, r.label)]
+                    + [str(values[f"t3.{r.id}.{c}"]) for c in G.t3_columns])
+    doc = Document("pdf", [Paragraph("三、收到和处理政府信息公开申请情况"), grid_from_rows(0, rows, "pdf", page=2)])
+    report = recognize(doc, Source(path="t3.pdf", format="pdf", sha256="0"), "test")
+    report.findings.extend(validate(report))
+    return report
+
+
+def _t3(report) -> dict:
+    return {k: report.values.get(k) for k in T3}
+
+
+# labels as OCR reads them from a narrow label column of a scan
+MISREAD = {"granted": "于以公开", "denied_secret": "", "unavailable_not_held": "全用全玫朵",
+           "rejected_mass": "人", "other_no_correction": "逾期不"}
+
+
+def test_rows_whose_labels_were_misread_are_placed_by_order():
+    report = _read(MISREAD, T3)
+    assert _t3(report) == T3
+    assert not [f for f in report.errors if f.rule.startswith("T3")], [(f.rule, f.where) for f in report.errors]
+
+
+def test_a_label_one_row_off_is_settled_by_order_and_arithmetic():
+    # `1.信访举报投诉类申请` read beside the next row (重复申请, all zeros): by its label alone
+    # that row's zeros would be printed as 信访举报 (3 in the report)
+    labels = {"rejected_complaint": "乞", "rejected_duplicate": "1.信访举报投诉类申请"}
+    report = _read(labels, T3)
+    assert _t3(report) == T3
+
+
+def test_placement_the_arithmetic_does_not_confirm_leaves_the_rows_null_with_findings():
+    planted = dict(T3)
+    planted["t3.granted.natural"] += 1          # the row's own sum holds, table 三's column sums do not
+    planted["t3.granted.total"] += 1
+    report = _read(MISREAD, planted)
+    moved = [k for k in T3 if k.split(".")[1] in MISREAD]
+    assert all(report.values[k] is None for k in moved)
+    named = {k for f in report.findings for k in f.keys}
+    assert set(moved) <= named
+    # the rows their labels place are read as before
+    assert all(report.values[k] == T3[k] for k in T3 if k not in moved)
+
+
+def test_a_placed_row_whose_own_sum_fails_places_nothing_by_order():
+    planted = dict(T3)
+    planted["t3.unavailable_not_held.total"] = 4   # 3 + 0 + … != 4: a misread, or the document's error
+    report = _read(MISREAD, planted)
+    assert all(report.values[k] is None for k in T3 if k.split(".")[1] in MISREAD)
+
+
+@pytest.mark.parametrize("anchors, want", [
+    ([0, None, None, 3], [0, 1, 2, 3]),                      # the rows between two anchors fit
+    ([0, None, None, None, 3], [0, None, None, None, 3]),    # one row too many: nothing placed
+    ([None, None, 4, None], [0, 1, 2, 3]),                   # an anchor one row off: the stretches round it fit together
+    ([0, None, 2, None, None], [0, 1, 2, None, None]),       # a stretch that does not fit is left alone
+    ([2, 1, None, None, None], [None] * 5),                  # anchors out of order are both dropped
+    ([None, None, None, None], [0, 1, 2, 3]),                # no anchor: the whole table fits
+])
+def test_forced_order(anchors, want):
+    assert in_order.forced(anchors, 4) == want
