@@ -168,14 +168,16 @@ def test_closest_label_search_is_on_the_document_budget():
     report = _recognize(_html_report_with_near_labels(True, 300), budget)
     assert report.values == base.values and budget.used > 300 * 10
     assert not [f for f in report.findings if f.rule == "BUDGET-SPENT"]
-    # 2,000 rows of near-labels against a small budget: the search stops at the budget,
-    # the misread row is left null with reading findings, never called missing
+    # 2,000 rows of near-labels against a small budget: the search stops at the budget
+    # and says so; the misread row, its label unmatched, is then placed by the template's
+    # order (the rows round it placed by their labels, the arithmetic confirming), never
+    # called missing
     budget = Budget(nodes=3_000)
     report = _recognize(_html_report_with_near_labels(True, 2_000), budget)
     assert budget.used == budget.nodes
     (spent,) = [f for f in report.findings if f.rule == "BUDGET-SPENT"]
-    assert spent.where == "labels" and set(secret) <= set(spent.keys)
+    assert spent.where == "labels"
     assert all(report.values[k] is None for k in spent.keys)
-    assert {f.rule for f in report.findings if set(f.keys) == set(secret)} == {"BUDGET-SPENT", "ROW-UNREAD"}
+    assert report.values == base.values
     assert not [f for f in report.findings if f.rule.startswith("MISSING")]
     assert all(v == base.values[k] for k, v in report.values.items() if v is not None)
