@@ -289,3 +289,24 @@ def test_a_number_wrapped_in_its_narrow_column_is_read_when_the_sums_confirm_it(
     assert wrapped.values == whole.values and _errors(wrapped) == _errors(whole)
     if _check(whole, spec)[0] == len(whole.values):
         assert wrapped.values["t3.received.total"] == total
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_number_wrapped_around_its_row_line_in_layout_text_is_read_when_the_sums_confirm_it(name):
+    # -layout text of the same print: `21` on the line above the row's line, `8` below it,
+    # in the total column's band (../shared matrix fj-pingtan-2024-chromium.pdf)
+    spec = SPECS[name]
+    total = str(spec["values"]["t3.received.total"])
+    lines = render_text.pdftotext_layout(spec, 1).decode("utf-8").split("\n")
+    first = next(i for i, ln in enumerate(lines) if "一、本年新收" in ln)
+    row = next(i for i in range(first, first + 3) if lines[i].rstrip().endswith(" " + total))
+    if len(total) < 2 or row == first:
+        pytest.skip("no two-digit total on a line of its own below the label")
+    col = len(lines[row].rstrip()) - len(total)
+    wrapped_lines = lines[:row] + [" " * col + total[:-1]] + [lines[row].rstrip()[:col].rstrip()] + \
+        [" " * (col + len(total) - 1) + total[-1]] + lines[row + 1:]
+    whole = parse("\n".join(lines).encode("utf-8"), filename=f"{name}.txt")
+    wrapped = parse("\n".join(wrapped_lines).encode("utf-8"), filename=f"{name}.txt")
+    right, wrong, unnamed = _check(wrapped, spec)
+    assert not wrong and not unnamed
+    assert wrapped.values == whole.values and _errors(wrapped) == _errors(whole)

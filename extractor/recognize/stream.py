@@ -50,6 +50,7 @@ class Scan:
     centres: list[float]   # the middle of each cell, in characters from its line's start
     after_text: list[bool]  # text stands right before the cell in its text block: on its line, or on the
                             # line above with no blank line between (plain pdftotext parts blocks by blank lines)
+    alone: list[bool]       # the cell is all its line holds
 
 
 def scan(text: str) -> Scan:
@@ -62,6 +63,7 @@ def scan(text: str) -> Scan:
     cell_lines: list[int] = []
     centres: list[float] = []
     after_text: list[bool] = []
+    alone: list[bool] = []
     pos = line = 0
 
     def keep(chunk: str) -> None:
@@ -77,10 +79,12 @@ def scan(text: str) -> Scan:
         cell_lines.append(line)
         centres.append((m.start() + m.end()) / 2 - text.rfind("\n", 0, m.start()) - 1)
         after_text.append(bool(_BLANK_LINE.split(text[pos:m.start()])[-1].strip()))
+        end = text.find("\n", m.end())
+        alone.append(text[text.rfind("\n", 0, m.start()) + 1:len(text) if end < 0 else end].strip() == tok)
         pos = m.end()
     keep(text[pos:])
     before.append(len(cells))
-    return Scan("".join(bare), before, cells, cell_lines, len(set(cell_lines)), centres, after_text)
+    return Scan("".join(bare), before, cells, cell_lines, len(set(cell_lines)), centres, after_text, alone)
 
 
 def _label_hits(bare: str, rules: tuple[RowRule, ...]) -> dict[str, tuple[int, int]]:
@@ -162,38 +166,55 @@ def _place_scan(sc: Scan, rules: tuple[RowRule, ...], widths: dict[str, int], su
     return hits, slots, place(slots, values, check, budget, cuts)
 
 
-def _wrapped(sc: Scan) -> list[int]:
-    """Numbers that may be one number wrapped in a narrow column (plain pdftotext prints a
-    Chromium page's 218 as `21` and `8` on two lines of one text block): k where number k
-    and k+1 stand alone on consecutive lines, no text and no blank line between, digits
-    only, the first not 0."""
+def _wrapped(sc: Scan) -> list[tuple[int, int]]:
+    """Pairs of numbers that may be one number wrapped in a narrow column, each alone on
+    its line, digits only, the first not 0: a Chromium page's 218 printed as `21` and
+    `8` on two lines of one text block (plain pdftotext: no text, no blank line between),
+    or on the lines above and below its row's line, in one column band where that line
+    has no number (-layout)."""
     text_before = _text_before(sc)
-    per_line: dict[int, int] = {}
-    for ln in sc.cell_lines:
-        per_line[ln] = per_line.get(ln, 0) + 1
-    return [k for k in range(len(sc.cells) - 1)
-            if sc.cell_lines[k + 1] == sc.cell_lines[k] + 1 and k + 1 not in text_before
-            and per_line[sc.cell_lines[k]] == 1 and per_line[sc.cell_lines[k + 1]] == 1
-            and sc.cells[k].isdigit() and sc.cells[k + 1].isdigit() and sc.cells[k][0] != "0"]
+
+    def part(k: int) -> bool:
+        return sc.alone[k] and sc.cells[k].isdigit()
+
+    out: list[tuple[int, int]] = []
+    for a in range(len(sc.cells) - 1):
+        if not part(a) or sc.cells[a][0] == "0" or (out and out[-1][1] >= a):
+            continue              # pairs apart: a number is the part of one number at most
+        line = sc.cell_lines[a]
+        if sc.cell_lines[a + 1] == line + 1 and part(a + 1) and a + 1 not in text_before:
+            out.append((a, a + 1))
+            continue
+        b = a + 1
+        while b < len(sc.cells) and sc.cell_lines[b] == line + 1:
+            b += 1
+        if a + 1 < b < len(sc.cells) and sc.cell_lines[b] == line + 2 and part(b) \
+                and abs(sc.centres[b] - sc.centres[a]) <= bands.CLEAR - 1 \
+                and all(abs(sc.centres[i] - sc.centres[a]) > bands.CLEAR for i in range(a + 1, b)):
+            out.append((a, b))
+    return out
 
 
-def _join(sc: Scan, ks: list[int]) -> Scan:
-    """The scan with number k and k+1 read as one number, for each k of ks."""
-    cells, lines, centres, after = list(sc.cells), list(sc.cell_lines), list(sc.centres), list(sc.after_text)
+def _join(sc: Scan, pairs: list[tuple[int, int]]) -> Scan:
+    """The scan with each pair (a, b) of numbers read as one, where b stands."""
+    cells, lines, centres, after, alone = (list(sc.cells), list(sc.cell_lines), list(sc.centres),
+                                           list(sc.after_text), list(sc.alone))
     before = list(sc.before)
-    for k in sorted(ks, reverse=True):
-        cells[k:k + 2] = [cells[k] + cells[k + 1]]
-        del lines[k + 1], centres[k + 1], after[k + 1]
-        before = [b - 1 if b > k else b for b in before]
-    return Scan(sc.bare, before, cells, lines, len(set(lines)), centres, after)
+    for a, b in sorted(pairs, reverse=True):
+        cells[b] = cells[a] + cells[b]
+        after[b] = after[a]
+        for column in (cells, lines, centres, after, alone):
+            del column[a]
+        before = [x - 1 if x > a else x for x in before]
+    return Scan(sc.bare, before, cells, lines, len(set(lines)), centres, after, alone)
 
 
 def _join_confirmed(sc: Scan, placed: list[Placement], joined: Scan, slots: list[Slot], joined_placed: list[Placement],
-                    ks: list[int]) -> bool:
+                    pairs: list[tuple[int, int]]) -> bool:
     """Numbers read as wrapped when that reading places more cells, every joined number
     in a row that took it, whose sums hold with it, and every row placed without the
     joins placed alike with them."""
-    new_index = [k - sum(1 for j in ks if j < k) for k in ks]
+    new_index = [b - sum(1 for a, _ in pairs if a < b) for _, b in pairs]
     values = [parse_value(c).value for c in joined.cells]
     for i in new_index:
         row = next((k for k, p in enumerate(joined_placed) if i in p.at()), None)
