@@ -90,3 +90,17 @@ def test_a_placed_row_whose_own_sum_fails_places_nothing_by_order():
 ])
 def test_forced_order(anchors, want):
     assert in_order.forced(anchors, 4) == want
+
+
+def test_an_unread_first_cell_is_kept_not_taken_for_an_empty_label_column():
+    # 平潭 2022 printed by LibreOffice without rulings: the row's 8 is glued to its label,
+    # so its cell is unread, and the table has one empty band more than the template's
+    # columns. Dropping the unread cell as if it were an empty label column shifted the row
+    # left (自然人 1, 商业企业 0: wrong numbers)
+    from govreport.model import Origin
+    from govreport.recognize.grid import _tokens_after
+    row = grid_from_rows(0, [["（二）部分公开", "", "1", "0", "0", "", "0", "0", "9"]], "pdf").rows[0]
+    row[1].unread = True
+    toks = _tokens_after(row, 0, len(G.t3_columns))
+    assert [(t.raw, t.unread) for t in toks][:2] == [("", True), ("1", False)]
+    assert isinstance(toks[0].origin, Origin)

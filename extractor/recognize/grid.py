@@ -157,7 +157,7 @@ def _tokens_after(row: list[Cell], last_label: int, width: int) -> list[ValueTok
     cells = [c for c in row[last_label + 1:] if not _is_copy(c)]
     while cells and not cells[-1].text:
         cells.pop()
-    while len(cells) > width and not cells[0].text:
+    while len(cells) > width and not cells[0].text and not cells[0].unread:   # unread is not blank
         cells.pop(0)
     return [ValueToken(c.raw, c.origin, c.unread) for c in cells]
 
