@@ -285,8 +285,10 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
             rule="BUDGET-SPENT", severity="warning", where="labels",
             keys=[k for k, v in report.values.items() if v is None],
             message="本文档的表格行标签近似匹配搜索预算已用尽：此后标签有误的行未能识别，未读出的单元格留空，不作猜测"))
+    used = {id(r.raw.tokens) for r in t3_results if r.raw is not None}      # order placement copies keep them
+    orphans = sum(1 for ln in t3_lines if ln.values and id(ln.raw.tokens) not in used)
     gaps, by_content = structure_findings(g, doc, layout, part_hits, tables, (t2_results, t3_results, t4_results),
-                                          labels_cut)
+                                          labels_cut, orphans)
     findings.extend(gaps)
     titles = {p["number"]: p["title"] for p in g.parts}
     report.parts = sorted(report.parts + [Part(number=n, title=titles[n], text="", found="content") for n in by_content],

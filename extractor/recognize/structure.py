@@ -35,6 +35,7 @@ class TableRead:
     keywords: dict[str, tuple[str, ...]]   # row id -> label keywords
     table_words: tuple[str, ...]           # words only this table prints (its labels and headers)
     bounded: bool              # its grid was found, or its part runs from its heading to the next part's
+    orphans: int = 0           # rows of values neither a label nor the order placed: a row not found may be one
 
 
 def _label_present(words: tuple[str, ...], text: str) -> bool:
@@ -70,7 +71,7 @@ def table_findings(g: Grammar, tables: list[TableRead], doc_text: str, garbled: 
                 out.append(Finding(rule="MISSING-TABLE", severity="error", where=t.kind, keys=keys,
                                    message=f"未找到{name}：文中没有该表的任何标签"))
             continue
-        provable = not garbled and not labels_cut and (t.bounded or _whole(t))
+        provable = not garbled and not labels_cut and not t.orphans and (t.bounded or _whole(t))
         for r in t.results:
             if r.raw is not None:
                 continue
@@ -150,13 +151,16 @@ def blank_template(cells: dict, keys: list[str]) -> Finding | None:
 
 def structure_findings(g: Grammar, doc: Document, layout: Layout, part_hits: list[PartHit],
                        tables: dict[str, list[Table]], results: tuple[list[RowResult], ...],
-                       labels_cut: bool = False) -> tuple[list[Finding], list[int]]:
+                       labels_cut: bool = False, t3_orphans: int = 0) -> tuple[list[Finding], list[int]]:
     """Parts, tables and rows the document lacks (errors) or we could not read (warnings);
     and the parts found by their content, their heading not printed as the template's.
     `labels_cut`: not every row label was compared (the search budget ran out), so a row
-    not found proves nothing about the document."""
+    not found proves nothing about the document; `t3_orphans`: rows of values in table 三
+    that no label placed (the reader lost or garbled their labels), so a row of it not
+    found is not proved missing either."""
     parts = {h.number: h for h in part_hits}
     reads = _table_reads(g, parts, tables, len(layout.text), *results)
+    reads["t3"].orphans = t3_orphans
     garbled = garbled_text(n.rule for n in doc.notes)
     own = own_headings(layout, g, part_hits, g.t3_numbered_labels)
     order = [h.number for h in part_hits]
