@@ -310,3 +310,26 @@ def test_a_number_wrapped_around_its_row_line_in_layout_text_is_read_when_the_su
     right, wrong, unnamed = _check(wrapped, spec)
     assert not wrong and not unnamed
     assert wrapped.values == whole.values and _errors(wrapped) == _errors(whole)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_group_label_printed_down_the_page_into_the_row_labels_leaves_them_found(name):
+    # LibreOffice's -layout text of 平潭 2019 (../shared matrix fj-pingtan-2019-noborder-lo.pdf)
+    # prints （五）不予处理 two characters a line into the wrapped labels beside it
+    spec = SPECS[name]
+    lines = render_text.pdftotext_layout(spec, 1).decode("utf-8").split("\n")
+    rows = {}
+    for label in ("3.要求提供公开出版物", "4.无正当理由大量反复申请"):
+        at = next((i for i, ln in enumerate(lines) if ln.strip().startswith(label)), None)
+        if at is None:
+            pytest.skip("no 不予处理 rows")
+        rows[label] = (at, lines[at].split(label, 1)[1])
+    (pub, pub_numbers), (mass, mass_numbers) = rows.values()
+    wrapped = lines[:pub] + ["            3.要求提供公", "       （五  " + pub_numbers, "            开出版物",
+                             "       ）不", "            4.无正当理由", "       予处  " + mass_numbers,
+                             "            大量反复申请", "       理"] + lines[pub + 1:mass] + lines[mass + 1:]
+    whole = parse("\n".join(lines).encode("utf-8"), filename=f"{name}.txt")
+    report = parse("\n".join(wrapped).encode("utf-8"), filename=f"{name}.txt")
+    right, wrong, unnamed = _check(report, spec)
+    assert not wrong and not unnamed
+    assert report.values == whole.values and _errors(report) == _errors(whole)

@@ -94,6 +94,9 @@ def _label_hits(bare: str, rules: tuple[RowRule, ...]) -> dict[str, tuple[int, i
     cursor = 0
     for rule in rules:
         m = rule.text.search(bare, cursor)
+        if rule.group and (t := _among_group(rule.pattern, rule.group).search(bare, cursor)) \
+                and (m is None or t.start() < m.start()):
+            m = t
         if m:
             cursor = m.end()
         else:
@@ -102,6 +105,14 @@ def _label_hits(bare: str, rules: tuple[RowRule, ...]) -> dict[str, tuple[int, i
         if m and m.end() > m.start():
             hits[rule.id] = (m.start(), m.end())
     return hits
+
+
+@cache
+def _among_group(pattern: str, group: str) -> re.Pattern:
+    """A row label's pattern that lets the characters of its merged group label stand between
+    its own: -layout text prints （五）不予处理 down the page, two characters a line, into
+    the wrapped row labels beside it (4.无正当理由 予处 大量反复申请)."""
+    return re.compile(pattern.replace(r"\s*", "[\\s" + re.escape(group) + "]*"))
 
 
 def _tokens(cells: list[str], p: Placement, fmt: str) -> list[ValueToken]:
