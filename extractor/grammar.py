@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import regex as re
+import re
+
+from . import rx
 
 FREE_FORM = "pre2019"          # the edition of a titled report without template tables
 _ITEM_SEP = r"\s*[.．、，,]?\s*"
@@ -21,7 +23,7 @@ _ITEM_SEP = r"\s*[.．、，,]?\s*"
 # Patterns compile on first use: a run reads one edition, and only the labels its text
 # path searches (compiling every edition's ~80 patterns up front cost a text report's
 # extract a fifth of its start-up).
-_compile = cache(re.compile)
+_compile = cache(rx.compile)
 
 
 @dataclass(frozen=True, slots=True)

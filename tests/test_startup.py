@@ -22,7 +22,7 @@ finally:
 """
 
 NOT_FOR_TEXT = (
-    "pdfplumber", "pdfminer", "pypdfium2", "PIL", "docx", "bs4", "lxml", "openpyxl", "sqlite3",
+    "pdfplumber", "pdfminer", "pypdfium2", "PIL", "docx", "bs4", "lxml", "openpyxl", "sqlite3", "regex",
     "rich", "markdown_it", "pygments",
     "govreport.batch", "govreport.commands.batch", "govreport.commands.audit", "govreport.audit.series",
     "govreport.audit.html_report", "govreport.ocr_confirm", "govreport.readers.html", "govreport.readers.office",

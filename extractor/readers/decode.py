@@ -5,7 +5,7 @@ import codecs
 import logging
 import warnings
 
-import regex as re
+import re
 
 # UnicodeDammit logs "Some characters could not be decoded" through logging's last-resort
 # handler, i.e. straight to stderr; the replacement characters are judged by the readers

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-import regex as re
+import re
+
+from .. import rx
 
 from ..errors import ReadError
 from ..limits import Limits, check_cells, check_rows, refuse
@@ -12,18 +14,18 @@ from ..normalize import clean_cell, clean_spaced, clean_text, is_value_text
 from .decode import decode
 
 # the header fields of crawlers' text dumps: the format's vocabulary, not the template's
-_CRAWLER_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录|来源|索引号)\s*[:：]\s*(.*)$")
-_BODY_SEP = re.compile(r"^=+\s*正文\s*=+\s*$")
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_PAGE_FOOTER = re.compile(r"^(?:[-－—]\s*\d{1,3}\s*[-－—]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3})$")
-_ITEM_START = re.compile(r"^[（(]?(?:[一二三四五六七八九十]{1,2}|\d{1,2})[）)、.．]")
+_CRAWLER_FIELD = rx.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录|来源|索引号)\s*[:：]\s*(.*)$")
+_BODY_SEP = rx.compile(r"^=+\s*正文\s*=+\s*$")
+_MD_RULE = rx.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_PAGE_FOOTER = rx.compile(r"^(?:[-－—]\s*\d{1,3}\s*[-－—]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3})$")
+_ITEM_START = rx.compile(r"^[（(]?(?:[一二三四五六七八九十]{1,2}|\d{1,2})[）)、.．]")
 # an attachment URL: a run of URL characters (matched possessively, so a long run is read
 # once, not once per start position) that holds a document extension
 # a `pdftotext -layout` table row: numbers apart by runs of spaces at the line's end (its
 # columns: kept, so a blank cell's column shows; recognize/bands.py)
-_LAYOUT_ROW = re.compile(r"\S {2,}[-+]?\d[\d,.]*(?: {2,}[-+]?\d[\d,.]*)+ *$")
-_URL_RUN = re.compile(r"[A-Za-z0-9_./:%?=&~+\-]++")
-_EXT_END = re.compile(r"\.(?:pdf|docx?|wps|xlsx?|rtf)(?![A-Za-z0-9_])", re.I)
+_LAYOUT_ROW = rx.compile(r"\S {2,}[-+]?\d[\d,.]*(?: {2,}[-+]?\d[\d,.]*)+ *$")
+_URL_RUN = rx.compile(r"[A-Za-z0-9_./:%?=&~+\-]++")
+_EXT_END = rx.compile(r"\.(?:pdf|docx?|wps|xlsx?|rtf)(?![A-Za-z0-9_])", re.I)
 
 
 def _check_text(text: str, options) -> None:

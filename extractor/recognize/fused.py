@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex as re
+import re
 
 from ..budget import Budget, unlimited
 from ..normalize import THOUSANDS

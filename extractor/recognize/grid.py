@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-import regex as re
+import re
 
 from ..budget import Budget, Spent, unlimited
 from ..grammar import Grammar, RowRule, find_words

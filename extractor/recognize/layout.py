@@ -5,7 +5,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-import regex as re
+import re
+
+from .. import rx
 
 from ..grammar import Grammar
 from ..model import Document, Table
@@ -13,7 +15,7 @@ from ..normalize import label_key
 
 TABLE_MARK = "\ue000"    # stands for a table in the linear text, so parts know which tables they hold
 _NUMERAL = "一二三四五六七八九十"
-_HEAD = re.compile(
+_HEAD = rx.compile(
     rf"(?P<num>(?P<top>[{_NUMERAL}]{{1,2}})\s*[、.．]|[（(](?P<sub>[{_NUMERAL}]{{1,2}})[）)]|(?P<arabic>\d{{1,2}})\s*[、.．])?\s*")
 
 
@@ -175,7 +177,7 @@ def _near_heading(text: str, part: dict, taken: list[tuple[int, int]]):
     return None
 
 
-_LINE = re.compile(r"^[ \t]*(?P<num>\S)[^\n]{1,40}$", re.MULTILINE)
+_LINE = rx.compile(r"^[ \t]*(?P<num>\S)[^\n]{1,40}$", re.MULTILINE)
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -189,7 +191,7 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-_TOP_HEADING = re.compile(rf"^[ \t]*(?P<num>[{_NUMERAL}]{{1,2}})\s*[、.．]\s*(?P<title>[^\n。；;：:]{{2,30}})[ \t]*$",
+_TOP_HEADING = rx.compile(rf"^[ \t]*(?P<num>[{_NUMERAL}]{{1,2}})\s*[、.．]\s*(?P<title>[^\n。；;：:]{{2,30}})[ \t]*$",
                           re.MULTILINE)
 
 

@@ -1,20 +1,20 @@
 """Issuing body and year, from the report's title."""
 from __future__ import annotations
 
-import regex as re
+from .. import rx
 
 # The report's title (…政府信息公开工作年度报告) reads the same under every edition: reading
 # vocabulary, not template data, so it stays here rather than in the grammars.
-_TITLE = re.compile(
+_TITLE = rx.compile(
     r"(?P<org>[^\s，。：:；;、“”《》]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的\s*)?政\s*府\s*信\s*息\s*公\s*开"
     r"\s*(?:工\s*作\s*)?(?:年\s*度\s*)?(?:工\s*作\s*)?报\s*告")
 # "2023年度某某局政府信息公开工作年度报告": the year before the body's name
-_TITLE_YEAR_FIRST = re.compile(
+_TITLE_YEAR_FIRST = rx.compile(
     r"^(?:标题[:：]\s*)?(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<org>[^\s，。：:；;、“”《》\d]{2,40}?)\s*政\s*府\s*信\s*息\s*公\s*开"
     r"\s*(?:工\s*作\s*)?(?:年\s*度\s*)?(?:工\s*作\s*)?报\s*告")
-_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|-|—)\s*\1\s*年\s*12\s*月\s*31\s*日")
-_LEAD = re.compile(r"^(?:标题[:：]\s*)")
-_ORG_JUNK = re.compile(r"^[\s\"'“”《〈（(]+|[\s\"'“”》〉)）]+$")
+_PERIOD = rx.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|-|—)\s*\1\s*年\s*12\s*月\s*31\s*日")
+_LEAD = rx.compile(r"^(?:标题[:：]\s*)")
+_ORG_JUNK = rx.compile(r"^[\s\"'“”《〈（(]+|[\s\"'“”》〉)）]+$")
 
 
 def _org(s: str) -> str | None:

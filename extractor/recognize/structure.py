@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex as re
+import re
 
 from ..grammar import Grammar
 from ..model import Document, Table
