@@ -68,3 +68,24 @@ def test_a_mistyped_command_is_matched_against_the_commands_not_yet_built():
                          timeout=120, cwd=REPO)
     assert run.returncode == 2
     assert run.stderr == "govreport: No such command 'valdate'. Did you mean 'validate'? (see 'govreport --help')\n"
+
+
+def _python(code: str) -> str:
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.strip()
+
+
+def test_the_package_loads_the_pipeline_on_first_use():
+    # cli.py runs its start-up before the pipeline and pydantic load (see the next test)
+    out = _python("import sys, govreport; print('govreport.pipeline' in sys.modules, 'pydantic' in sys.modules); "
+                  "from govreport import parse, Report; print(parse.__module__, Report.__module__)")
+    assert out.split("\n") == ["False False", "govreport.pipeline govreport.report"]
+
+
+def test_importing_the_cli_leaves_its_objects_to_no_collector_pass():
+    # without the pause, importing cli.py ran the collector ~60 times over objects that all stay alive
+    out = _python("import gc; before = sum(s['collections'] for s in gc.get_stats()); import govreport.cli; "
+                  "print(sum(s['collections'] for s in gc.get_stats()) - before, gc.isenabled(), gc.get_freeze_count() > 20_000)")
+    passes, enabled, frozen = out.split()
+    assert int(passes) <= 10 and enabled == "True" and frozen == "True"
