@@ -7,7 +7,6 @@ are built once per layout and cached: evaluating one is dict look-ups and additi
 """
 from __future__ import annotations
 
-import fnmatch
 import itertools
 import re
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .grammar import edition_of, folder, layout_name, layouts, load
+from .keyglob import matches
 from .rules import SUM_RULES, SumRule
 
 Term = tuple[int, bool, str]          # (sign +1/-1, read from last year's report, key)
@@ -35,14 +35,20 @@ class Instance:
 _BRACES = re.compile(r"\{([^{}]+)\}")
 
 
-def _scope(pattern: str) -> tuple[str, int, re.Pattern]:
-    """'t3.{row}.total' -> ('row', 1, regex capturing the row id)."""
+def _scope(pattern: str) -> tuple[str, int, str, str]:
+    """'t3.{row}.total' -> ('row', 1, 't3.', '.total'): the placeholder, its key segment, and
+    the text around it."""
     m = _BRACES.search(pattern)
     assert m is not None, f"rule scope {pattern!r} has no placeholder"
-    name = m.group(1)
-    pos = pattern[: m.start()].count(".")
-    rx = re.compile(re.escape(pattern[: m.start()]) + r"([^.]+)" + re.escape(pattern[m.end():]) + r"\Z")
-    return name, pos, rx
+    return m.group(1), pattern[: m.start()].count("."), pattern[: m.start()], pattern[m.end():]
+
+
+def _scope_value(key: str, before: str, after: str) -> str | None:
+    """The key segment the scope's placeholder takes in `key`, None when the key is outside the scope."""
+    if len(key) <= len(before) + len(after) or not key.startswith(before) or not key.endswith(after):
+        return None
+    value = key[len(before): len(key) - len(after)]
+    return None if "." in value else value
 
 
 def _expand(template: str, var: str, value: str, layout: tuple[str, ...]) -> list[str]:
@@ -54,18 +60,11 @@ def _expand(template: str, var: str, value: str, layout: tuple[str, ...]) -> lis
     exact = {g for g in globs if not _WILDCARD.search(g)}
     if len(exact) == len(globs):
         return [k for k in layout if k in exact]
-    match = _glob_matcher(tuple(g for g in globs if g not in exact))
-    return [k for k in layout if k in exact or match(k)]
+    wild = [g for g in globs if g not in exact]
+    return [k for k in layout if k in exact or any(matches(k, g) for g in wild)]
 
 
 _WILDCARD = re.compile(r"[*?\[]")
-
-
-@cache
-def _glob_matcher(globs: tuple[str, ...]):
-    """One compiled pattern for several globs (fnmatchcase's, joined): a layout is walked
-    once per term, not once per glob and key."""
-    return re.compile("|".join(fnmatch.translate(g) for g in globs)).match
 
 
 def terms(expr: str, var: str, value: str, layout: tuple[str, ...]) -> tuple[Term, ...]:
@@ -95,8 +94,8 @@ def _instances(path: str, name: str, series: bool) -> tuple[Instance, ...]:
     for rule in SUM_RULES:
         if rule.series != series or rule.id not in applies:
             continue
-        var, pos, rx = _scope(rule.scope)
-        wheres = dict.fromkeys(m.group(1) for k in layout if (m := rx.match(k)))
+        var, pos, before, after = _scope(rule.scope)
+        wheres = dict.fromkeys(w for k in layout if (w := _scope_value(k, before, after)) is not None)
         for where in wheres:
             exp = terms(rule.expected, var, where, layout)
             act = terms(rule.actual, var, where, layout)

@@ -9,10 +9,10 @@ the misreading is as likely as the misprint, so it does not accuse the document.
 """
 from __future__ import annotations
 
-import fnmatch
 from functools import cache
 
 from .grammar import edition_of, folder, layouts, load, names, table_names
+from .keyglob import matches
 from .report import Finding, Report
 from .rules import KEY_RULES, KeyRule
 from .sums import EPS, Instance, Term, instances, layout_of, sum_of
@@ -28,8 +28,7 @@ def _key_checks(layout_name: str) -> tuple[tuple[KeyRule, tuple[str, ...]], ...]
 def _key_checks_in(path: str, layout_name: str) -> tuple[tuple[KeyRule, tuple[str, ...]], ...]:
     layout = layouts()[layout_name]
     applies = load(edition_of(layout_name)).rules
-    return tuple((r, tuple(k for k in layout if fnmatch.fnmatchcase(k, r.keys)
-                           and not any(fnmatch.fnmatchcase(k, x) for x in r.exclude)))
+    return tuple((r, tuple(k for k in layout if matches(k, r.keys) and not any(matches(k, x) for x in r.exclude)))
                  for r in KEY_RULES if r.id in applies)
 
 

@@ -9,13 +9,13 @@ sentence, its part and the keys.
 """
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from ..grammar import grammar_dir, table_names
+from ..keyglob import matches
 from ..normalize import MAX_DIGITS, running_text
 from ..report import Finding, Report
 from ..validate import _num, key_label
@@ -72,7 +72,7 @@ def _keys(expr: str, values: dict) -> list[list[str]]:
 @lru_cache(maxsize=256)                   # an edition's key set is fixed: expand each expression once
 def _expand(expr: str, keys: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     globs = [term.strip().replace("{", "").replace("}", "") for term in expr.split("+")]
-    return tuple(tuple(k for k in keys if fnmatch.fnmatchcase(k, g)) for g in globs)
+    return tuple(tuple(k for k in keys if matches(k, g)) for g in globs)
 
 
 def reading(expr: str, values: dict) -> tuple[float | None, list[str]]:
