@@ -30,6 +30,16 @@ def matches(key: str, glob: str) -> bool:
     return True
 
 
+def select(keys: tuple[str, ...], globs: list[str] | tuple[str, ...]) -> list[str]:
+    """The keys (in their order) that any of `globs` matches."""
+    hits: set[str] = set()
+    for glob in globs:
+        pieces = _pieces(glob)
+        first = pieces[0] if pieces else ""
+        hits.update(k for k in keys if k.startswith(first) and matches(k, glob))    # startswith: a cheap first cut
+    return [k for k in keys if k in hits]
+
+
 @lru_cache(maxsize=1024)
 def _pieces(glob: str) -> tuple[str, ...] | None:
     """The literal pieces between a glob's `*`s (one piece: no `*`), None when it has `?` or `[`."""

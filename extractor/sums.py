@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from .grammar import edition_of, folder, layout_name, layouts, load
-from .keyglob import matches
+from .keyglob import select
 from .rules import SUM_RULES, SumRule
 
 Term = tuple[int, bool, str]          # (sign +1/-1, read from last year's report, key)
 EPS = 1e-6
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Instance:
     """A sum rule applied at one place (column, row or group)."""
     rule: SumRule
@@ -60,8 +60,8 @@ def _expand(template: str, var: str, value: str, layout: tuple[str, ...]) -> lis
     exact = {g for g in globs if not _WILDCARD.search(g)}
     if len(exact) == len(globs):
         return [k for k in layout if k in exact]
-    wild = [g for g in globs if g not in exact]
-    return [k for k in layout if k in exact or any(matches(k, g) for g in wild)]
+    hits = set(select(layout, [g for g in globs if g not in exact]))
+    return [k for k in layout if k in exact or k in hits]
 
 
 _WILDCARD = re.compile(r"[*?\[]")

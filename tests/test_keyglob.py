@@ -5,7 +5,7 @@ import fnmatch
 import random
 
 from govreport.grammar import all_keys
-from govreport.keyglob import matches
+from govreport.keyglob import matches, select
 
 
 def test_globs_match_the_keys_fnmatch_matches():
@@ -16,4 +16,6 @@ def test_globs_match_the_keys_fnmatch_matches():
     globs += ["".join(rng.choice("at3.*_bcx?") for _ in range(rng.randint(0, 7))) for _ in range(1000)]
     mismatched = [(k, g) for g in globs for k in keys if matches(k, g) != fnmatch.fnmatchcase(k, g)]
     assert mismatched == []
+    for some in (globs[:3], globs[12:40], ["t3.?", "t*.total"]):
+        assert select(tuple(keys), some) == [k for k in keys if any(fnmatch.fnmatchcase(k, g) for g in some)]
     assert sum(matches(k, "t3.denied_*.total") for k in all_keys()) >= 7      # the rules' globs do select keys

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from ..grammar import grammar_dir, table_names
-from ..keyglob import matches
+from ..keyglob import select
 from ..normalize import MAX_DIGITS, running_text
 from ..report import Finding, Report
 from ..validate import _num, key_label
@@ -25,7 +25,7 @@ _SENTENCE_END = "。；;！？!?\n"
 _EPS = 1e-6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Sentence:
     name: str
     source: str                    # the pattern, compiled when a part first holds the hint
@@ -72,7 +72,7 @@ def _keys(expr: str, values: dict) -> list[list[str]]:
 @lru_cache(maxsize=256)                   # an edition's key set is fixed: expand each expression once
 def _expand(expr: str, keys: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     globs = [term.strip().replace("{", "").replace("}", "") for term in expr.split("+")]
-    return tuple(tuple(k for k in keys if matches(k, g)) for g in globs)
+    return tuple(tuple(select(keys, (g,))) for g in globs)
 
 
 def reading(expr: str, values: dict) -> tuple[float | None, list[str]]:
