@@ -15,7 +15,7 @@ from .grammar import editions, folder
 SEP = " / "
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Field:
     """A canonical cell key with its editions and Chinese labels (a row of `govreport fields`)."""
     key: str

@@ -26,7 +26,7 @@ _ITEM_SEP = r"\s*[.．、，,]?\s*"
 _compile = cache(rx.compile)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class RowRule:
     """A template row: its id, labels and the pattern that finds it in text."""
     id: str
@@ -42,7 +42,7 @@ class RowRule:
         return _compile(self.pattern)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Block:
     """A block of table 二: its rows and columns."""
     name: str
@@ -50,7 +50,7 @@ class Block:
     rows: tuple[RowRule, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Grammar:
     """A template edition as its grammar file describes it."""
     edition: str

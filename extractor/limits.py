@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, replace
 from .errors import ReadError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Limits:
     """How much of a document we read before refusing it."""
     file_mb: int = 256                # bytes read from one file

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Origin:
     """Where a piece of text came from. Pages count from 1, tables/rows/columns from 0."""
     format: str                  # html, text, markdown, pdf, docx, ...
@@ -29,7 +29,7 @@ class Origin:
         return d
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Cell:
     """A table cell as a reader found it."""
     raw: str                     # text as the reader found it
@@ -39,7 +39,7 @@ class Cell:
     unread: bool = False         # the reader saw text here it could not place as this cell's value
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Table:
     """A table as a grid of cells."""
     index: int
@@ -47,7 +47,7 @@ class Table:
     page: int | None = None      # first page (PDF)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Paragraph:
     """A run of text outside tables."""
     text: str                    # normalized text; may hold several lines
@@ -55,7 +55,7 @@ class Paragraph:
     gap_before: bool = False     # a blank line stood before it in a text file (plain pdftotext parts text blocks so)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class ReaderNote:
     """Something a reader wants the user to know (cid glyphs, OCR used, ...)."""
     rule: str
@@ -64,7 +64,7 @@ class ReaderNote:
     where: str = "document"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Document:
     """What a reader hands the recognizer: paragraphs and tables in reading order."""
     format: str

@@ -105,7 +105,7 @@ THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 MAX_DIGITS = 15
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ParsedValue:
     """A cell's text read as a number."""
     value: int | float | None      # None: the text is not a number

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 # --- rule entries --------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SumRule:
     """expected == actual, evaluated per value of the scope's placeholder."""
     id: str
@@ -36,7 +36,7 @@ class SumRule:
     series: bool = False            # True: "prev:" terms read last year's report of the same body
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class KeyRule:
     """A test on every single key of the layout matching `keys` and none of `exclude`."""
     id: str

@@ -17,7 +17,7 @@ from ..limits import DEFAULT as DEFAULT_LIMITS, Limits
 from ..model import Document
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class ReadOptions:
     """How to read a document: its file name, OCR, page and time budgets, size limits."""
     filename: str | None = None

@@ -24,7 +24,7 @@ _CACHE_MAX = 1024            # rows of zeros recur in every report
 _cache: dict[tuple, tuple[tuple | None, int]] = {}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class CellSum:
     """cells[total] == sum(cells[parts])"""
     parts: tuple[int, ...]

@@ -19,7 +19,7 @@ _HEAD = rx.compile(
     rf"(?P<num>(?P<top>[{_NUMERAL}]{{1,2}})\s*[、.．]|[（(](?P<sub>[{_NUMERAL}]{{1,2}})[）)]|(?P<arabic>\d{{1,2}})\s*[、.．])?\s*")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Layout:
     """A document flattened to text, with where each table stands in it."""
     text: str
@@ -33,7 +33,7 @@ class Layout:
         return "\n".join(self.text[a:b] for a, b in pairwise([start, *cut, end]))
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class PartHit:
     """A part heading found in the text."""
     number: int

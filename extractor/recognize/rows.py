@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from ..model import Origin
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class ValueToken:
     """A printed value with where it was read."""
     raw: str                 # printed text of the cell or token (may hold several fused cells)
@@ -14,7 +14,7 @@ class ValueToken:
     unread: bool = False     # the reader could not place this cell's text: its value is unknown
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class RawRow:
     """One template row found in the document, before its values are read."""
     rule_id: str

@@ -27,7 +27,7 @@ _GARBLING_NOTES = frozenset({"PDF-CID", "OCR"})
 _MIN_PART1_PROSE = 40          # characters of prose before the tables that make a 总体情况
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class TableRead:
     """One template table as read: its row results and what proves a gap is the document's."""
     kind: str                  # t2, t3, t4

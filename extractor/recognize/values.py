@@ -16,7 +16,7 @@ SPENT = "本文档的拆分搜索预算已用尽"                # RowResult.not
 UNPLACED = "读取时无法确定该行的数字各在哪一列"   # RowResult.note: numbers whose columns are in doubt
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class RowSpec:
     """What one template row holds: its keys in order and the arithmetic inside it."""
     row_id: str
@@ -26,7 +26,7 @@ class RowSpec:
     rules: tuple[CellSum, ...] = ()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class RowResult:
     """What reading one template row gave."""
     spec: RowSpec
