@@ -3,7 +3,8 @@
 Commands: extract (a summary, or JSON/JSONL/CSV), validate (findings, exit code for scripts), schema,
 fields (the data dictionary); batch and export (commands/batch.py), audit and report (commands/audit.py).
 """
-from __future__ import annotations
+# No `from __future__ import annotations`: typer would compile each command's annotation
+# strings back into types (get_type_hints) when the command is built.
 
 import csv
 import io

@@ -1,5 +1,6 @@
 """The typed record of one report: the contract of our JSON, CSV and SQLite outputs."""
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic would compile each of the ~54 annotation
+# strings back into a type at import (~3 ms of a text extract's start-up); these are plain types.
 
 from typing import Literal
 
