@@ -13,6 +13,9 @@ variable-width lookbehind) keep importing it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
+from typing import AnyStr
 
 # Unicode White_Space, regex's \s: str.isspace() without the separators \x1c-\x1f
 _SPACE = "\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
@@ -50,3 +53,14 @@ def translate(pattern: str) -> str:
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """re.compile with `regex`'s meaning of \\s (see above)."""
     return re.compile(translate(pattern), flags)
+
+
+def lazy(pattern: AnyStr, flags: int = 0) -> Callable[[], re.Pattern[AnyStr]]:
+    """The pattern, compiled when first asked for: a module's patterns for what only some
+    documents hold (crawler headers, Markdown rules, page footers) cost the others nothing."""
+    @cache
+    def compiled() -> re.Pattern[AnyStr]:
+        if isinstance(pattern, str):
+            return compile(pattern, flags)
+        return re.compile(pattern, flags)
+    return compiled

@@ -50,8 +50,10 @@ def _grammar_sources() -> list[str]:
 
 
 def _module_patterns() -> list[re.Pattern]:
-    return [v for m in (text_reader, meta, layout, fused, grid, structure) for v in vars(m).values()
-            if isinstance(v, re.Pattern) and isinstance(v.pattern, str)]
+    found = [v for m in (text_reader, meta, layout, fused, grid, structure) for v in vars(m).values()
+             if isinstance(v, re.Pattern) or getattr(v, "__qualname__", "").startswith("lazy.")]
+    patterns = [v if isinstance(v, re.Pattern) else v() for v in found]      # rx.lazy's: compiled when asked
+    return [p for p in patterns if isinstance(p.pattern, str)]
 
 
 def _texts() -> list[str]:

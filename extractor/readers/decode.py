@@ -7,12 +7,14 @@ import warnings
 
 import re
 
+from .. import rx
+
 # UnicodeDammit logs "Some characters could not be decoded" through logging's last-resort
 # handler, i.e. straight to stderr; the replacement characters are judged by the readers
 logging.getLogger("bs4.dammit").setLevel(logging.CRITICAL)
 
-_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_XML = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
+_META = rx.lazy(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_XML = rx.lazy(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
 # gb2312/gbk pages routinely hold characters only GBK or GB18030 define
 _WIDEN = {"gb2312": "gb18030", "gb_2312-80": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "euc-cn": "gb18030",
           "big5": "big5hkscs", "iso-8859-1": "cp1252", "latin-1": "cp1252"}
@@ -41,7 +43,7 @@ def decode(data: bytes, *, declared: bool = False) -> tuple[str, str]:
             return data[len(bom):].decode(enc, "replace"), enc
     tried = []
     if declared:
-        m = _META.search(data[:4096]) or _XML.search(data[:512])
+        m = _META().search(data[:4096]) or _XML().search(data[:512])
         if m:
             enc = codec_name(m.group(1).decode("ascii", "ignore"))
             if enc:

@@ -14,18 +14,18 @@ from ..normalize import clean_cell, clean_spaced, clean_text, is_value_text
 from .decode import decode
 
 # the header fields of crawlers' text dumps: the format's vocabulary, not the template's
-_CRAWLER_FIELD = rx.compile(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录|来源|索引号)\s*[:：]\s*(.*)$")
+_CRAWLER_FIELD = rx.lazy(r"^(标题|发布时间|文号|发布机构|栏目|原文链接|本地目录|来源|索引号)\s*[:：]\s*(.*)$")
 _BODY_SEP = rx.compile(r"^=+\s*正文\s*=+\s*$")
-_MD_RULE = rx.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_PAGE_FOOTER = rx.compile(r"^(?:[-－—]\s*\d{1,3}\s*[-－—]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3})$")
-_ITEM_START = rx.compile(r"^[（(]?(?:[一二三四五六七八九十]{1,2}|\d{1,2})[）)、.．]")
+_MD_RULE = rx.lazy(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_PAGE_FOOTER = rx.lazy(r"^(?:[-－—]\s*\d{1,3}\s*[-－—]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|\d{1,3})$")
+_ITEM_START = rx.lazy(r"^[（(]?(?:[一二三四五六七八九十]{1,2}|\d{1,2})[）)、.．]")
 # an attachment URL: a run of URL characters (matched possessively, so a long run is read
 # once, not once per start position) that holds a document extension
 # a `pdftotext -layout` table row: numbers apart by runs of spaces at the line's end (its
 # columns: kept, so a blank cell's column shows; recognize/bands.py)
 _LAYOUT_ROW = rx.compile(r"\S {2,}[-+]?\d[\d,.]*(?: {2,}[-+]?\d[\d,.]*)+ *$")
-_URL_RUN = rx.compile(r"[A-Za-z0-9_./:%?=&~+\-]++")
-_EXT_END = rx.compile(r"\.(?:pdf|docx?|wps|xlsx?|rtf)(?![A-Za-z0-9_])", re.I)
+_URL_RUN = rx.lazy(r"[A-Za-z0-9_./:%?=&~+\-]++")
+_EXT_END = rx.lazy(r"\.(?:pdf|docx?|wps|xlsx?|rtf)(?![A-Za-z0-9_])", re.I)
 
 
 def _check_text(text: str, options) -> None:
@@ -44,7 +44,7 @@ def _split_header(lines: list[str]) -> tuple[dict, list[str]]:
         if _BODY_SEP.match(line.strip()):
             fields = {}
             for h in lines[:i]:
-                m = _CRAWLER_FIELD.match(h.strip())
+                m = _CRAWLER_FIELD().match(h.strip())
                 if m:
                     fields[m.group(1)] = m.group(2).strip()
             return fields, lines[i + 1:]
@@ -77,7 +77,7 @@ def _stitch(rows: list[list[str]], cuts: set[int]) -> list[list[str]]:
             # row has labels above the numbers); this row: no label that starts a row of its own
             if len(row) == len(out[-1]) and values_at and labels_at and max(labels_at) < min(values_at) \
                     and all(_is_label(prev[j]) for j in labels_at) \
-                    and not any(_ITEM_START.match(c) for c in cells if _is_label(c)) \
+                    and not any(_ITEM_START().match(c) for c in cells if _is_label(c)) \
                     and (first_of_piece or not any(_is_label(c) for c in cells)):
                 out[-1] = [a + b if a and b and _is_label(b) else (a or b)
                            for a, b in zip(out[-1], row, strict=True)]
@@ -125,7 +125,7 @@ def _build(lines: list[str], fmt: str, markdown: bool, limits: Limits) -> list:
         raw = line.rstrip("\r\n")
         stripped = raw.strip()
         if markdown and stripped.startswith("|") and stripped.count("|") >= 2:
-            if _MD_RULE.match(stripped):
+            if _MD_RULE().match(stripped):
                 continue
             cells = [c.strip() for c in _split_row(stripped.strip("|"), "|", limits)]
             if held and not (table_kind == "pipe" and len(cells) == len(table_rows[0])):
@@ -140,7 +140,7 @@ def _build(lines: list[str], fmt: str, markdown: bool, limits: Limits) -> list:
             table_rows.append(cells)
             check_rows(len(table_rows), limits)
             continue
-        if table_kind == "pipe" and (not stripped or _PAGE_FOOTER.match(stripped)):
+        if table_kind == "pipe" and (not stripped or _PAGE_FOOTER().match(stripped)):
             held.append(stripped)
             continue
         if "\t" in raw and stripped:
@@ -184,9 +184,9 @@ def _read(data: bytes, options, fmt: str) -> Document:
 def attachment_urls(text: str) -> list[str]:
     """Each URL-character run up to its last document extension (linear in the text)."""
     urls = []
-    for run in _URL_RUN.finditer(text):
+    for run in _URL_RUN().finditer(text):
         last = None
-        for m in _EXT_END.finditer(text, run.start(), run.end()):
+        for m in _EXT_END().finditer(text, run.start(), run.end()):
             last = m
         if last is not None:
             urls.append(text[run.start():last.end()])

@@ -168,7 +168,7 @@ def _near_heading(text: str, part: dict, taken: list[tuple[int, int]]):
     告的事项`): at most a quarter of its characters (one at least) edited."""
     numeral = _NUMERAL[part["number"] - 1]
     target = label_key(numeral + part["title"])
-    for m in _LINE.finditer(text):
+    for m in _LINE().finditer(text):
         line = m.group(0)
         if "。" in line or any(s <= m.start() < e for s, e in taken):
             continue
@@ -177,7 +177,7 @@ def _near_heading(text: str, part: dict, taken: list[tuple[int, int]]):
     return None
 
 
-_LINE = rx.compile(r"^[ \t]*(?P<num>\S)[^\n]{1,40}$", re.MULTILINE)
+_LINE = rx.lazy(r"^[ \t]*(?P<num>\S)[^\n]{1,40}$", re.MULTILINE)
 
 
 def edit_distance(a: str, b: str) -> int:

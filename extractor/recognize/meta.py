@@ -12,7 +12,7 @@ _TITLE = rx.compile(
 _TITLE_YEAR_FIRST = rx.compile(
     r"^(?:标题[:：]\s*)?(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<org>[^\s，。：:；;、“”《》\d]{2,40}?)\s*政\s*府\s*信\s*息\s*公\s*开"
     r"\s*(?:工\s*作\s*)?(?:年\s*度\s*)?(?:工\s*作\s*)?报\s*告")
-_PERIOD = rx.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|-|—)\s*\1\s*年\s*12\s*月\s*31\s*日")
+_PERIOD = rx.lazy(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?(?:至|到|-|—)\s*\1\s*年\s*12\s*月\s*31\s*日")
 _LEAD = rx.compile(r"^(?:标题[:：]\s*)")
 _ORG_JUNK = rx.compile(r"^[\s\"'“”《〈（(]+|[\s\"'“”》〉)）]+$")
 
@@ -53,5 +53,5 @@ def title_meta(lines: list[str]) -> tuple[str | None, int | None]:
 
 
 def period_year(text: str) -> int | None:
-    m = _PERIOD.search(text)
+    m = _PERIOD().search(text)
     return int(m.group(1)) if m else None
