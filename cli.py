@@ -40,7 +40,6 @@ with _collector_paused():
 
     from govreport import ReadError, Report, __version__, parse
     from govreport.commands.common import Group, LimitOption, parse_limits, stdout_console
-    from govreport.digest import digest
     from govreport.grammar import all_keys
     from govreport.errors import one_line
     from govreport.output import OutputError, choose_format, open_output, to_stdout
@@ -187,6 +186,7 @@ def extract(
     reports = [r for _, r in results if r is not None]
     buf = io.StringIO()
     if fmt is Format.text:
+        from govreport.digest import digest
         buf.write("\n".join(digest(r) for r in reports))
     elif fmt in (Format.json, Format.jsonl):
         for r in reports:

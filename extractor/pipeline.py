@@ -101,6 +101,8 @@ def parse(source: str | Path | bytes, filename: str | None = None, *, ocr: bool 
 
 def finish_findings(report: Report) -> None:
     """What every finding list gets once complete: diagnoses of failing arithmetic, stable ids."""
+    if not report.findings:
+        return                                        # a clean report loads neither module
     from .audit.diagnosis import diagnose
     from .audit.fingerprint import assign_ids
     diagnose(report)

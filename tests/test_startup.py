@@ -50,6 +50,10 @@ def test_extracting_a_text_report_imports_no_other_format_command_or_rich(tmp_pa
     assert "govreport.readers.text" in modules                    # the probe saw the run
     loaded = [name for name in NOT_FOR_TEXT if _loaded(modules, name)]
     assert loaded == []
+    # a clean report (no finding) needs no row labels for messages, no diagnosis, no finding ids
+    assert report["findings"] == []
+    assert [m for m in ("govreport.fields", "govreport.audit.diagnosis", "govreport.audit.fingerprint",
+                        "govreport.digest", "govreport.schema") if m in modules] == []
     # its tables are tab-separated, read as grids: the reading of tables printed as running text stays unloaded
     assert "govreport.recognize.grid" in modules
     assert [m for m in ("govreport.recognize.stream", "govreport.recognize.align") if m in modules] == []

@@ -5,7 +5,6 @@ import itertools
 from dataclasses import dataclass, field
 
 from ..budget import Budget, Spent, unlimited
-from ..fields import column_label, row_label, table_of
 from ..normalize import THOUSANDS, clean_text, is_value_text, parse_value
 from ..report import CellOrigin, CellValue, Finding
 from .fused import CellSum, TooMany, agreed, split_run
@@ -42,6 +41,7 @@ def _row_name(r: RowResult) -> str:
     template rows (table 四 read as one line) is named by its table."""
     if r.raw is not None and r.raw.label:
         return r.raw.label
+    from ..fields import row_label, table_of        # the data dictionary: only for a message
     rows = list(dict.fromkeys(row_label(k) or "" for k in r.spec.keys))
     if len(rows) == 1 and rows[0]:
         return rows[0]
@@ -192,6 +192,7 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
                 values[k] = c.value
                 cells[k] = c
             if r.note:
+                from ..fields import column_label
                 bad = [k for k, c in zip(keys, r.direct, strict=True) if c.value is None]
                 what = "的数字无法确定属于哪一列（原文表格的行列结构丢失，位置有歧义），不作猜测：" \
                     if r.note == UNPLACED else "有单元格不是数字："
