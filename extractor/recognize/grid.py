@@ -191,7 +191,7 @@ def _aligned(row: list[Cell], cmap: dict[str, int], order: list[str], last_label
     return [ValueToken(c.raw, c.origin, c.unread) for c in cells]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False, repr=False)
 class Line:
     """A row of table 三's grid as read: the template row its label names, if any, and
     what the order placement (in_order) needs to know of it."""
