@@ -101,7 +101,10 @@ def test_unruled_scan_prints_no_wrong_number_and_accuses_the_document_of_nothing
     report = parse(_scan(unruled_pdf), filename="unruled.pdf", ocr=True, jobs=2)
     _no_wrong_number(report)
     right = [k for k, v in SPEC["values"].items() if report.values.get(k) == v]
-    assert len(right) >= 90, len(right)      # tables 二 and 三 are read, not skipped
+    assert len(right) >= 105, len(right)     # tables 二, 三 and 四 are read, not skipped
+    # table 四's one row of counts, some misread by the page OCR, is read cell by cell
+    assert [report.values[k] for k in SPEC["values"] if k.startswith("t4.")] == \
+        [v for k, v in SPEC["values"].items() if k.startswith("t4.")]
     # a header OCR read in pieces names no empty column of its own, so the counts under it
     # stay in their columns
     assert report.values["t2.licensing.decisions"] == SPEC["values"]["t2.licensing.decisions"]

@@ -232,3 +232,23 @@ def test_rows_beside_two_numbered_items_keep_their_numbers_and_their_labels_are_
     assert [row[1].text for row in table.rows] == ["6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项"]
     assert table.rows[0][0].text == "1.本机关不掌握相关政府信息"
     assert all(c.unread for row in table.rows for c in row[:2])
+
+
+def test_speck_among_a_rows_numbers_leaves_no_number_in_its_label():
+    # OCR read a speck `，` before the total: dropped, it must not pull 217 into the label
+    row = [word("（七）总计", 100, 130)] + numbers(["217", "1"], 130) + [Box("，", 378, 382, 130, 142)] + \
+        numbers(["", "", "218"], 130)
+    lines = [[word("规章", 100, 100)] + numbers(["0", "0", "0"], 100), row]
+    table = build_grid(lines, {0, 1}, ocr=True)
+    assert value_row(table, "（七）总计") == ["217", "1", "218"]
+    assert not [c.text for c in table.rows[-1][:-3] if c.text and "217" in c.text]
+
+
+def test_scan_row_of_counts_with_misread_glyphs_is_a_table_row():
+    # table 四's only row, a count read as `汪`: still a row of values
+    head = [word(t, 295 + 40 * k, 80) for k, t in enumerate(["维持", "纠正", "其他", "尚未", "总计"])]
+    row = numbers(["0", "0", "1", "汪", "4"], 100, x0=295)
+    for ocr, found in ((True, 1), (False, 0)):
+        tables = find_tables([head, row], lambda i: False, ocr=ocr)
+        assert len(tables) == found
+    assert texts(find_tables([head, row], lambda i: False, ocr=True)[0])[-1] == ["0", "0", "1", "汪", "4"]

@@ -110,7 +110,7 @@ def find_tables(lines: list[list[Box]], is_break, ocr: bool = False) -> list[Tex
     words were read from a scan (see build_grid)."""
     tables = []
     lines, sources = _merge_level_lines(lines)
-    nums = [_value_words(ws) for ws in lines]
+    nums = [_value_words(ws, ocr) for ws in lines]
     for chunk in _chunks(lines, lambda i: any(is_break(j) for j in sources[i])):
         values = [i for i in chunk if nums[i]]
         numbers = sum(len(nums[i]) for i in values)
@@ -156,14 +156,40 @@ def _merge_level_lines(lines: list[list[Box]]) -> tuple[list[list[Box]], list[li
 _SPECK = re.compile(r"^[，,。.、'‘’\"“”`]+$")     # a speck OCR read as punctuation
 
 
-def _value_words(words: list[Box]) -> list[Box]:
+def _value_words(words: list[Box], ocr: bool = False) -> list[Box]:
     """The numbers ending a line (`规章 0 0 0`): every word after the first number is one
-    (a lone punctuation mark among them is a speck, and dropped)."""
+    (a lone punctuation mark among them is a speck, and dropped). With `ocr`, a run of
+    numbers and glyph-short words ending the line, two thirds of them and at least two
+    numbers, is a row of values with some misread (`0 0 | 汪 0 4`, `2648 8 人`): each is
+    read again alone (ocr_grid)."""
     for k, w in enumerate(words):
         if is_number(w.text) and k > 0 or (k == 0 and is_number(w.text) and len(words) > 1):
             rest = [x for x in words[k:] if not _SPECK.match(x.text)]
-            return rest if all(is_number(x.text) for x in rest) else []
-    return []
+            if all(is_number(x.text) for x in rest):
+                return rest
+            break
+    if not ocr:
+        return []
+    run = list(words)
+    for k in range(len(words) - 1, -1, -1):
+        if not (_glyph_short(words[k].text) or is_number(words[k].text)):
+            run = words[k + 1:]
+            break
+    run = [x for x in run if not _SPECK.match(x.text)]
+    counted = sum(is_number(x.text) for x in run)
+    return run if counted >= 2 and 3 * counted >= 2 * len(run) else []
+
+
+def _glyph_short(text: str) -> bool:
+    """Could OCR have made this of a count: at most three characters, one of them CJK?"""
+    return len(text) <= 3 and sum("\u3400" <= ch <= "\u9fff" for ch in text) <= 1
+
+
+def _before_values(words: list[Box], values: list[Box]) -> list[Box]:
+    """The words of a line before its first value word: its label (a speck dropped from the
+    values, `，` before 218, leaves no value word behind in the label)."""
+    first = next((k for k, w in enumerate(words) if values and w is values[0]), len(words))
+    return words[:first]
 
 
 def _garbled_values(words: list[Box], label_right: float) -> list[Box]:
@@ -172,7 +198,7 @@ def _garbled_values(words: list[Box], label_right: float) -> list[Box]:
     misread; else []."""
     k = next((k for k, w in enumerate(words) if (w.x0 + w.x1) / 2 >= label_right), len(words))
     tail = words[k:]
-    short = all(len(w.text) <= 3 and sum("\u3400" <= ch <= "\u9fff" for ch in w.text) <= 1 for w in tail)
+    short = all(_glyph_short(w.text) or is_number(w.text) for w in tail)
     if not tail or not short or all(is_number(w.text) for w in tail):     # digits alone: a wrapped number
         return []
     return [w for w in tail if not _SPECK.match(w.text)]
@@ -356,7 +382,7 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
     """The grid of one table. With `ocr`, a line below the first row of numbers whose words
     over the value columns are all glyph-short (OCR's `人` for 29) is a row of values too,
     unread until its cells are read again alone (ocr_grid)."""
-    numbers = {i: _value_words(lines[i]) for i in value_lines}
+    numbers = {i: _value_words(lines[i], ocr) for i in value_lines}
     bands = value_bands(list(numbers.values()))
     if not bands:
         return None
@@ -374,7 +400,7 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
     text_rows: list[int] = []                     # lines with words over the bands but no numbers
     for i, words in enumerate(lines):
         if i in value_lines:
-            label_words += [(i, w) for w in words[:len(words) - len(numbers[i])]]
+            label_words += [(i, w) for w in _before_values(words, numbers[i])]
         elif any(w.x1 > label_right + TOL for w in words):
             text_rows.append(i)
         else:
@@ -538,7 +564,7 @@ def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: l
         size = line_size(words) or 1.0
         # the label ends where its last word does, unless that word stands where this
         # column's numbers do (on a scan, a misread digit: `辽` for 3)
-        label_end = max((w.x1 for w in words[:len(words) - len(nums)]
+        label_end = max((w.x1 for w in _before_values(words, nums)
                          if (w.x0 + w.x1) / 2 < bands[0][0] - size / 2), default=float("-inf"))
         top, bottom = min(w.top for w in words) - size / 3, max(w.bottom for w in words) + size / 3
         for k, (a, b) in enumerate(bands):
