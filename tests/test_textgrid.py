@@ -252,3 +252,30 @@ def test_scan_row_of_counts_with_misread_glyphs_is_a_table_row():
         tables = find_tables([head, row], lambda i: False, ocr=ocr)
         assert len(tables) == found
     assert texts(find_tables([head, row], lambda i: False, ocr=True)[0])[-1] == ["0", "0", "1", "汪", "4"]
+
+
+def test_scan_row_given_the_label_of_another_item_is_unread():
+    # OCR lines of a scanned table 三 (generated zj-2021 report, 200 dpi): the wrapped
+    # (二) label's tail `，不计其他情形)` joins (一)'s label, and the two rows' labels come out
+    # swapped; each row's own line says which item it is, so neither row's numbers may go
+    # under the other's label (the swap keeps every sum: nothing else would catch it)
+    def line(top, label, values, x0=167):
+        xs = [293, 328, 363, 398, 432, 467, 502]
+        return [Box(label, x0, x0 + 9.0 * len(label), top, top + 9)] + \
+            [Box(v, x, x + 5.0 * len(v), top, top + 9) for x, v in zip(xs, values, strict=True) if v]
+    lines = [
+        line(407, "一、本年新收政府信息公开申请数量", ["54", "13", "3", "0", "0", "5", "75"], 104),
+        line(428, "(一) 予以公开", ["14", "3", "0", "", "0", "0", "17"]),
+        line(440, "(二) 部分公开 (区分处理 ，只计这", ["7", "2", "0", "0", "0", "0", "9"], 122),
+        [Box("一情形", 144, 170, 452, 461), Box("， 不计 其 他情形)", 174, 237, 452, 461)],
+        line(463, "1. 属于国家秘密", ["0"] * 7, 188),
+    ]
+    table = build_grid(lines, {0, 1, 2, 4}, ocr=True)
+    mine = {"(一)": "17", "(二)": "9"}          # each item's total
+    for row in table.rows:
+        labels = " ".join(c.text or "" for c in row[:-7])
+        given = [m for m in mine if m in labels]
+        if given and not all(c.unread for c in row[-7:]):
+            assert [mine[m] for m in given] == [row[-1].text], (labels, [c.text for c in row[-7:]])
+    assert any(c.unread for row in table.rows for c in row)       # the joined label's row is in doubt
+    assert [c.unread for c in table.rows[-1][-7:]] == [False] * 7

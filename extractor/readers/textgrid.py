@@ -172,7 +172,7 @@ def _value_words(words: list[Box], ocr: bool = False) -> list[Box]:
         return []
     run = list(words)
     for k in range(len(words) - 1, -1, -1):
-        if not (_glyph_short(words[k].text) or is_number(words[k].text)):
+        if not (is_number(words[k].text) or _glyph_short(words[k].text) and not ITEM.match(words[k].text)):
             run = words[k + 1:]
             break
     run = [x for x in run if not _SPECK.match(x.text)]
@@ -181,8 +181,8 @@ def _value_words(words: list[Box], ocr: bool = False) -> list[Box]:
 
 
 def _glyph_short(text: str) -> bool:
-    """Could OCR have made this of a count: at most three characters, one of them CJK?"""
-    return len(text) <= 3 and sum("\u3400" <= ch <= "\u9fff" for ch in text) <= 1
+    """Could OCR have made this of a count: at most three characters, one of them CJK, no bracket?"""
+    return len(text) <= 3 and sum("\u3400" <= ch <= "\u9fff" for ch in text) <= 1 and not re.search(r"[（()）]", text)
 
 
 def _before_values(words: list[Box], values: list[Box]) -> list[Box]:
@@ -383,14 +383,16 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
     over the value columns are all glyph-short (OCR's `人` for 29) is a row of values too,
     unread until its cells are read again alone (ocr_grid)."""
     numbers = {i: _value_words(lines[i], ocr) for i in value_lines}
-    bands = value_bands(list(numbers.values()))
+    # the columns are where clean numbers stand; a row with misread glyphs (a scan) only
+    # when there is no other
+    clean = [ws for ws in numbers.values() if all(is_number(w.text) for w in ws)]
+    bands = value_bands(clean or list(numbers.values()))
     if not bands:
         return None
     label_right = bands[0][0]
     first_values = min(value_lines)
-    bands = _with_header_columns(bands, [w for i in range(first_values)
-                                         for w in (_join_pieces(lines[i]) if ocr else lines[i])
-                                         if (w.x0 + w.x1) / 2 > label_right])
+    over = [[w for w in lines[i] if (w.x0 + w.x1) / 2 > label_right] for i in range(first_values)]
+    bands = _with_header_columns(bands, [w for ws in over for w in (_join_pieces(ws) if ocr else ws)])
     if ocr:
         for i in range(first_values + 1, len(lines)):
             if i not in value_lines and (garbled := _garbled_values(lines[i], label_right)):
@@ -528,6 +530,10 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
             # template's order may, where the arithmetic confirms it)
             for cell, _ in items:
                 cell.unread = True
+    for i in values_sorted if ocr else ():
+        if _label_moved(grid, grid[i], _before_values(lines[i], numbers[i]), nl):
+            for cell in grid[i][nl:]:
+                cell.unread = True
     order = sorted(grid, key=lambda i: mids[i])
     row_of = {i: r for r, i in enumerate(order)}
     rows = []
@@ -545,10 +551,6 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
     # leaves its place in doubt still shows the numbers it holds
     found = _value_boxes(lines, numbers, bands, placed) if ocr else {}
     boxes = {(row_of[i], nl + k): box for (i, k), box in found.items()}
-    for i in values_sorted if ocr else ():
-        for k in range(len(bands)):
-            if (i, k) not in found:        # a neighbour's number covers its place: not read
-                grid[i][nl + k].unread = True
     return TextTable(rows, lcols + [a for a, _ in bands], bottoms, bbox, boxes=boxes)
 
 
@@ -574,14 +576,13 @@ def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: l
             for w in placed.get((i, k), []):       # a third of a line clear of its ink all round
                 m = size / 3
                 box = [min(box[0], w.x0 - m), min(box[1], w.top - m), max(box[2], w.x1 + m), max(box[3], w.bottom + m)]
-            # never over a number placed in another column (a wide 18651.06 standing past
-            # its band): its ink is no read of this cell
+            # not over a number placed in another column (a wide 18651.06 standing past its
+            # band): its ink is no read of this cell. The band itself stays in: ink there is
+            # read, and a neighbour's digits in it make the reads disagree
             before = [w.x1 for j in range(k) for w in placed.get((i, j), [])]
             after = [w.x0 for j in range(k + 1, len(bands)) for w in placed.get((i, j), [])]
-            box[0] = max([box[0]] + [x + size / 6 for x in before])
-            box[2] = min([box[2]] + [x - size / 6 for x in after])
-            if box[2] - box[0] < size / 2:       # no room left: nothing of this column stands here
-                continue
+            box[0] = max([box[0]] + [min(a, x + size / 6) for x in before])
+            box[2] = min([box[2]] + [max(b, x - size / 6) for x in after])
             out[(i, k)] = (box[0], box[1], box[2], box[3])
     return out
 
@@ -597,6 +598,29 @@ def _item_cells(grid: dict, row: list[TextCell], nl: int) -> list[tuple[TextCell
         if text and _ITEM_NO.match(text):
             out.append((cell, text))
     return out
+
+
+_MARK = re.compile(r"^\s*[（(]([一二三四五六七八九十]+)[）)]|^\s*(\d+)\s*[.．、]")
+
+
+def _mark(text: str | None) -> str | None:
+    """The item number a label opens with (`（二）` -> 二, `3.` -> 3)."""
+    m = _MARK.match(text or "")
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def _label_moved(grid: dict, row: list[TextCell], own: list[Box], nl: int) -> bool:
+    """On a scan: is the item a value row was given (its rightmost numbered label,
+    `（一）予以公开`) other than the one of that rank printed on the row's own line
+    (`（二）部分公开`)? Then labels were joined or attached across rows, and which numbers
+    are whose is in doubt: a row swapped with its neighbour keeps every sum, so nothing
+    else would catch it."""
+    given = [m for c in row[:nl] if (m := _mark(grid[c.merged_from[0]][c.merged_from[1]].text
+                                                if c.merged_from else c.text))]
+    if not given:
+        return False
+    marks = {m for w in own if (m := _mark(w.text)) and m.isdigit() == given[-1].isdigit()}
+    return bool(marks) and given[-1] not in marks
 
 
 def _label_runs_to_values(row: list[TextCell], i: int, nl: int) -> None:
