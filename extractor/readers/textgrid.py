@@ -442,7 +442,7 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
 
         # a label word reaching into an empty band may hold its number (`只计这一情8`: the
         # digit stands in the column, touching the label): that cell is not a printed blank
-        label_ws = lines[i][:len(lines[i]) - len(numbers[i])]
+        label_ws = _before_values(lines[i], numbers[i])
         for k, (left, right) in enumerate(bands):
             cell = grid[i][nl + k]
             if not cell.text and any(w.x1 > left + TOL and w.x0 < right - TOL for w in label_ws):
