@@ -279,3 +279,20 @@ def test_scan_row_given_the_label_of_another_item_is_unread():
             assert [mine[m] for m in given] == [row[-1].text], (labels, [c.text for c in row[-7:]])
     assert any(c.unread for row in table.rows for c in row)       # the joined label's row is in doubt
     assert [c.unread for c in table.rows[-1][-7:]] == [False] * 7
+
+
+def test_scan_label_reaching_into_an_empty_band_is_read_from_a_crop_of_the_whole_band():
+    # the glued `只计这一情8` on a scan: the first column's crop starts where its band does,
+    # so the 8 is in it and its reads decide (a text layer has no second look: unread there)
+    glued = word("只计这一情", 240, 160)
+    glued = Box(glued.text + "8", glued.x0, 300 + 15 + 3, glued.top, glued.bottom)
+    lines = [
+        [word("（一）予以公开", 160, 100)] + numbers(["21", "0", "21"], 100),
+        [glued] + numbers(["", "1", "9"], 160),
+    ]
+    table = build_grid(lines, {0, 1}, ocr=True)
+    last = len(table.rows) - 1
+    first = len(table.rows[last]) - 3
+    assert not table.rows[last][first].unread
+    band_left = min(b.x0 for b in lines[0][1:2])
+    assert table.boxes[(last, first)][0] <= band_left

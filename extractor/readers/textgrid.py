@@ -445,7 +445,8 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
         label_ws = _before_values(lines[i], numbers[i])
         for k, (left, right) in enumerate(bands):
             cell = grid[i][nl + k]
-            if not cell.text and any(w.x1 > left + TOL and w.x0 < right - TOL for w in label_ws):
+            # (a scan's cell is read again from a crop holding the whole band: its reads decide)
+            if not cell.text and not ocr and any(w.x1 > left + TOL and w.x0 < right - TOL for w in label_ws):
                 cell.unread = True
 
     # words over the bands on lines without numbers: column headers, and digits of a number
@@ -570,7 +571,7 @@ def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: l
                          if (w.x0 + w.x1) / 2 < bands[0][0] - size / 2), default=float("-inf"))
         top, bottom = min(w.top for w in words) - size / 3, max(w.bottom for w in words) + size / 3
         for k, (a, b) in enumerate(bands):
-            left = (bands[k - 1][1] + a) / 2 if k else max(a - size, label_end + 1)
+            left = (bands[k - 1][1] + a) / 2 if k else min(a, max(a - size, label_end + 1))
             right = (b + bands[k + 1][0]) / 2 if k + 1 < len(bands) else b + size
             box = [left, top, right, bottom]
             for w in placed.get((i, k), []):       # a third of a line clear of its ink all round
