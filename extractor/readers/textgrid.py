@@ -533,7 +533,7 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
                 cell.unread = True
     for i in values_sorted if ocr else ():
         if _label_moved(grid, grid[i], _before_values(lines[i], numbers[i]), nl):
-            for cell in grid[i][nl:]:
+            for cell in grid[i][:nl]:      # its labels place it under no item (see above)
                 cell.unread = True
     order = sorted(grid, key=lambda i: mids[i])
     row_of = {i: r for r, i in enumerate(order)}
@@ -613,8 +613,8 @@ def _mark(text: str | None) -> str | None:
 def _label_moved(grid: dict, row: list[TextCell], own: list[Box], nl: int) -> bool:
     """On a scan: is the item a value row was given (its rightmost numbered label,
     `（一）予以公开`) other than the one of that rank printed on the row's own line
-    (`（二）部分公开`)? Then labels were joined or attached across rows, and which numbers
-    are whose is in doubt: a row swapped with its neighbour keeps every sum, so nothing
+    (`（二）部分公开`)? Then labels were joined or attached across rows, and which item the
+    numbers are is in doubt: a row swapped with its neighbour keeps every sum, so nothing
     else would catch it."""
     given = [m for c in row[:nl] if (m := _mark(grid[c.merged_from[0]][c.merged_from[1]].text
                                                 if c.merged_from else c.text))]
