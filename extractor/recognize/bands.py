@@ -28,13 +28,21 @@ def _columns(centres: Sequence[float], bands: Sequence[float]) -> tuple[int, ...
     return tuple(out)
 
 
+def _fits(centres: Sequence[float], bands: Sequence[float]) -> bool:
+    """Every number stands within NEAR of some band of the reference."""
+    return all(min(abs(x - b) for b in bands) <= NEAR for x in centres)
+
+
 def columns(centres: Sequence[float], refs: Sequence[Sequence[float]]) -> tuple[int, ...] | None:
     """The column of each of a short row's numbers (by their centres, in characters from
     the line start), when every reference row (the centres of a whole row's numbers)
-    places them unambiguously and the same way; None when any is in doubt or there is
-    no reference. (pdftotext's character grid is coarse and a long label can push a row
-    a character or two: a number off its band by more than NEAR is in doubt.)"""
-    found = {_columns(centres, r) for r in refs}
+    whose bands the numbers stand in places them unambiguously and the same way; None
+    when any is in doubt or no reference fits. A reference none of whose bands some
+    number stands near is of another geometry (the table goes on on a page whose columns
+    stand elsewhere) and says nothing. (pdftotext's character grid is coarse and a long
+    label can push a row a character or two: a number off its band by more than NEAR is
+    in doubt.)"""
+    found = {_columns(centres, r) for r in refs if _fits(centres, r)}
     if len(found) != 1:
         return None
     return found.pop()
