@@ -23,7 +23,7 @@ from .model import Document, Origin
 from .readers.ocr_cells import value_of
 from .report import Finding, Report
 from .grammar import table_names
-from .sums import instances, layout_of
+from .sums import instances, layout_of, solve
 from .validate import key_label
 
 _EPS = 1e-6
@@ -56,7 +56,7 @@ def confirm_ocr(doc: Document, report: Report) -> None:
             if not unknown or len(unknown) > MAX_UNKNOWN or not all(k in doubt for k in unknown):
                 continue
             if len(unknown) == 1:
-                needs.setdefault(unknown[0], _solve(inst, unknown[0], values))
+                needs.setdefault(unknown[0], solve(inst, unknown[0], values))
             fits = _fitting_reads(inst, unknown, values, origins)
             if len(fits) == 1:             # one reading of the cells, and only one, makes the sum hold
                 for k, (v, read) in zip(unknown, fits[0], strict=True):
@@ -110,19 +110,6 @@ def _fitting_reads(inst, unknown: list[str], values: dict, origins: dict) -> lis
         if _balance(inst, trial) == 0:
             fits.append(combo)
     return fits
-
-
-def _solve(inst, key: str, values: dict) -> float:
-    """The value of `key` that makes the instance hold, every other cell known."""
-    coef, rest = 0, 0.0
-    for side, sign0 in ((inst.expected, 1), (inst.actual, -1)):
-        for sign, _, k in side:
-            if k == key:
-                coef += sign0 * sign
-            else:
-                rest += sign0 * sign * values[k]
-    need = -rest / coef if coef else float("nan")
-    return int(need) if float(need).is_integer() else round(need, 6)
 
 
 def _set(report: Report, key: str, value, raw: str | None) -> None:

@@ -142,6 +142,19 @@ def evaluated(values: dict, layout: str, rule_ids: frozenset[str]) -> Iterator[t
         yield inst, None if exp is None or act is None else abs(exp - act) <= EPS
 
 
+def solve(inst: Instance, key: str, values: dict) -> float:
+    """The value of `key` that makes the instance hold, every other cell known."""
+    coef, rest = 0, 0.0
+    for side, sign0 in ((inst.expected, 1), (inst.actual, -1)):
+        for sign, _, k in side:
+            if k == key:
+                coef += sign0 * sign
+            else:
+                rest += sign0 * sign * values[k]
+    need = -rest / coef if coef else float("nan")
+    return int(need) if float(need).is_integer() else round(need, 6)
+
+
 def _failing(values: dict, layout: str, rule_ids: frozenset[str]):
     """The instances of the named sum rules that can be evaluated and do not hold."""
     return (inst for inst, held in evaluated(values, layout, rule_ids) if held is False)

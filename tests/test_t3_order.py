@@ -23,18 +23,35 @@ G = load("2021")
 T3 = {k: v for k, v in SPEC["values"].items() if k.startswith("t3.")}
 
 
-def _read(labels: dict[str, str], values: dict[str, int], skip: frozenset[str] | set[str] = frozenset()):
-    """Recognize a report whose table 三 prints `values`, each row's label as the template
-    prints it unless `labels` says how it was read (row id -> text)."""
+def _read(labels: dict[str, str], values: dict, reads: dict[str, tuple[str, ...]] | None = None,
+          skip: frozenset[str] | set[str] = frozenset()):
+    """Recognize a report whose table 三 prints `values` (a key -> its text, or a number),
+    each row's label as the template prints it unless `labels` says how it was read (row
+    id -> text), without the rows in `skip`. With `reads` (key -> OCR's differing reads of
+    that cell), the table is a scan's: every cell OCR'd, those cells unconfirmed, and OCR
+    confirmation runs."""
     rows = [["", "", "申请人情况", "", "", "", "", "", ""],
             ["", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
+    at = {}
     for r in G.t3_rows:
         if r.id in skip:
             continue
+        at.update({f"t3.{r.id}.{c}": (len(rows), 2 + j) for j, c in enumerate(G.t3_columns)})
         rows.append([r.group or "", labels.get(r.id, r.label)]
                     + [str(values[f"t3.{r.id}.{c}"]) for c in G.t3_columns])
-    doc = Document("pdf", [Paragraph("三、收到和处理政府信息公开申请情况"), grid_from_rows(0, rows, "pdf", page=2)])
+    table = grid_from_rows(0, rows, "pdf", page=2)
+    if reads is not None:
+        for row in table.rows:
+            for cell in row:
+                cell.origin.ocr = True
+        for key, texts in reads.items():
+            origin = table.rows[at[key][0]][at[key][1]].origin
+            origin.uncertain, origin.reads = "ocr", texts
+    doc = Document("pdf", [Paragraph("三、收到和处理政府信息公开申请情况"), table])
     report = recognize(doc, Source(path="t3.pdf", format="pdf", sha256="0"), "test")
+    if reads is not None:
+        from govreport.ocr_confirm import confirm_ocr
+        confirm_ocr(doc, report)
     report.findings.extend(validate(report))
     return report
 
@@ -78,6 +95,31 @@ def test_placement_the_arithmetic_does_not_confirm_leaves_the_rows_null_with_fin
 def test_a_placed_row_whose_own_sum_fails_places_nothing_by_order():
     planted = dict(T3)
     planted["t3.unavailable_not_held.total"] = 4   # 3 + 0 + … != 4: a misread, or the document's error
+    report = _read(MISREAD, planted)
+    assert all(report.values[k] is None for k in T3 if k.split(".")[1] in MISREAD)
+
+
+def test_a_cell_ocr_misread_counts_as_the_read_the_row_sum_admits():
+    # 本机关不掌握 (3 0 0 0 0 0 3), its label misread, its 3 read as 8 once: the order places
+    # the row, the read the row's sum admits confirms it, OCR confirmation prints that read
+    misread = dict(T3) | {"t3.unavailable_not_held.natural": "8"}
+    report = _read(MISREAD, misread, reads={"t3.unavailable_not_held.natural": ("8", "3")})
+    assert _t3(report) == T3
+    # with no read that fits, the row's sum fails: nothing is placed by order
+    report = _read(MISREAD, misread, reads={"t3.unavailable_not_held.natural": ("8", "5")})
+    assert all(report.values[k] is None for k in T3 if k.split(".")[1] in MISREAD)
+
+
+def test_an_unreadable_total_row_is_given_by_the_balance_for_the_check_only():
+    # （七）总计 unreadable (a number wrapped into the next column): T3-BALANCE gives it, so
+    # the sum of the outcome rows can still be checked; the total itself stays null
+    garbled = dict(T3) | {"t3.total.commercial": "2 417"}
+    report = _read(MISREAD, garbled)
+    assert {k: v for k, v in _t3(report).items() if not k.startswith("t3.total.")} == \
+        {k: v for k, v in T3.items() if not k.startswith("t3.total.")}
+    assert all(report.values[k] is None for k in T3 if k.startswith("t3.total."))
+    # the same with the outcome rows summing to one more than the balance says: not confirmed
+    planted = garbled | {"t3.granted.natural": 5, "t3.granted.total": 7}
     report = _read(MISREAD, planted)
     assert all(report.values[k] is None for k in T3 if k.split(".")[1] in MISREAD)
 

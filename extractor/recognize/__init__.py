@@ -6,11 +6,11 @@ from dataclasses import replace
 from ..budget import Budget
 from ..grammar import FREE_FORM, Grammar, all_grammars, layout_name, load
 from ..model import Document, Table
-from ..normalize import MAX_DIGITS, label_key
+from ..normalize import MAX_DIGITS, label_key, parse_value
 from ..report import Finding, Link, Part, Report, Source
-from ..sums import evaluated, sums_failing, sums_hold
+from ..sums import evaluated, instances, solve, sums_failing, sums_hold
 from . import grid, in_order
-from .fused import CellSum, holds
+from .fused import CellSum
 from .layout import Layout, PartHit, find_parts, linearize, part_text
 from .meta import period_year, title_meta
 from .rows import RawRow
@@ -151,18 +151,52 @@ def _t3_by_order(lines: list[grid.Line], specs: list[RowSpec], found: dict[str, 
 
 def _order_confirmed(results: list[RowResult], moved: set[str], layout: str) -> bool:
     """Every row placed by order is read whole and its own sum holds, and each column sum
-    over those rows can be checked (all its cells known) and holds: no row is missing or
-    spurious. (Which row is which, the order decides: sums cannot tell.)"""
+    over those rows can be checked and holds: no row is missing or spurious. (Which row
+    is which, the order decides: sums cannot tell.) A cell OCR read several ways counts
+    as the read the row's sum admits; a row not placed by order may lack one cell, which
+    its sum then gives, and a column sum over no row placed by order may give the one cell
+    it lacks (（七）总计 from T3-BALANCE): what is given so is never printed, it
+    only lets the sums over the rows placed by order be checked."""
     values: dict = {}
     keys: set[str] = set()
     for r in results:
-        vals = known(r)
+        vals = in_order.resolve(_cell_options(r), r.spec.rules, fill=r.spec.row_id not in moved)
         if r.spec.row_id in moved:
-            if not holds(r.spec.rules, vals):
+            if vals is None:
                 return False
             keys.update(r.spec.keys)
-        values.update(zip(r.spec.keys, vals, strict=True))
+        values.update(zip(r.spec.keys, vals or (None,) * len(r.spec.keys), strict=True))
+    _fill_columns(values, [i for i in instances(layout, False)
+                           if i.rule.id in _COLUMN_RULES and not keys.intersection(i.keys)])
     return all(held for inst, held in evaluated(values, layout, _COLUMN_RULES) if keys.intersection(inst.keys))
+
+
+def _fill_columns(values: dict, sums: list) -> None:
+    """Give a cell left unknown the value the one column sum it lacks in says, using sums
+    over no row placed by order (those are the checks; a sum that gives a cell checks nothing)."""
+    changed = True
+    while changed:
+        changed = False
+        for inst in sums:
+            unknown = [k for k in inst.keys if values.get(k) is None]
+            if len(unknown) == 1 and (v := solve(inst, unknown[0], values)) >= 0:
+                values[unknown[0]] = v
+                changed = True
+
+
+def _cell_options(r: RowResult) -> list[in_order.Options]:
+    """Each cell's values as read: the one printed and, where OCR's reads of it did not
+    agree, the others (None: unknown)."""
+    if r.direct is None or r.raw is None:
+        return [None if v is None else (v,) for v in known(r)]
+    out: list[in_order.Options] = []
+    for c, t in zip(r.direct, r.raw.tokens, strict=True):
+        vals = [] if c.value is None else [c.value]
+        if t.origin is not None and (c.value is None or t.origin.uncertain):
+            vals += [p.value for x in t.origin.reads
+                     if x.strip() and (p := parse_value(x)).value is not None and not p.blank]
+        out.append(tuple(dict.fromkeys(vals)) or None)
+    return out
 
 
 def _first_by_rule(rows: list[RawRow]) -> dict[str, RawRow]:

@@ -16,7 +16,10 @@ tell rows apart, but they do tell that no row is missing or spurious.
 """
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
+
+from .fused import CellSum, holds
 
 
 def forced(anchors: Sequence[int | None], n: int) -> list[int | None]:
@@ -70,3 +73,43 @@ def _fitting_spans(bounds: list[tuple[int, int]], lo: int, hi: int) -> list[tupl
     ones would be a choice, and the order decides nothing there)."""
     spans = [(a, b) for a in range(lo, hi) for b in range(a + 2, hi + 1) if _fits(bounds[a], bounds[b])]
     return [s for s in spans if not any(t != s and t[0] < s[1] and s[0] < t[1] for t in spans)]
+
+
+Options = tuple[float, ...] | None     # the values a cell may be, as read; None: unknown
+
+
+def resolve(cells: list[Options], rules: tuple[CellSum, ...], fill: bool) -> tuple | None:
+    """The one reading of a row its own sums admit, each cell one of the values it was
+    read as; with `fill`, one unknown cell may be given by the row's sum. None when no
+    reading holds, or several do (or the reads allow too many to try)."""
+    unknown = [i for i, c in enumerate(cells) if c is None]
+    if len(unknown) > (1 if fill else 0):
+        return None
+    sizes = 1
+    for c in cells:
+        sizes *= len(c) if c else 1
+    if sizes > MAX_READS:
+        return None
+    found = set()
+    for combo in itertools.product(*(c if c is not None else (None,) for c in cells)):
+        row = list(combo)
+        if unknown and not _fill(row, unknown[0], rules):
+            continue
+        if holds(rules, row):
+            found.add(tuple(row))
+    return found.pop() if len(found) == 1 else None
+
+
+MAX_READS = 64          # readings of one row tried at most
+
+
+def _fill(row: list, i: int, rules: tuple[CellSum, ...]) -> bool:
+    """Put in cell i the value the one rule it is in gives (a count: never below zero)."""
+    rule = next((r for r in rules if i == r.total or i in r.parts), None)
+    if rule is None or sum(1 for r in rules if i == r.total or i in r.parts) > 1:
+        return False
+    if i == rule.total:
+        row[i] = sum(row[p] for p in rule.parts)
+    else:
+        row[i] = row[rule.total] - sum(row[p] for p in rule.parts if p != i)
+    return row[i] >= 0
