@@ -79,6 +79,18 @@ def test_a_label_one_row_off_is_settled_by_order_and_arithmetic():
     assert _t3(report) == T3
 
 
+def test_a_label_the_order_contradicts_prints_nothing_when_the_arithmetic_cannot_settle_it():
+    # as above, and a row unreadable (two cells garbled): the column sums cannot be checked,
+    # so neither the label nor the order is taken for 信访举报 and 重复申请
+    labels = {"rejected_complaint": "乞", "rejected_duplicate": "1.信访举报投诉类申请"}
+    garbled = dict(T3) | {"t3.denied_process.natural": "昌", "t3.denied_process.commercial": "岂"}
+    report = _read(labels, garbled)
+    both = [k for k in T3 if k.split(".")[1] in ("rejected_complaint", "rejected_duplicate")]
+    assert all(report.values[k] is None for k in both)
+    assert set(both) <= {k for f in report.findings for k in f.keys}
+    assert not [k for k in T3 if report.values[k] is not None and report.values[k] != T3[k]]
+
+
 def test_placement_the_arithmetic_does_not_confirm_leaves_the_rows_null_with_findings():
     planted = dict(T3)
     planted["t3.granted.natural"] += 1          # the row's own sum holds, table 三's column sums do not

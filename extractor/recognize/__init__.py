@@ -132,7 +132,9 @@ def _read_rows(specs: list[RowSpec], found: dict[str, RawRow], check, budget: Bu
 def _t3_by_order(lines: list[grid.Line], specs: list[RowSpec], found: dict[str, RawRow], check,
                  budget: Budget, layout: str) -> list[RowResult] | None:
     """Table 三 with its rows of values placed by the template's order (in_order) where
-    their labels do not place them, when the arithmetic confirms it; else None."""
+    their labels do not place them, when the arithmetic confirms it. When it does not, the
+    rows whose label the order contradicts are left unread (neither is preferred: a label
+    one row off prints another row's numbers); None when the order changes nothing."""
     ids = [s.row_id for s in specs]
     pos = {r: k for k, r in enumerate(ids)}
     rows = [ln for ln in lines if ln.values]
@@ -146,7 +148,37 @@ def _t3_by_order(lines: list[grid.Line], specs: list[RowSpec], found: dict[str, 
     trial = {r: raw for r, raw in found.items() if id(raw) not in taken}
     trial.update({r: replace(raw, rule_id=r, label="") for r, raw in order.items()})
     results = _read_rows(specs, trial, check, budget)
-    return results if _order_confirmed(results, moved, layout) else None
+    if _order_confirmed(results, moved, layout):
+        return results
+    doubt = _contradicted(found, order)
+    if not doubt:
+        return None
+    kept = {r: (replace(raw, tokens=[], aligned=False, note=_LABEL_OFF) if r in doubt else raw)
+            for r, raw in found.items()}
+    kept.update({r: RawRow(r, [], False, note=_LABEL_OFF) for r in doubt if r not in kept})
+    return _read_rows(specs, kept, check, budget)
+
+
+_LABEL_OFF = ("行标签与表格的行序不一致（标签可能错位一行），勾稽关系未能确定哪一行的数字属于此行，"
+              "不作猜测")
+
+
+def _contradicted(found: dict[str, RawRow], order: dict[str, RawRow]) -> set[str]:
+    """Template rows whose numbers the labels and the order disagree on: the row of values
+    the label gives one prints other numbers than the row the order gives it, or the order
+    takes that row for another template row."""
+    claimed = {id(raw): r for r, raw in order.items()}
+    out: set[str] = set()
+    for r, raw in found.items():
+        if not raw.tokens:
+            continue
+        by_order = order.get(r)
+        if by_order is None:
+            if claimed.get(id(raw), r) != r:
+                out.add(r)
+        elif [t.raw.strip() for t in by_order.tokens] != [t.raw.strip() for t in raw.tokens]:
+            out.add(r)
+    return out
 
 
 def _order_confirmed(results: list[RowResult], moved: set[str], layout: str) -> bool:

@@ -152,13 +152,16 @@ def _named(row: list[Cell], idx: list[int], rules: tuple[RowRule, ...]) -> set[s
 
 
 def _tokens_after(row: list[Cell], last_label: int, width: int) -> list[ValueToken]:
-    """The cells right of the label, blank ones at the end dropped, and blank ones at the
-    start while the row has more cells than the template's `width` (an empty label column)."""
+    """The cells right of the label, blank ones at the end dropped; blank ones at the start
+    too when `width` cells, each holding text, follow them (an empty label column: with a
+    blank among the rest, which cell is which is left to the splitter and the sums)."""
     cells = [c for c in row[last_label + 1:] if not _is_copy(c)]
     while cells and not cells[-1].text:
         cells.pop()
-    while len(cells) > width and not cells[0].text and not cells[0].unread:   # unread is not blank
-        cells.pop(0)
+    # (an unread cell is not blank: a number glued to its label left it so)
+    lead = next((i for i, c in enumerate(cells) if c.text or c.unread), len(cells))
+    if lead and len(cells) - lead == width and all(c.text for c in cells[lead:]):
+        cells = cells[lead:]
     return [ValueToken(c.raw, c.origin, c.unread) for c in cells]
 
 
@@ -212,13 +215,15 @@ def t3_lines(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
     labels = dict(zip(grammar.t3_columns, (label_key(x) for x in grammar.t3_column_labels), strict=True))
     cmap = _column_map(header_rows or rows[:3], labels)
     width = len(grammar.t3_columns)
-    out = []
+    out: list[Line] = []
     for r in rows:
         rule, last, label = _row_rule(r, rules, budget)
         aligned = _aligned(r, cmap, list(grammar.t3_columns), last)
         toks = aligned if aligned is not None else _tokens_after(r, last, width)
-        # a row of values: most of the table's columns hold a number (or one unread there)
+        # a row of values: most of the table's columns hold a number (or one unread there),
+        # below the first row a label names (numbers above it are the header's, or stray)
         values = 2 * sum(1 for t in toks if t.raw.strip() and (t.unread or is_value_text(t.raw.strip()))) > width
+        values = values and (rule is not None or any(ln.raw.rule_id for ln in out))
         if rule is None and not values:
             continue
         idx = _label_cells(r)
