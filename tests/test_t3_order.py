@@ -30,16 +30,8 @@ def _read(labels: dict[str, str], values: dict, reads: dict[str, tuple[str, ...]
     id -> text), without the rows in `skip`. With `reads` (key -> OCR's differing reads of
     that cell), the table is a scan's: every cell OCR'd, those cells unconfirmed, and OCR
     confirmation runs."""
-    rows = [["", "", "申请人情况", "", "", "", "", "", ""],
-            ["", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
-    at = {}
-    for r in G.t3_rows:
-        if r.id in skip:
-            continue
-        at.update({f"t3.{r.id}.{c}": (len(rows), 2 + j) for j, c in enumerate(G.t3_columns)})
-        rows.append([r.group or "", labels.get(r.id, r.label)]
-                    + [str(values[f"t3.{r.id}.{c}"]) for c in G.t3_columns])
-    table = grid_from_rows(0, rows, "pdf", page=2)
+    at: dict[str, tuple[int, int]] = {}
+    table = grid_from_rows(0, _t3_rows(labels, values, skip, at), "pdf", page=2)
     if reads is not None:
         for row in table.rows:
             for cell in row:
@@ -47,9 +39,27 @@ def _read(labels: dict[str, str], values: dict, reads: dict[str, tuple[str, ...]
         for key, texts in reads.items():
             origin = table.rows[at[key][0]][at[key][1]].origin
             origin.uncertain, origin.reads = "ocr", texts
-    doc = Document("pdf", [Paragraph("三、收到和处理政府信息公开申请情况"), table])
+    return _recognize(Document("pdf", [Paragraph("三、收到和处理政府信息公开申请情况"), table]), reads is not None)
+
+
+def _t3_rows(labels: dict[str, str], values: dict, skip: frozenset[str] | set[str] = frozenset(),
+             at: dict | None = None) -> list[list[str]]:
+    """Table 三's grid as text; `at` gets each key's (row, column)."""
+    rows = [["", "", "申请人情况", "", "", "", "", "", ""],
+            ["", "", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
+    for r in G.t3_rows:
+        if r.id in skip:
+            continue
+        if at is not None:
+            at.update({f"t3.{r.id}.{c}": (len(rows), 2 + j) for j, c in enumerate(G.t3_columns)})
+        rows.append([r.group or "", labels.get(r.id, r.label)]
+                    + [str(values[f"t3.{r.id}.{c}"]) for c in G.t3_columns])
+    return rows
+
+
+def _recognize(doc: Document, ocr: bool = False):
     report = recognize(doc, Source(path="t3.pdf", format="pdf", sha256="0"), "test")
-    if reads is not None:
+    if ocr:
         from govreport.ocr_confirm import confirm_ocr
         confirm_ocr(doc, report)
     report.findings.extend(validate(report))
@@ -177,3 +187,18 @@ def test_a_row_whose_label_was_lost_is_unread_not_missing_while_values_stand_unp
 def test_a_row_the_table_does_not_print_is_still_missing():
     report = _read({}, T3, skip={"denied_internal"})
     assert [(f.rule, f.severity) for f in report.findings if f.where == "denied_internal"] == [("MISSING-ROW", "error")]
+
+
+def test_table_three_run_on_below_table_two_is_read_as_table_three():
+    # a scan whose heading 三、收到和处理… between the tables was misread: one grid holds
+    # table 二 and then table 三 (its labels garbled as OCR leaves them, so that as one table
+    # it reads as table 二); cut where table 三's words start, table 三 is read
+    t2 = [["第二十条第（一）项", "", "", ""], ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+          ["规章", "0", "0", "0"], ["规范性文件", "89", "0", "89"], ["第二十条第（五）项", "", "", ""],
+          ["信息内容", "本年处理决定数量", "", ""], ["行政许可", "396", "", ""], ["行政处罚", "2648", "", ""],
+          ["行政强制", "126", "", ""], ["行政事业性收费", "35", "", ""], ["政府集中采购", "135", "", ""]]
+    garbled = {"received": "一、本请数量", "carried_over": "请数量", "granted": "于以公开", "partial": "部分公",
+               "denied_secret": "1. 属干国家秘", "unavailable_not_held": "1.本机关不党相关政府信握"}
+    rows = [r + [""] * 5 for r in t2] + _t3_rows(garbled, T3)
+    report = _recognize(Document("pdf", [Paragraph("三、收到和处理政府信息公开申请情况"), grid_from_rows(0, rows, "pdf", page=2)]))
+    assert _t3(report) == T3

@@ -27,9 +27,10 @@ def _region(layout: Layout, parts: dict[int, PartHit], number: int) -> tuple[int
 
 def _classify_tables(doc: Document) -> dict[str, list[Table]]:
     out: dict[str, list[Table]] = {"t2": [], "t3": [], "t4": []}
-    kinds = [grid.classify(t) for t in doc.tables]
+    tables = [piece for t in doc.tables for piece in grid.split(t)]
+    kinds = [grid.classify(t) for t in tables]
     prev = None
-    for k, t in enumerate(doc.tables):
+    for k, t in enumerate(tables):
         kind = kinds[k]
         if kind is None and prev and grid.numeric_only(t):
             kind = prev          # a page-break continuation holding numbers only
@@ -263,9 +264,9 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
         org, title_year = title_meta([p.text for p in doc.paragraphs[12:60] if len(p.text) <= 60])
     year = title_year or period_year(layout.text[:5000])
     tables = _classify_tables(doc)
-    classified = {id(t) for ts in tables.values() for t in ts}
+    classified = {t.index for ts in tables.values() for t in ts}
     edition, single_other = _detect_edition(layout, parts, tables, year,
-                                            _table_text([t for t in doc.tables if id(t) not in classified]))
+                                            _table_text([t for t in doc.tables if t.index not in classified]))
 
     report = Report(source=source, organization=org, year=year, edition=edition, parser_version=version,
                     attachments=[Link(text=t, url=u) for t, u in doc.links])

@@ -37,6 +37,27 @@ def classify(table: Table) -> str | None:
     return best
 
 
+_KINDS = ("t2", "t3", "t4")        # the template's tables in the order they are printed
+
+
+def split(table: Table) -> list[Table]:
+    """A grid holding one template table and then the next (a scan's heading between them
+    misread, so the rows ran on) as one table each: cut at the first row that prints a
+    word of the next table, when each part is then told as its table."""
+    kind = classify(table)
+    if kind not in _KINDS[:-1]:
+        return [table]
+    words = find_words()[_KINDS[_KINDS.index(kind) + 1]]
+    for k, row in enumerate(table.rows[1:], 1):
+        key = "|".join(label_key(c.text) for c in row if c.text and not _is_copy(c))
+        if any(w in key for w in words):
+            head, tail = Table(table.index, table.rows[:k], table.page), Table(table.index, table.rows[k:], table.page)
+            if classify(head) == kind and classify(tail) != kind and classify(tail) is not None:
+                return [head, *split(tail)]
+            break
+    return [table]
+
+
 def numeric_only(table: Table) -> bool:
     cells = [c.text for row in table.rows for c in row if c.text]
     return bool(cells) and all(is_value_text(t) for t in cells)
