@@ -299,3 +299,15 @@ def test_scan_label_reaching_into_an_empty_band_is_read_from_a_crop_of_the_whole
     assert not table.rows[last][first].unread
     band_left = min(b.x0 for b in lines[0][1:2])
     assert table.boxes[(last, first)][0] <= band_left
+
+
+def test_a_label_piece_level_with_its_own_row_of_values_does_not_join_the_label_above():
+    # OCR read 行政处罚 as `行政处昼`; `行政强制` below it would have been joined to it
+    # (the line above is full), giving 行政强制 the 行政处罚 row's 2113
+    lines = [
+        [word("行政许可", 100, 100)] + numbers(["10690"], 100),
+        [word("行政处昼", 100, 120)] + numbers(["2113"], 120),
+        [word("行政强制", 100, 134)] + numbers(["0"], 134),
+    ]
+    table = build_grid(lines, {0, 1, 2}, ocr=True)
+    assert [[c.text for c in row] for row in table.rows] == [["行政许可", "10690"], ["行政处昼", "2113"], ["行政强制", "0"]]

@@ -718,11 +718,21 @@ def _label_blocks(words: list[Box], value_mids: list[float]) -> list[_Block]:
             full = (last.x1 - last.x0) >= max(w.x1 - w.x0 - size / 2, 2.5 * size)
             filled = full and w.top - last.bottom < 1.5 * size and not is_label(cur.text) and \
                 not any(last.bottom < m < w.top for m in value_mids)
-            if w.text[0] in CLOSING or reads_on(cur.text, w.text) or filled:
+            # a whole official label level with a row of values, under a label level with
+            # another, is that row's own (OCR's `行政处昼` / `行政强制`), however they might
+            # read on; the pieces of a group label printed down its rows (不 / 予 / 公开) are not
+            own_row = is_label(w.text) and _level_with(w, value_mids) and \
+                any(_level_with(x, value_mids) for x in cur.words)
+            if not own_row and (w.text[0] in CLOSING or reads_on(cur.text, w.text) or filled):
                 cur.add(w)
                 continue
         out.append(_Block([w]))
     return out
+
+
+def _level_with(w: Box, mids: list[float]) -> bool:
+    """Does a row of values stand level with the piece (its line's middle within the piece's height)?"""
+    return any(w.top <= m <= w.bottom for m in mids)
 
 
 def _overlap(a: Box, b: Box) -> bool:
