@@ -88,10 +88,12 @@ def test_the_package_loads_the_pipeline_on_first_use():
 
 
 def test_importing_the_cli_leaves_its_objects_to_no_collector_pass():
-    # without the pause, importing cli.py ran the collector ~60 times over objects that all stay alive.
-    # Once first, so the modules' bytecode is cached: compiling them (a fresh checkout) is not start-up
-    _python("import govreport.cli")
-    out = _python("import gc; before = sum(s['collections'] for s in gc.get_stats()); import govreport.cli; "
+    # without the pause, importing cli.py ran the collector ~60 times over objects that all stay
+    # alive. The stdlib modules cli.py imports before its pause are loaded first: how often they
+    # set the collector off depends on what the interpreter's site already loaded (an editable
+    # install's finder loads some), which is not what this test is about
+    out = _python("import csv, io, json, logging, pathlib, typing, warnings, enum, contextlib, gc; "
+                  "before = sum(s['collections'] for s in gc.get_stats()); import govreport.cli; "
                   "print(sum(s['collections'] for s in gc.get_stats()) - before, gc.isenabled(), gc.get_freeze_count() > 20_000)")
     passes, enabled, frozen = out.split()
-    assert int(passes) <= 10 and enabled == "True" and frozen == "True"
+    assert int(passes) <= 2 and enabled == "True" and frozen == "True"
