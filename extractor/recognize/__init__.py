@@ -1,21 +1,21 @@
 """Map a Document onto the template: parts, edition, and every cell of tables 二/三/四."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..budget import Budget
 from ..grammar import FREE_FORM, Grammar, all_grammars, layout_name, load
 from ..model import Document, Table
-from ..normalize import MAX_DIGITS, label_key, parse_value
+from ..normalize import MAX_DIGITS, label_key
 from ..report import Finding, Link, Part, Report, Source
-from ..sums import evaluated, instances, solve, sums_failing, sums_hold
-from . import grid, in_order
+from ..sums import sums_failing, sums_hold
+from . import grid, t3_order
 from .fused import CellSum
 from .layout import Layout, PartHit, find_parts, linearize, part_text
 from .meta import period_year, title_meta
 from .rows import RawRow
 from .structure import blank_template, structure_findings
-from .values import RowResult, RowSpec, emit, known, read_row, settle
+from .t3_order import COLUMN_RULES
+from .values import RowSpec, emit, read_row, read_rows, settle
+
 
 def _region(layout: Layout, parts: dict[int, PartHit], number: int) -> tuple[int, int]:
     """Offsets of a part's body, or of the whole text when the part was not found."""
@@ -107,13 +107,10 @@ def _t4_spec(g: Grammar) -> RowSpec:
     return RowSpec("t4", keys, (False,) * len(keys), (False,) * len(keys), rules)
 
 
-_COLUMN_RULES = frozenset({"T3-BALANCE", "T3-OUTCOMES"})
-
-
 def _t3_columns_hold(edition: str, single_other: bool):
     """Table 三's column arithmetic, used to settle rows whose digits split several ways."""
     layout = layout_name(edition, single_other)
-    return lambda values: sums_hold(values, layout, _COLUMN_RULES)
+    return lambda values: sums_hold(values, layout, COLUMN_RULES)
 
 
 def _t3_rows_failing(g: Grammar, edition: str, single_other: bool):
@@ -121,115 +118,7 @@ def _t3_rows_failing(g: Grammar, edition: str, single_other: bool):
     rule instances that fail."""
     layout = layout_name(edition, single_other)
     return lambda rows: sums_failing({f"t3.{r}.{c}": v for r, nums in rows.items()
-                                      for c, v in zip(g.t3_columns, nums, strict=True)}, layout, _COLUMN_RULES)
-
-
-def _read_rows(specs: list[RowSpec], found: dict[str, RawRow], check, budget: Budget) -> list[RowResult]:
-    results = [read_row(spec, found.get(spec.row_id), budget) for spec in specs]
-    settle(results, check=check, budget=budget)
-    return results
-
-
-def _t3_by_order(lines: list[grid.Line], specs: list[RowSpec], found: dict[str, RawRow], check,
-                 budget: Budget, layout: str) -> list[RowResult] | None:
-    """Table 三 with its rows of values placed by the template's order (in_order) where
-    their labels do not place them, when the arithmetic confirms it. When it does not, the
-    rows whose label the order contradicts are left unread (neither is preferred: a label
-    one row off prints another row's numbers); None when the order changes nothing."""
-    ids = [s.row_id for s in specs]
-    pos = {r: k for k, r in enumerate(ids)}
-    rows = [ln for ln in lines if ln.values]
-    placed = in_order.forced([pos[ln.anchor] if ln.anchor in pos else None for ln in rows], len(ids))
-    order = {ids[j]: ln.raw for ln, j in zip(rows, placed, strict=True) if j is not None}
-    moved = {r for r, raw in order.items() if found.get(r) is not raw}
-    if not moved:
-        return None
-    taken = {id(raw) for raw in order.values()}
-    # a row the order places elsewhere than its label does is no longer its label's
-    trial = {r: raw for r, raw in found.items() if id(raw) not in taken}
-    trial.update({r: replace(raw, rule_id=r, label="") for r, raw in order.items()})
-    results = _read_rows(specs, trial, check, budget)
-    if _order_confirmed(results, moved, layout):
-        return results
-    doubt = _contradicted(found, order)
-    if not doubt:
-        return None
-    kept = {r: (replace(raw, tokens=[], aligned=False, note=_LABEL_OFF) if r in doubt else raw)
-            for r, raw in found.items()}
-    kept.update({r: RawRow(r, [], False, note=_LABEL_OFF) for r in doubt if r not in kept})
-    return _read_rows(specs, kept, check, budget)
-
-
-_LABEL_OFF = ("行标签与表格的行序不一致（标签可能错位一行），勾稽关系未能确定哪一行的数字属于此行，"
-              "不作猜测")
-
-
-def _contradicted(found: dict[str, RawRow], order: dict[str, RawRow]) -> set[str]:
-    """Template rows whose numbers the labels and the order disagree on: the row of values
-    the label gives one prints other numbers than the row the order gives it, or the order
-    takes that row for another template row."""
-    claimed = {id(raw): r for r, raw in order.items()}
-    out: set[str] = set()
-    for r, raw in found.items():
-        if not raw.tokens:
-            continue
-        by_order = order.get(r)
-        if by_order is None:
-            if claimed.get(id(raw), r) != r:
-                out.add(r)
-        elif [t.raw.strip() for t in by_order.tokens] != [t.raw.strip() for t in raw.tokens]:
-            out.add(r)
-    return out
-
-
-def _order_confirmed(results: list[RowResult], moved: set[str], layout: str) -> bool:
-    """Every row placed by order is read whole and its own sum holds, and each column sum
-    over those rows can be checked and holds: no row is missing or spurious. (Which row
-    is which, the order decides: sums cannot tell.) A cell OCR read several ways counts
-    as the read the row's sum admits; a row not placed by order may lack one cell, which
-    its sum then gives, and a column sum over no row placed by order may give the one cell
-    it lacks (（七）总计 from T3-BALANCE): what is given so is never printed, it
-    only lets the sums over the rows placed by order be checked."""
-    values: dict = {}
-    keys: set[str] = set()
-    for r in results:
-        vals = in_order.resolve(_cell_options(r), r.spec.rules, fill=r.spec.row_id not in moved)
-        if r.spec.row_id in moved:
-            if vals is None:
-                return False
-            keys.update(r.spec.keys)
-        values.update(zip(r.spec.keys, vals or (None,) * len(r.spec.keys), strict=True))
-    _fill_columns(values, [i for i in instances(layout, False)
-                           if i.rule.id in _COLUMN_RULES and not keys.intersection(i.keys)])
-    return all(held for inst, held in evaluated(values, layout, _COLUMN_RULES) if keys.intersection(inst.keys))
-
-
-def _fill_columns(values: dict, sums: list) -> None:
-    """Give a cell left unknown the value the one column sum it lacks in says, using sums
-    over no row placed by order (those are the checks; a sum that gives a cell checks nothing)."""
-    changed = True
-    while changed:
-        changed = False
-        for inst in sums:
-            unknown = [k for k in inst.keys if values.get(k) is None]
-            if len(unknown) == 1 and (v := solve(inst, unknown[0], values)) >= 0:
-                values[unknown[0]] = v
-                changed = True
-
-
-def _cell_options(r: RowResult) -> list[in_order.Options]:
-    """Each cell's values as read: the one printed and, where OCR's reads of it did not
-    agree, the others (None: unknown)."""
-    if r.direct is None or r.raw is None:
-        return [None if v is None else (v,) for v in known(r)]
-    out: list[in_order.Options] = []
-    for c, t in zip(r.direct, r.raw.tokens, strict=True):
-        vals = [] if c.value is None else [c.value]
-        if t.origin is not None and (c.value is None or t.origin.uncertain):
-            vals += [p.value for x in t.origin.reads
-                     if x.strip() and (p := parse_value(x)).value is not None and not p.blank]
-        out.append(tuple(dict.fromkeys(vals)) or None)
-    return out
+                                      for c, v in zip(g.t3_columns, nums, strict=True)}, layout, COLUMN_RULES)
 
 
 def _first_by_rule(rows: list[RawRow]) -> dict[str, RawRow]:
@@ -328,9 +217,9 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
     t3_found = _first_by_rule(t3_raw)
     t3_specs = _t3_specs(g, single_other)
     t3_check = _t3_columns_hold(edition, single_other)
-    t3_results = _read_rows(t3_specs, t3_found, t3_check, budget)
+    t3_results = read_rows(t3_specs, t3_found, t3_check, budget)
     if t3_lines:
-        t3_results = _t3_by_order(t3_lines, t3_specs, t3_found, t3_check, budget,
+        t3_results = t3_order.by_order(t3_lines, t3_specs, t3_found, t3_check, budget,
                                   layout_name(edition, single_other)) or t3_results
     t4_results = [read_row(_t4_spec(g), t4_raw, budget)]
     for results in (t2_results, t3_results, t4_results):

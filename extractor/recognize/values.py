@@ -118,6 +118,13 @@ def read_row(spec: RowSpec, raw: RawRow | None, budget: Budget | None = None) ->
     return res
 
 
+def read_rows(specs: list[RowSpec], found: dict[str, RawRow], check, budget: Budget) -> list[RowResult]:
+    """Each template row read from the raw row found for it, then settled together."""
+    results = [read_row(spec, found.get(spec.row_id), budget) for spec in specs]
+    settle(results, check=check, budget=budget)
+    return results
+
+
 def _with_unread(res: RowResult, toks, n: int) -> RowResult:
     """A row with cells the reader could not place: read the others one to one (when the
     row has its n cells) and leave those unknown; never split or shift around them."""
