@@ -8,17 +8,19 @@ when its content can tell it).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Format:
-    """An input format: its name, file extensions, reader module and office conversion."""
-    name: str                         # Document.format, Source.format
-    extensions: tuple[str, ...]       # file name suffixes (they break ties when sniffing)
-    module: str                       # reader module under extractor.readers
-    function: str = "read"
-    office_target: str | None = None  # office formats: what LibreOffice converts them to
+    """An input format: its name, file extensions, reader module and office conversion.
+    A plain class, not a dataclass (see grammar.py); not changed once built."""
+    __slots__ = ("name", "extensions", "module", "function", "office_target")
+
+    def __init__(self, name: str, extensions: tuple[str, ...], module: str, function: str = "read",
+                 office_target: str | None = None):
+        self.name = name                      # Document.format, Source.format
+        self.extensions = extensions          # file name suffixes (they break ties when sniffing)
+        self.module = module                  # reader module under extractor.readers
+        self.function = function
+        self.office_target = office_target    # office formats: what LibreOffice converts them to
 
 
 FORMATS: dict[str, Format] = {f.name: f for f in (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -26,51 +25,81 @@ _ITEM_SEP = r"\s*[.．、，,]?\s*"
 _compile = cache(rx.compile)
 
 
-@dataclass(frozen=True, slots=True, repr=False)
+# The classes a text report's extract builds are plain classes with __slots__, not
+# dataclasses: a dataclass execs its generated methods at import (~0.5 ms a class).
+# They are not changed once built.
+
 class RowRule:
     """A template row: its id, labels and the pattern that finds it in text."""
-    id: str
-    label: str
-    name: str                 # short label for messages
-    keywords: tuple[str, ...]
-    exact: bool
-    pattern: str              # how the label reads in flattened text, item number included
-    group: str | None = None  # the merged label over this row and its siblings (（三）不予公开)
+    __slots__ = ("id", "label", "name", "keywords", "exact", "pattern", "group")
+
+    def __init__(self, id: str, label: str, name: str, keywords: tuple[str, ...], exact: bool, pattern: str,
+                 group: str | None = None):
+        self.id = id
+        self.label = label
+        self.name = name                  # short label for messages
+        self.keywords = keywords
+        self.exact = exact
+        self.pattern = pattern            # how the label reads in flattened text, item number included
+        self.group = group                # the merged label over this row and its siblings (（三）不予公开)
+
+    def _fields(self) -> tuple:
+        return (self.id, self.label, self.name, self.keywords, self.exact, self.pattern, self.group)
+
+    def __eq__(self, other: object) -> bool:       # equal by value, as the dataclass it was
+        if not isinstance(other, RowRule):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
 
     @property
     def text(self) -> re.Pattern:
         return _compile(self.pattern)
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Block:
     """A block of table 二: its rows and columns."""
-    name: str
-    columns: tuple[dict, ...]
-    rows: tuple[RowRule, ...]
+    __slots__ = ("name", "columns", "rows")
+
+    def __init__(self, name: str, columns: tuple[dict, ...], rows: tuple[RowRule, ...]):
+        self.name = name
+        self.columns = columns
+        self.rows = rows
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Grammar:
     """A template edition as its grammar file describes it."""
-    edition: str
-    markers: tuple[str, ...]
-    parts: tuple[dict, ...]
-    t2_blocks: tuple[Block, ...]
-    t3_columns: tuple[str, ...]
-    t3_column_labels: tuple[str, ...]
-    t3_rows: tuple[RowRule, ...]
-    t3_single_other: RowRule
-    t3_numbered_labels: tuple[str, ...]    # labels of 三 printed like part headings (一、本年新收…)
-    t2_block_start: str                # pattern: table 二's first block label in flattened text
-    t4_groups: tuple[str, ...]
-    t4_columns: tuple[str, ...]
-    t4_header_words: tuple[str, ...]
-    t4_header_row_words: tuple[str, ...]
-    tables: dict[str, dict]            # t2/t3/t4 -> name, title, find_words
-    names: dict[tuple[str, int, str], str]   # (table, key segment, id) -> short label for messages
-    rules: frozenset[str]              # ids of the rules (extractor/rules.py) that apply
-    prose_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    __slots__ = ("edition", "markers", "parts", "t2_blocks", "t3_columns", "t3_column_labels", "t3_rows",
+                 "t3_single_other", "t3_numbered_labels", "t2_block_start", "t4_groups", "t4_columns",
+                 "t4_header_words", "t4_header_row_words", "tables", "names", "rules", "prose_sources")
+
+    def __init__(self, *, edition: str, markers: tuple[str, ...], parts: tuple[dict, ...],
+                 t2_blocks: tuple[Block, ...], t3_columns: tuple[str, ...], t3_column_labels: tuple[str, ...],
+                 t3_rows: tuple[RowRule, ...], t3_single_other: RowRule, t3_numbered_labels: tuple[str, ...],
+                 t2_block_start: str, t4_groups: tuple[str, ...], t4_columns: tuple[str, ...],
+                 t4_header_words: tuple[str, ...], t4_header_row_words: tuple[str, ...],
+                 tables: dict[str, dict], names: dict[tuple[str, int, str], str], rules: frozenset[str],
+                 prose_sources: dict[str, tuple[str, ...]]):
+        self.edition = edition
+        self.markers = markers
+        self.parts = parts
+        self.t2_blocks = t2_blocks
+        self.t3_columns = t3_columns
+        self.t3_column_labels = t3_column_labels
+        self.t3_rows = t3_rows
+        self.t3_single_other = t3_single_other
+        self.t3_numbered_labels = t3_numbered_labels    # labels of 三 printed like part headings (一、本年新收…)
+        self.t2_block_start = t2_block_start            # pattern: table 二's first block label in flattened text
+        self.t4_groups = t4_groups
+        self.t4_columns = t4_columns
+        self.t4_header_words = t4_header_words
+        self.t4_header_row_words = t4_header_row_words
+        self.tables = tables                            # t2/t3/t4 -> name, title, find_words
+        self.names = names                  # (table, key segment, id) -> short label for messages
+        self.rules = rules                  # ids of the rules (extractor/rules.py) that apply
+        self.prose_sources = prose_sources
 
     @property
     def part_patterns(self) -> tuple[re.Pattern, ...]:

@@ -1,26 +1,29 @@
 """The document model every reader produces and every later stage reads.
 
-Plain dataclasses: readers build them fast, the recognizer walks them, nothing
-here knows about formats beyond the `format` string kept in each origin.
+Plain classes with __slots__ (not dataclasses, whose generated methods are exec'd at
+import): readers build them fast, the recognizer walks them, nothing here knows about
+formats beyond the `format` string kept in each origin.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
-
-@dataclass(slots=True, eq=False, repr=False)
 class Origin:
     """Where a piece of text came from. Pages count from 1, tables/rows/columns from 0."""
-    format: str                  # html, text, markdown, pdf, docx, ...
-    page: int | None = None
-    table: int | None = None
-    row: int | None = None
-    col: int | None = None
-    ocr: bool = False
-    # why the reader is not sure this text is what is printed (e.g. "ocr": no second read
-    # confirmed it); arithmetic findings over such cells do not accuse the document
-    uncertain: str | None = None
-    reads: tuple[str, ...] = ()  # OCR: the differing readings of the cell, when they did not all agree
+    __slots__ = ("format", "page", "table", "row", "col", "ocr", "uncertain", "reads")
+
+    def __init__(self, format: str, page: int | None = None, table: int | None = None, row: int | None = None,
+                 col: int | None = None, ocr: bool = False, uncertain: str | None = None,
+                 reads: tuple[str, ...] = ()):
+        self.format = format             # html, text, markdown, pdf, docx, ...
+        self.page = page
+        self.table = table
+        self.row = row
+        self.col = col
+        self.ocr = ocr
+        # why the reader is not sure this text is what is printed (e.g. "ocr": no second read
+        # confirmed it); arithmetic findings over such cells do not accuse the document
+        self.uncertain = uncertain
+        self.reads = reads               # OCR: the differing readings of the cell, when they did not all agree
 
     def as_dict(self) -> dict:
         d = {"format": self.format, "page": self.page, "table": self.table, "row": self.row, "col": self.col}
@@ -29,49 +32,61 @@ class Origin:
         return d
 
 
-@dataclass(slots=True, eq=False, repr=False)
 class Cell:
     """A table cell as a reader found it."""
-    raw: str                     # text as the reader found it
-    text: str                    # normalized (see normalize.clean_cell)
-    origin: Origin
-    merged_from: tuple[int, int] | None = None   # (row, col) of the cell this grid position repeats
-    unread: bool = False         # the reader saw text here it could not place as this cell's value
+    __slots__ = ("raw", "text", "origin", "merged_from", "unread")
+
+    def __init__(self, raw: str, text: str, origin: Origin, merged_from: tuple[int, int] | None = None,
+                 unread: bool = False):
+        self.raw = raw                   # text as the reader found it
+        self.text = text                 # normalized (see normalize.clean_cell)
+        self.origin = origin
+        self.merged_from = merged_from   # (row, col) of the cell this grid position repeats
+        self.unread = unread             # the reader saw text here it could not place as this cell's value
 
 
-@dataclass(slots=True, eq=False, repr=False)
 class Table:
     """A table as a grid of cells."""
-    index: int
-    rows: list[list[Cell]]       # a rectangular grid, merged cells expanded
-    page: int | None = None      # first page (PDF)
+    __slots__ = ("index", "rows", "page")
+
+    def __init__(self, index: int, rows: list[list[Cell]], page: int | None = None):
+        self.index = index
+        self.rows = rows                 # a rectangular grid, merged cells expanded
+        self.page = page                 # first page (PDF)
 
 
-@dataclass(slots=True, eq=False, repr=False)
 class Paragraph:
     """A run of text outside tables."""
-    text: str                    # normalized text; may hold several lines
-    page: int | None = None
-    gap_before: bool = False     # a blank line stood before it in a text file (plain pdftotext parts text blocks so)
+    __slots__ = ("text", "page", "gap_before")
+
+    def __init__(self, text: str, page: int | None = None, gap_before: bool = False):
+        self.text = text                 # normalized text; may hold several lines
+        self.page = page
+        self.gap_before = gap_before     # a blank line stood before it in a text file (plain pdftotext parts text blocks so)
 
 
-@dataclass(slots=True, eq=False, repr=False)
 class ReaderNote:
     """Something a reader wants the user to know (cid glyphs, OCR used, ...)."""
-    rule: str
-    severity: str
-    message: str
-    where: str = "document"
+    __slots__ = ("rule", "severity", "message", "where")
+
+    def __init__(self, rule: str, severity: str, message: str, where: str = "document"):
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.where = where
 
 
-@dataclass(slots=True, eq=False, repr=False)
 class Document:
     """What a reader hands the recognizer: paragraphs and tables in reading order."""
-    format: str
-    blocks: list[Paragraph | Table] = field(default_factory=list)
-    title: str | None = None     # a title the container gives (HTML <title>, crawler 标题:)
-    notes: list[ReaderNote] = field(default_factory=list)
-    links: list[tuple[str, str]] = field(default_factory=list)   # (text, href) of attachments on a page
+    __slots__ = ("format", "blocks", "title", "notes", "links")
+
+    def __init__(self, format: str, blocks: list[Paragraph | Table] | None = None, title: str | None = None,
+                 notes: list[ReaderNote] | None = None, links: list[tuple[str, str]] | None = None):
+        self.format = format
+        self.blocks: list[Paragraph | Table] = [] if blocks is None else blocks
+        self.title = title               # a title the container gives (HTML <title>, crawler 标题:)
+        self.notes: list[ReaderNote] = [] if notes is None else notes
+        self.links: list[tuple[str, str]] = [] if links is None else links   # (text, href) of attachments on a page
 
     @property
     def tables(self) -> list[Table]:

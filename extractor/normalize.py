@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 # Chromium-printed PDFs map CJK glyphs to Kangxi / supplement radicals. NFKC maps the
@@ -105,13 +104,17 @@ THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 MAX_DIGITS = 15
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ParsedValue:
-    """A cell's text read as a number."""
-    value: int | float | None      # None: the text is not a number
-    blank: bool = False            # printed as blank / dash / 无: read as 0
-    unit: str | None = None
-    too_long: bool = False         # digits past MAX_DIGITS: a number, but not one we can hold
+    """A cell's text read as a number. A plain class, not a dataclass (see grammar.py);
+    not changed once built (parse_value caches them)."""
+    __slots__ = ("value", "blank", "unit", "too_long")
+
+    def __init__(self, value: int | float | None, blank: bool = False, unit: str | None = None,
+                 too_long: bool = False):
+        self.value = value             # None: the text is not a number
+        self.blank = blank             # printed as blank / dash / 无: read as 0
+        self.unit = unit
+        self.too_long = too_long       # digits past MAX_DIGITS: a number, but not one we can hold
 
 
 @lru_cache(maxsize=8192)

@@ -15,8 +15,6 @@ Vocabulary
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 # The layouts (an edition's canonical keys), the labels messages use and which rules
 # apply to an edition all come from the grammars (extractor/grammar.py): a rule applies
 # to an edition that lists its id, wherever the layout has the keys it names.
@@ -24,27 +22,35 @@ from dataclasses import dataclass
 
 # --- rule entries --------------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False, repr=False)
+# Plain classes, not dataclasses: a dataclass execs its generated methods at import
+# (see grammar.py). Rule entries are not changed once built.
+
 class SumRule:
     """expected == actual, evaluated per value of the scope's placeholder."""
-    id: str
-    severity: str
-    scope: str                      # key pattern with one placeholder: its values are the `where`s
-    expected: str                   # expression: what the rule implies
-    actual: str                     # expression: what is printed
-    message: str                    # format fields: table, where, expected_terms, expected, actual_terms, actual, prev_year
-    series: bool = False            # True: "prev:" terms read last year's report of the same body
+    __slots__ = ("id", "severity", "scope", "expected", "actual", "message", "series")
+
+    def __init__(self, id: str, severity: str, scope: str, expected: str, actual: str, message: str,
+                 series: bool = False):
+        self.id = id
+        self.severity = severity
+        self.scope = scope              # key pattern with one placeholder: its values are the `where`s
+        self.expected = expected        # expression: what the rule implies
+        self.actual = actual            # expression: what is printed
+        self.message = message          # format fields: table, where, expected_terms, expected, actual_terms, actual, prev_year
+        self.series = series            # True: "prev:" terms read last year's report of the same body
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class KeyRule:
     """A test on every single key of the layout matching `keys` and none of `exclude`."""
-    id: str
-    severity: str
-    test: str                       # "negative" | "fractional"
-    keys: str                       # glob over the layout's keys
-    exclude: tuple[str, ...]
-    message: str                    # format fields: label, key, actual
+    __slots__ = ("id", "severity", "test", "keys", "exclude", "message")
+
+    def __init__(self, id: str, severity: str, test: str, keys: str, exclude: tuple[str, ...], message: str):
+        self.id = id
+        self.severity = severity
+        self.test = test                # "negative" | "fractional"
+        self.keys = keys                # glob over the layout's keys
+        self.exclude = exclude
+        self.message = message          # format fields: label, key, actual
 
 
 _OUTCOMES = "granted|partial|denied_*|unavailable_*|rejected_*|other*"

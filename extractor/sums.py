@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 
 from .grammar import edition_of, folder, layout_name, layouts, load
@@ -21,15 +20,19 @@ Term = tuple[int, bool, str]          # (sign +1/-1, read from last year's repor
 EPS = 1e-6
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Instance:
-    """A sum rule applied at one place (column, row or group)."""
-    rule: SumRule
-    where: str
-    pos: int                          # segment of the keys that holds `where` (for labels)
-    expected: tuple[Term, ...]
-    actual: tuple[Term, ...]
-    keys: tuple[str, ...]
+    """A sum rule applied at one place (column, row or group). A plain class, not a
+    dataclass (see grammar.py); not changed once built."""
+    __slots__ = ("rule", "where", "pos", "expected", "actual", "keys")
+
+    def __init__(self, rule: SumRule, where: str, pos: int, expected: tuple[Term, ...], actual: tuple[Term, ...],
+                 keys: tuple[str, ...]):
+        self.rule = rule
+        self.where = where
+        self.pos = pos                    # segment of the keys that holds `where` (for labels)
+        self.expected = expected
+        self.actual = actual
+        self.keys = keys
 
 
 _BRACES = re.compile(r"\{([^{}]+)\}")

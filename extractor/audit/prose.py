@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from ..grammar import grammar_dir, table_names
@@ -25,16 +24,21 @@ _SENTENCE_END = "。；;！？!?\n"
 _EPS = 1e-6
 
 
-@dataclass(frozen=True, eq=False, repr=False)
 class Sentence:
-    name: str
-    source: str                    # the pattern, compiled when a part first holds the hint
-    before_source: str | None
-    hint: str
-    where: str
-    readings: tuple[str, ...]
-    share_of: tuple[str, ...]
-    parts: tuple[int, ...]
+    """One restatement of restatements.json. A plain class, not a dataclass (see
+    grammar.py); not changed once built."""
+    __slots__ = ("name", "source", "before_source", "hint", "where", "readings", "share_of", "parts")
+
+    def __init__(self, name: str, source: str, before_source: str | None, hint: str, where: str,
+                 readings: tuple[str, ...], share_of: tuple[str, ...], parts: tuple[int, ...]):
+        self.name = name
+        self.source = source                # the pattern, compiled when a part first holds the hint
+        self.before_source = before_source
+        self.hint = hint
+        self.where = where
+        self.readings = readings
+        self.share_of = share_of
+        self.parts = parts
 
     @property
     def pattern(self) -> re.Pattern:

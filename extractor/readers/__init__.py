@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib
 import io
 import zipfile
-from dataclasses import dataclass
 from pathlib import PurePath
 
 from ..errors import ReadError
@@ -17,15 +16,19 @@ from ..limits import DEFAULT as DEFAULT_LIMITS, Limits
 from ..model import Document
 
 
-@dataclass(slots=True, eq=False, repr=False)
 class ReadOptions:
-    """How to read a document: its file name, OCR, page and time budgets, size limits."""
-    filename: str | None = None
-    ocr: bool = False                 # OCR image-only PDF pages (needs tesseract)
-    max_pages: int = 200              # refuse longer PDFs
-    max_seconds: float = 120.0        # per-file budget for slow paths (OCR, conversion)
-    jobs: int = 0                     # pages OCR'd at once (0: one per CPU core)
-    limits: Limits = DEFAULT_LIMITS   # sizes past which input is refused (extractor/limits.py)
+    """How to read a document: its file name, OCR, page and time budgets, size limits.
+    A plain class, not a dataclass (see grammar.py)."""
+    __slots__ = ("filename", "ocr", "max_pages", "max_seconds", "jobs", "limits")
+
+    def __init__(self, filename: str | None = None, ocr: bool = False, max_pages: int = 200,
+                 max_seconds: float = 120.0, jobs: int = 0, limits: Limits = DEFAULT_LIMITS):
+        self.filename = filename
+        self.ocr = ocr                    # OCR image-only PDF pages (needs tesseract)
+        self.max_pages = max_pages        # refuse longer PDFs
+        self.max_seconds = max_seconds    # per-file budget for slow paths (OCR, conversion)
+        self.jobs = jobs                  # pages OCR'd at once (0: one per CPU core)
+        self.limits = limits              # sizes past which input is refused (extractor/limits.py)
 
 
 def detect_format(data: bytes, filename: str | None = None) -> str:

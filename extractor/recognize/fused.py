@@ -8,8 +8,6 @@ surviving splits agree on it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
 
 from ..budget import Budget, unlimited
@@ -24,11 +22,22 @@ _CACHE_MAX = 1024            # rows of zeros recur in every report
 _cache: dict[tuple, tuple[tuple | None, int]] = {}
 
 
-@dataclass(frozen=True, slots=True, repr=False)
 class CellSum:
-    """cells[total] == sum(cells[parts])"""
-    parts: tuple[int, ...]
-    total: int
+    """cells[total] == sum(cells[parts]). A plain class, not a dataclass (see grammar.py);
+    equal by value, as split_run's cache needs; not changed once built."""
+    __slots__ = ("parts", "total")
+
+    def __init__(self, parts: tuple[int, ...], total: int):
+        self.parts = parts
+        self.total = total
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CellSum):
+            return NotImplemented
+        return self.parts == other.parts and self.total == other.total
+
+    def __hash__(self) -> int:
+        return hash((self.parts, self.total))
 
 
 def holds(rules: tuple[CellSum, ...], cells) -> bool:

@@ -1,7 +1,6 @@
 """Template rows from tables that arrived as grids (HTML, DOCX, PDF, tab/pipe text)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -215,13 +214,16 @@ def _aligned(row: list[Cell], cmap: dict[str, int], order: list[str], last_label
     return [ValueToken(c.raw, c.origin, c.unread) for c in cells]
 
 
-@dataclass(slots=True, eq=False, repr=False)
 class Line:
     """A row of table 三's grid as read: the template row its label names, if any, and
-    what the order placement (in_order) needs to know of it."""
-    raw: RawRow          # rule_id "" when the label names no template row (or is in doubt)
-    values: bool         # the row carries the table's values (most of its cells are numbers)
-    anchor: str | None   # the one template row its label names by keyword, beyond doubt
+    what the order placement (in_order) needs to know of it. A plain class, not a
+    dataclass (see grammar.py)."""
+    __slots__ = ("raw", "values", "anchor")
+
+    def __init__(self, raw: RawRow, values: bool, anchor: str | None):
+        self.raw = raw           # rule_id "" when the label names no template row (or is in doubt)
+        self.values = values     # the row carries the table's values (most of its cells are numbers)
+        self.anchor = anchor     # the one template row its label names by keyword, beyond doubt
 
 
 def t3_lines(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,

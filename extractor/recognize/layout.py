@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 from itertools import pairwise
 
 import re
@@ -19,12 +18,16 @@ _HEAD = rx.compile(
     rf"(?P<num>(?P<top>[{_NUMERAL}]{{1,2}})\s*[、.．]|[（(](?P<sub>[{_NUMERAL}]{{1,2}})[）)]|(?P<arabic>\d{{1,2}})\s*[、.．])?\s*")
 
 
-@dataclass(slots=True, eq=False, repr=False)
+# Plain classes, not dataclasses: a dataclass execs its generated methods at import (see grammar.py).
+
 class Layout:
     """A document flattened to text, with where each table stands in it."""
-    text: str
-    table_offsets: dict[int, int]        # table index -> offset of its mark in text
-    gaps: list[int] = field(default_factory=list)   # offsets of the paragraphs a blank line stood before
+    __slots__ = ("text", "table_offsets", "gaps")
+
+    def __init__(self, text: str, table_offsets: dict[int, int], gaps: list[int] | None = None):
+        self.text = text
+        self.table_offsets = table_offsets           # table index -> offset of its mark in text
+        self.gaps: list[int] = [] if gaps is None else gaps   # offsets of the paragraphs a blank line stood before
 
     def spaced(self, start: int, end: int) -> str:
         """text[start:end] with the blank lines of the source back before its paragraphs:
@@ -33,15 +36,17 @@ class Layout:
         return "\n".join(self.text[a:b] for a, b in pairwise([start, *cut, end]))
 
 
-@dataclass(slots=True, eq=False, repr=False)
 class PartHit:
     """A part heading found in the text."""
-    number: int
-    title: str
-    printed: str | None                  # the numeral as printed (一, 三, 1, ...) or None
-    start: int                           # offset of the heading
-    body_start: int                      # offset after the heading
-    end: int = 0                         # offset where the next part starts
+    __slots__ = ("number", "title", "printed", "start", "body_start", "end")
+
+    def __init__(self, number: int, title: str, printed: str | None, start: int, body_start: int, end: int = 0):
+        self.number = number
+        self.title = title
+        self.printed = printed           # the numeral as printed (一, 三, 1, ...) or None
+        self.start = start               # offset of the heading
+        self.body_start = body_start     # offset after the heading
+        self.end = end                   # offset where the next part starts
 
 
 def linearize(doc: Document) -> Layout:

@@ -9,8 +9,6 @@ template, not a report of zeros.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import re
 
 from ..grammar import Grammar
@@ -27,15 +25,19 @@ _GARBLING_NOTES = frozenset({"PDF-CID", "OCR"})
 _MIN_PART1_PROSE = 40          # characters of prose before the tables that make a 总体情况
 
 
-@dataclass(slots=True, eq=False, repr=False)
 class TableRead:
-    """One template table as read: its row results and what proves a gap is the document's."""
-    kind: str                  # t2, t3, t4
-    results: list[RowResult]
-    keywords: dict[str, tuple[str, ...]]   # row id -> label keywords
-    table_words: tuple[str, ...]           # words only this table prints (its labels and headers)
-    bounded: bool              # its grid was found, or its part runs from its heading to the next part's
-    orphans: int = 0           # rows of values neither a label nor the order placed: a row not found may be one
+    """One template table as read: its row results and what proves a gap is the document's.
+    A plain class, not a dataclass (see grammar.py)."""
+    __slots__ = ("kind", "results", "keywords", "table_words", "bounded", "orphans")
+
+    def __init__(self, kind: str, results: list[RowResult], keywords: dict[str, tuple[str, ...]],
+                 table_words: tuple[str, ...], bounded: bool, orphans: int = 0):
+        self.kind = kind                   # t2, t3, t4
+        self.results = results
+        self.keywords = keywords           # row id -> label keywords
+        self.table_words = table_words     # words only this table prints (its labels and headers)
+        self.bounded = bounded             # its grid was found, or its part runs from its heading to the next part's
+        self.orphans = orphans             # rows of values neither a label nor the order placed: a row not found may be one
 
 
 def _label_present(words: tuple[str, ...], text: str) -> bool:

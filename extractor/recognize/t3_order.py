@@ -2,8 +2,6 @@
 counts the rows; this module composes that with reading and the arithmetic that confirms it)."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..budget import Budget
 from ..normalize import parse_value
 from ..sums import evaluated, instances, solve
@@ -31,14 +29,14 @@ def by_order(lines: list[grid.Line], specs: list[RowSpec], found: dict[str, RawR
     taken = {id(raw) for raw in order.values()}
     # a row the order places elsewhere than its label does is no longer its label's
     trial = {r: raw for r, raw in found.items() if id(raw) not in taken}
-    trial.update({r: replace(raw, rule_id=r, label="") for r, raw in order.items()})
+    trial.update({r: raw.replace(rule_id=r, label="") for r, raw in order.items()})
     results = read_rows(specs, trial, check, budget)
     if _order_confirmed(results, moved, layout):
         return results
     doubt = _contradicted(found, order)
     if not doubt:
         return None
-    kept = {r: (replace(raw, tokens=[], aligned=False, note=_LABEL_OFF) if r in doubt else raw)
+    kept = {r: (raw.replace(tokens=[], aligned=False, note=_LABEL_OFF) if r in doubt else raw)
             for r, raw in found.items()}
     kept.update({r: RawRow(r, [], False, note=_LABEL_OFF) for r in doubt if r not in kept})
     return read_rows(specs, kept, check, budget)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
 
 from ..budget import Budget, Spent, unlimited
 from ..normalize import THOUSANDS, clean_text, is_value_text, parse_value
@@ -15,25 +14,33 @@ SPENT = "本文档的拆分搜索预算已用尽"                # RowResult.not
 UNPLACED = "读取时无法确定该行的数字各在哪一列"   # RowResult.note: numbers whose columns are in doubt
 
 
-@dataclass(slots=True, eq=False, repr=False)
+# Plain classes, not dataclasses: a dataclass execs its generated methods at import (see grammar.py).
+
 class RowSpec:
     """What one template row holds: its keys in order and the arithmetic inside it."""
-    row_id: str
-    keys: list[str]
-    decimals: tuple[bool, ...]
-    signed: tuple[bool, ...]
-    rules: tuple[CellSum, ...] = ()
+    __slots__ = ("row_id", "keys", "decimals", "signed", "rules")
+
+    def __init__(self, row_id: str, keys: list[str], decimals: tuple[bool, ...], signed: tuple[bool, ...],
+                 rules: tuple[CellSum, ...] = ()):
+        self.row_id = row_id
+        self.keys = keys
+        self.decimals = decimals
+        self.signed = signed
+        self.rules = rules
 
 
-@dataclass(slots=True, eq=False, repr=False)
 class RowResult:
     """What reading one template row gave."""
-    spec: RowSpec
-    raw: RawRow | None
-    candidates: list[tuple] = field(default_factory=list)   # possible readings of the row
-    direct: list[CellValue] | None = None                   # cells read one to one
-    split: str | None = None
-    note: str | None = None
+    __slots__ = ("spec", "raw", "candidates", "direct", "split", "note")
+
+    def __init__(self, spec: RowSpec, raw: RawRow | None, candidates: list[tuple] | None = None,
+                 direct: list[CellValue] | None = None, split: str | None = None, note: str | None = None):
+        self.spec = spec
+        self.raw = raw
+        self.candidates: list[tuple] = [] if candidates is None else candidates   # possible readings of the row
+        self.direct = direct             # cells read one to one
+        self.split = split
+        self.note = note
 
 
 def _row_name(r: RowResult) -> str:
