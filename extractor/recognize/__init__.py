@@ -209,11 +209,15 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
     values: dict = {}
     cells: dict = {}
     findings = report.findings
-    prose = "\n".join(p.text for p in report.parts if p.number in (1, 2)) or layout.text[:20000]
 
     t2_found = _first_by_rule(t2_raw)
     t2_results = [read_row(spec, t2_found.get(spec.row_id), budget) for spec in _t2_specs(g)]
-    settle(t2_results, hints=_prose_hints(g, prose), budget=budget)
+    hints = None
+    if any(len(r.candidates) > 1 for r in t2_results):
+        # the prose's figures only choose among a row's readings: their patterns compile when a row has several
+        prose = "\n".join(p.text for p in report.parts if p.number in (1, 2)) or layout.text[:20000]
+        hints = _prose_hints(g, prose)
+    settle(t2_results, hints=hints, budget=budget)
     t3_found = _first_by_rule(t3_raw)
     t3_specs = _t3_specs(g, single_other)
     t3_check = _t3_columns_hold(edition, single_other)
