@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import gc
+import os
 from contextlib import contextmanager
+
+# pydantic looks for plugins (entry points of the "pydantic" group, read from the metadata
+# of every installed distribution: ~5 ms) when it builds the first model's validator. The
+# CLI prints Report as JSON and has no use for them; a PYDANTIC_DISABLE_PLUGINS the user
+# set is kept, and the library (govreport.parse) leaves them alone.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 
 @contextmanager
