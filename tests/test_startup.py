@@ -5,20 +5,32 @@ no other command's code. Asserted by the modules a fresh process ends with, not 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 from conftest import REPO
 
+from govreport.grammar import load
+
 # Run the CLI as `python -m govreport` does, then list what got imported.
 PROBE = """
-import runpy, sys
+import importlib.metadata, json, runpy, sys
+import govreport.rx
+compiled, lookups = [], []
+_compile, _entry_points = govreport.rx.compile, importlib.metadata.entry_points
+govreport.rx.compile = lambda pattern, *a: (compiled.append(pattern), _compile(pattern, *a))[1]
+importlib.metadata.entry_points = lambda **kw: (lookups.append(kw), _entry_points(**kw))[1]
 sys.argv = ["govreport", *sys.argv[2:]]
 try:
     runpy.run_module("govreport", run_name="__main__", alter_sys=True)
 finally:
+    ours = [m for name, m in list(sys.modules.items()) if name.startswith("govreport")]
+    records = sorted(f"{c.__module__}.{c.__qualname__}" for m in ours for c in vars(m).values()
+                     if isinstance(c, type) and c.__module__ == m.__name__ and "__dataclass_fields__" in vars(c))
     with open(OUT, "w") as f:
-        f.write("\\n".join(sorted(sys.modules)))
+        json.dump({"modules": sorted(sys.modules), "dataclasses": records, "rx_compiled": compiled,
+                   "entry_point_lookups": lookups}, f)
 """
 
 NOT_FOR_TEXT = (
@@ -30,12 +42,21 @@ NOT_FOR_TEXT = (
 )
 
 
-def _imported_by(tmp_path, *args: str) -> tuple[subprocess.CompletedProcess, set[str]]:
-    out = tmp_path / "modules.txt"
+def _probe(tmp_path, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, dict]:
+    """Run the CLI; what it imported, the dataclasses of ours it defined, the patterns it
+    compiled through rx, and its look-ups of installed distributions' entry points."""
+    out = tmp_path / "probe.json"
     probe = PROBE.replace("OUT", repr(str(out)))
+    # the CLI's own setting, not one this test process may hold from a CLI run in it
+    base = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     run = subprocess.run([sys.executable, "-c", probe, "-", *args], capture_output=True, text=True, timeout=120,
-                         cwd=REPO)
-    return run, set(out.read_text(encoding="utf-8").split("\n"))
+                         cwd=REPO, env=base | (env or {}))
+    return run, json.loads(out.read_text(encoding="utf-8"))
+
+
+def _imported_by(tmp_path, *args: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    run, seen = _probe(tmp_path, *args)
+    return run, set(seen["modules"])
 
 
 def _loaded(modules: set[str], name: str) -> bool:
@@ -57,6 +78,29 @@ def test_extracting_a_text_report_imports_no_other_format_command_or_rich(tmp_pa
     # its tables are tab-separated, read as grids: the reading of tables printed as running text stays unloaded
     assert "govreport.recognize.grid" in modules
     assert [m for m in ("govreport.recognize.stream", "govreport.recognize.align") if m in modules] == []
+
+
+TEXT_REPORT = str(REPO / "fixtures" / "zfj-2021-tabs.txt")
+
+
+def test_a_text_extract_defines_no_dataclass_compiles_no_idle_pattern_and_reads_no_plugin_metadata(tmp_path):
+    run, seen = _probe(tmp_path, "extract", "--format", "json", TEXT_REPORT)
+    assert run.returncode == 0, run.stderr
+    # the records it builds are plain classes: a dataclass execs its generated methods at import
+    assert seen["dataclasses"] == []
+    # each row of its table 二 reads one way: the grammar's prose patterns, which only choose
+    # among a row's readings, stay uncompiled
+    prose = {p for ps in load("2021").prose_sources.values() for p in ps}
+    assert prose and not prose & set(seen["rx_compiled"])
+    assert len(seen["rx_compiled"]) <= 14            # 14 today: headings, title, text lines, parts
+    # pydantic's plugin look-up (the metadata of every installed distribution) is off in the CLI
+    assert seen["entry_point_lookups"] == []
+
+
+def test_a_plugin_setting_of_the_user_is_kept(tmp_path):
+    run, seen = _probe(tmp_path, "extract", "--format", "json", TEXT_REPORT, env={"PYDANTIC_DISABLE_PLUGINS": ""})
+    assert run.returncode == 0, run.stderr
+    assert seen["entry_point_lookups"] == [{"group": "pydantic"}]
 
 
 def test_help_still_lists_every_command_with_rich(tmp_path):
