@@ -2,6 +2,7 @@
 import pytest
 
 from govreport.grammar import load
+from govreport.model import Cell, Origin, Table
 from govreport.recognize.grid import match_row
 
 T3 = load("2021").t3_rows
@@ -39,3 +40,45 @@ def test_table3_columns_found_under_a_longer_header():
     assert header < page.index("本年新收")
     r = parse((page[:header] + ">其他组织<" + page[header + 4:]).encode("utf-8"), filename="r.html")
     assert r.values == values
+
+
+def _grid(lines: list[list[str]]) -> Table:
+    """A grid as the PDF readers give it: `^` repeats the cell above (a merged cell)."""
+    rows: list[list[Cell]] = []
+    for i, line in enumerate(lines):
+        row = []
+        for j, text in enumerate(line):
+            if text == "^":
+                src = rows[i - 1][j]
+                row.append(Cell(src.raw, src.text, Origin("pdf", 5, 0, i, j), src.merged_from or (i - 1, j)))
+            else:
+                row.append(Cell(text, text, Origin("pdf", 5, 0, i, j)))
+        rows.append(row)
+    return Table(0, rows, 5)
+
+
+def test_label_wrapped_over_grid_rows_names_its_row():
+    """LibreOffice prints a long label in a narrow column a line per grid row, the row's
+    values merged over all the lines (seen on 平潭 2022 printed from its portal page): the
+    lines make one label, and the row is read once, not once per line."""
+    from govreport.recognize.grid import t3_lines
+    g = load("2021")
+    zeros = ["0"] * 7
+    table = _grid([
+        ["三、本年度办理结果", "（五）不予处理", "5.要求行政机", *zeros],
+        ["^", "^", "关确认或重新", *["^"] * 7],
+        ["^", "^", "出具已获取信", *["^"] * 7],
+        ["^", "^", "息", *["^"] * 7],
+        ["^", "（六）其他处理", "1.申请人无正", "2", "0", "0", "0", "0", "0", "2"],
+        ["^", "^", "当理由逾期不", *["^"] * 7],
+        ["^", "^", "补正、行政机关不再处理其政府信息公开申请", *["^"] * 7],
+        ["^", "^", "", *["^"] * 7],
+        ["^", "^", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", *zeros],
+    ])
+    lines = t3_lines([table], g.t3_rows_for(False), g)
+    assert [(ln.raw.rule_id, ln.anchor, [t.raw for t in ln.raw.tokens]) for ln in lines] == [
+        ("rejected_confirm", "rejected_confirm", zeros),
+        ("other_no_correction", "other_no_correction", ["2", "0", "0", "0", "0", "0", "2"]),
+        ("other_no_fee", "other_no_fee", zeros),
+    ]
+    assert lines[1].raw.label.endswith("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请")

@@ -226,10 +226,32 @@ class Line:
         self.anchor = anchor     # the one template row its label names by keyword, beyond doubt
 
 
+def fold_wrapped(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
+    """Rows of a label wrapped over several lines, the row's value cells merged over all of
+    them (LibreOffice prints, a line per grid row): one row, its label's lines joined. A row
+    is such a line when `width` cells or more after its text repeat the row above, the
+    others blank, and it holds no number of its own; with no text of its own it adds nothing."""
+    out: list[list[Cell]] = []
+    for row in rows:
+        own = [j for j, c in enumerate(row) if c.text and not _is_copy(c)]
+        rest = row[own[-1] + 1:] if own else row
+        if (out and sum(map(_is_copy, rest)) >= width and all(_is_copy(c) or not c.text for c in rest)
+                and not any(is_value_text(row[j].text) for j in own)
+                and all(j < len(out[-1]) and not _is_copy(out[-1][j]) for j in own)):
+            above = out[-1] = list(out[-1])
+            for j in own:
+                a, c = above[j], row[j]
+                above[j] = Cell(a.raw + c.raw, a.text + c.text, a.origin, a.merged_from, a.unread or c.unread)
+            continue
+        out.append(row)
+    return out
+
+
 def t3_lines(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
              budget: Budget | None = None) -> list[Line]:
     """Every row of table 三 that is labelled with a template row or carries values, top to bottom."""
-    rows = [r for t in tables for r in t.rows]
+    width = len(grammar.t3_columns)
+    rows = fold_wrapped([r for t in tables for r in t.rows], width)
     header_rows = []
     for r in rows:
         if any(c.text and is_value_text(c.text) and c.text not in BLANK_MARKS for c in r):
@@ -237,7 +259,6 @@ def t3_lines(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
         header_rows.append(r)
     labels = dict(zip(grammar.t3_columns, (label_key(x) for x in grammar.t3_column_labels), strict=True))
     cmap = _column_map(header_rows or rows[:3], labels)
-    width = len(grammar.t3_columns)
     out: list[Line] = []
     for r in rows:
         rule, last, label = _row_rule(r, rules, budget)
