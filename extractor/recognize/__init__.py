@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..budget import Budget
 from ..grammar import FREE_FORM, Grammar, all_grammars, layout_name, load
 from ..model import Document, Table
-from ..normalize import MAX_DIGITS, label_key
+from ..normalize import MAX_DIGITS, is_value_text, label_key
 from ..report import Finding, Link, Part, Report, Source
 from ..sums import sums_failing, sums_hold
 from . import grid, t3_order
@@ -40,6 +40,26 @@ def _classify_tables(doc: Document) -> dict[str, list[Table]]:
             out[kind].append(t)
         prev = kind
     return out
+
+
+def _t4_in_its_part(doc: Document, layout: Layout, parts: dict[int, PartHit],
+                    tables: dict[str, list[Table]]) -> list[Table]:
+    """Table 四 whose header words came as text (a page break parted the header from its
+    grid): a table no words tell, inside part 四, whose one row of numbers fills exactly
+    the template's groups × columns."""
+    hit = parts.get(4)
+    if hit is None or tables["t4"]:
+        return []
+    told = {t.index for ts in tables.values() for t in ts}
+    widths = {len(g.t4_groups) * len(g.t4_columns) for g in all_grammars()}
+    for t in doc.tables:
+        at = layout.table_offsets.get(t.index, -1)
+        if t.index in told or not hit.body_start <= at < hit.end:
+            continue
+        counts = [sum(1 for c in r if c.text and is_value_text(c.text)) for r in t.rows]
+        if sum(1 for n in counts if n) == 1 and max(counts) in widths:
+            return [t]
+    return []
 
 
 def _table_text(tables: list[Table]) -> str:
@@ -153,6 +173,7 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
         org, title_year = title_meta([p.text for p in doc.paragraphs[12:60] if len(p.text) <= 60])
     year = title_year or period_year(layout.text[:5000])
     tables = _classify_tables(doc)
+    tables["t4"] = tables["t4"] or _t4_in_its_part(doc, layout, parts, tables)
     classified = {t.index for ts in tables.values() for t in ts}
     edition, single_other = _detect_edition(layout, parts, tables, year,
                                             _table_text([t for t in doc.tables if t.index not in classified]))
@@ -185,6 +206,12 @@ def recognize(doc: Document, source: Source, version: str, budget: Budget | None
     # --- table 二
     if tables["t2"]:
         t2_raw = grid.t2_rows(tables["t2"], g, budget)
+        read_ids = {r.rule_id for r in t2_raw}
+        if any(r.id not in read_ids for b in g.t2_blocks for r in b.rows):
+            # a row printed as text beside the grid (a page break between a block's head and its row)
+            from . import stream
+            s, e = _region(layout, parts, 2)
+            t2_raw += [r for r in stream.t2_rows(layout.text, s, e, g, fmt) if r.rule_id not in read_ids]
     else:
         s, e = _region(layout, parts, 2)
         t2_raw = stream.t2_rows(layout.text, s, e, g, fmt)
