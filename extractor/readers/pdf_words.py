@@ -49,18 +49,29 @@ def words(line, starts: frozenset[float] = frozenset(), fields=None) -> list[Box
 
 
 def _split_at(field: list[Char], starts: frozenset[float]) -> list[list[Char]]:
-    """A field running over a column edge without a visible gap (a full-width `（` carries
-    its space inside its box: `三、本年（一）予以公开`): cut before a bracket that starts
-    exactly at a column start other lines share."""
-    if not any(ch.text in "（(" for ch in field[1:]):
+    """A field running over a column edge without a visible gap, cut where a column starts
+    exactly at a start other lines share: before a full-width `（` (it carries its space
+    inside its box: `三、本年（一）予以公开`), and before a number ending the field that
+    touches a label's last glyph (a justified label line `只计这一情` and the row's `8`,
+    standing where the column's numbers start on the other lines)."""
+    at_start = [any(abs(ch.x0 - s) <= 0.6 for s in starts) for ch in field]
+    cuts = {k for k in range(1, len(field)) if at_start[k] and
+            (field[k].text in "（(" or _number_after_label(field, k))}
+    if not cuts:
         return [field]
     pieces = [[field[0]]]
-    for ch in field[1:]:
-        if ch.text in "（(" and any(abs(ch.x0 - s) <= 0.6 for s in starts):
-            pieces.append([ch])
+    for k in range(1, len(field)):
+        if k in cuts:
+            pieces.append([field[k]])
         else:
-            pieces[-1].append(ch)
+            pieces[-1].append(field[k])
     return pieces
+
+
+def _number_after_label(field: list[Char], k: int) -> bool:
+    """The field from k on is a number, the glyph before it Chinese."""
+    tail = "".join(ch.text for ch in field[k:])
+    return tail[:1].isdigit() and all(c.isdigit() or c in ".," for c in tail) and "\u3400" <= field[k - 1].text[-1:] <= "\u9fff"
 
 
 def split_at_starts(fields: list[list[Char]], starts: list[tuple[float, float]], size: float) -> list[list[Char]]:
