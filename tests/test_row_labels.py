@@ -43,14 +43,16 @@ def test_table3_columns_found_under_a_longer_header():
 
 
 def _grid(lines: list[list[str]]) -> Table:
-    """A grid as the PDF readers give it: `^` repeats the cell above (a merged cell)."""
+    """A grid as the PDF readers give it: `^` repeats the cell above, `<` the cell to the
+    left (merged cells)."""
     rows: list[list[Cell]] = []
     for i, line in enumerate(lines):
-        row = []
+        row: list[Cell] = []
         for j, text in enumerate(line):
-            if text == "^":
-                src = rows[i - 1][j]
-                row.append(Cell(src.raw, src.text, Origin("pdf", 5, 0, i, j), src.merged_from or (i - 1, j)))
+            if text in ("^", "<"):
+                src = rows[i - 1][j] if text == "^" else row[j - 1]
+                at = (i - 1, j) if text == "^" else (i, j - 1)
+                row.append(Cell(src.raw, src.text, Origin("pdf", 5, 0, i, j), src.merged_from or at))
             else:
                 row.append(Cell(text, text, Origin("pdf", 5, 0, i, j)))
         rows.append(row)
@@ -82,3 +84,18 @@ def test_label_wrapped_over_grid_rows_names_its_row():
         ("other_no_fee", "other_no_fee", zeros),
     ]
     assert lines[1].raw.label.endswith("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请")
+
+
+def test_label_line_beside_cells_merged_across_is_a_row_of_its_own():
+    """A scan's grid whose value cells span two grid columns (`56 | <`): a label line with
+    no values of its own, its cells merged across and not down, is not the row above's
+    (joined, 4.无正当理由… + 5.要求行政机关确认… had named row 5 with row 4's values)."""
+    from govreport.recognize.grid import t3_lines
+    g = load("2021")
+    table = _grid([
+        ["（五）不予处理", "4.无正当理由大量反复申请", *["0", "<"] * 7],
+        ["^", "5.要求行政机关确认或重新出具已获取信息", *["", "<"] * 7],
+        ["^", "（六）其他处理", *["", "<"] * 7],
+    ])
+    lines = t3_lines([table], g.t3_rows_for(False), g)
+    assert [(ln.raw.rule_id, ln.values) for ln in lines] == [("rejected_mass", True), ("rejected_confirm", False)]

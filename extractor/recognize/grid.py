@@ -229,13 +229,13 @@ class Line:
 def fold_wrapped(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
     """Rows of a label wrapped over several lines, the row's value cells merged over all of
     them (LibreOffice prints, a line per grid row): one row, its label's lines joined. A row
-    is such a line when `width` cells or more after its text repeat the row above, the
-    others blank, and it holds no number of its own; with no text of its own it adds nothing."""
+    is such a line when `width` cells or more after its text repeat a row above (merged
+    down, not across), the others blank, and it holds no number of its own; with no text of its own it adds nothing."""
     out: list[list[Cell]] = []
     for row in rows:
         own = [j for j, c in enumerate(row) if c.text and not _is_copy(c)]
         rest = row[own[-1] + 1:] if own else row
-        if (out and sum(map(_is_copy, rest)) >= width and all(_is_copy(c) or not c.text for c in rest)
+        if (out and sum(map(_from_above, rest)) >= width and all(_from_above(c) or not c.text for c in rest)
                 and not any(is_value_text(row[j].text) for j in own)
                 and all(j < len(out[-1]) and not _is_copy(out[-1][j]) for j in own)):
             above = out[-1] = list(out[-1])
@@ -245,6 +245,11 @@ def fold_wrapped(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
             continue
         out.append(row)
     return out
+
+
+def _from_above(cell: Cell) -> bool:
+    """The cell repeats one in a row above it (merged down), not one beside it."""
+    return cell.merged_from is not None and cell.origin.row is not None and cell.merged_from[0] < cell.origin.row
 
 
 def t3_lines(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
