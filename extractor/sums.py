@@ -54,24 +54,32 @@ def _scope_value(key: str, before: str, after: str) -> str | None:
     return None if "." in value else value
 
 
-def _expand(template: str, var: str, value: str, layout: tuple[str, ...]) -> list[str]:
-    """Keys of `layout` (in layout order) a term template stands for, scope value filled in."""
+def _expand(template: str, var: str, value: str, layout: tuple[str, ...], place: dict[str, int]) -> list[str]:
+    """Keys of `layout` (in layout order) a term template stands for, scope value filled in.
+    `place`: each key's position in the layout."""
     t = template.replace("{%s}" % var, value)
     pieces = _BRACES.split(t)          # literal, selector, literal, selector, ...
     choices = [[p] if i % 2 == 0 else p.split("|") for i, p in enumerate(pieces)]
     globs = ["".join(c) for c in itertools.product(*choices)]
     exact = {g for g in globs if not _WILDCARD.search(g)}
     if len(exact) == len(globs):
-        return [k for k in layout if k in exact]
-    hits = set(select(layout, [g for g in globs if g not in exact]))
-    return [k for k in layout if k in exact or k in hits]
+        return sorted((k for k in exact if k in place), key=place.__getitem__)
+    pool = layout
+    if "?" not in t and "[" not in t:
+        # every glob starts with the text before its first `*` and ends with the text after its
+        # last: only the keys that do are matched, glob by glob (a layout holds ~200 keys)
+        head, tail = pieces[0].split("*")[0], pieces[-1].split("*")[-1]
+        pool = tuple(k for k in layout if k.startswith(head) and k.endswith(tail))
+    hits = set(select(pool, [g for g in globs if g not in exact]))
+    return [k for k in pool if k in exact or k in hits]
 
 
 _WILDCARD = re.compile(r"[*?\[]")
 
 
-def terms(expr: str, var: str, value: str, layout: tuple[str, ...]) -> tuple[Term, ...]:
-    """An expression's terms over a layout, the scope's placeholder `var` set to `value`."""
+def terms(expr: str, var: str, value: str, layout: tuple[str, ...], place: dict[str, int]) -> tuple[Term, ...]:
+    """An expression's terms over a layout (`place`: each key's position in it), the scope's
+    placeholder `var` set to `value`."""
     out: list[Term] = []
     sign = 1
     for tok in expr.split():
@@ -79,7 +87,7 @@ def terms(expr: str, var: str, value: str, layout: tuple[str, ...]) -> tuple[Ter
             sign = 1 if tok == "+" else -1
             continue
         prev = tok.startswith("prev:")
-        for key in _expand(tok.removeprefix("prev:"), var, value, layout):
+        for key in _expand(tok.removeprefix("prev:"), var, value, layout, place):
             out.append((sign, prev, key))
     return tuple(out)
 
@@ -92,6 +100,7 @@ def instances(layout: str, series: bool) -> tuple[Instance, ...]:
 @cache
 def _instances(path: str, name: str, series: bool) -> tuple[Instance, ...]:
     layout = layouts()[name]
+    place = {k: i for i, k in enumerate(layout)}
     applies = load(edition_of(name)).rules
     out = []
     for rule in SUM_RULES:
@@ -100,8 +109,8 @@ def _instances(path: str, name: str, series: bool) -> tuple[Instance, ...]:
         var, pos, before, after = _scope(rule.scope)
         wheres = dict.fromkeys(w for k in layout if (w := _scope_value(k, before, after)) is not None)
         for where in wheres:
-            exp = terms(rule.expected, var, where, layout)
-            act = terms(rule.actual, var, where, layout)
+            exp = terms(rule.expected, var, where, layout, place)
+            act = terms(rule.actual, var, where, layout, place)
             if not exp or not act:
                 continue
             keys = tuple(dict.fromkeys(k for _, _, k in exp + act))

@@ -385,3 +385,36 @@ def test_truth_series_hongzequ_holds_across_titles():
     ((r, f),) = validate_series([r24, r23])
     assert r is r24 and (f.rule, f.where, f.expected, f.actual) == ("X-STOCK", "normative", 8, 9)
     assert f.message == "表二「规范性文件」：上年现行有效 5 + 本年制发 3 − 本年废止 0 = 8，而本年现行有效为 9"
+
+
+def test_rule_terms_are_the_layout_keys_their_globs_match():
+    # sums expands a term with cuts (exact keys placed by position; only keys with the globs'
+    # literal head and tail matched): each instance of every layout holds what matching the
+    # term's globs against every key of the layout gives, in layout order
+    import itertools
+    import re
+    from fnmatch import fnmatchcase
+
+    from govreport.grammar import layouts
+    from govreport.sums import _scope, instances
+
+    checked = 0
+    for name, layout in layouts().items():
+        for series in (False, True):
+            for inst in instances(name, series):
+                var = _scope(inst.rule.scope)[0]
+                for expr, got in ((inst.rule.expected, inst.expected), (inst.rule.actual, inst.actual)):
+                    want, sign = [], 1
+                    for tok in expr.split():
+                        if tok in "+-":
+                            sign = 1 if tok == "+" else -1
+                            continue
+                        t = tok.removeprefix("prev:").replace("{%s}" % var, inst.where)
+                        pieces = re.split(r"\{([^{}]+)\}", t)
+                        globs = ["".join(c) for c in itertools.product(
+                            *([p] if i % 2 == 0 else p.split("|") for i, p in enumerate(pieces)))]
+                        want += [(sign, tok.startswith("prev:"), k) for k in layout
+                                 if any(fnmatchcase(k, g) for g in globs)]
+                    assert got == tuple(want), (name, inst.rule.id, inst.where)
+                    checked += 1
+    assert checked > 200                 # both sides of each instance of each layout: ~290
