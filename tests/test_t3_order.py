@@ -202,3 +202,18 @@ def test_table_three_run_on_below_table_two_is_read_as_table_three():
     rows = [r + [""] * 5 for r in t2] + _t3_rows(garbled, T3)
     report = _recognize(Document("pdf", [Paragraph("三、收到和处理政府信息公开申请情况"), grid_from_rows(0, rows, "pdf", page=2)]))
     assert _t3(report) == T3
+
+
+def test_a_value_cell_ocr_misread_as_text_beside_the_label_does_not_shift_the_row():
+    # 平潭 2022 printed by Chromium, scanned at 150 dpi: the first value of `5. 属于三类内部
+    # 事务信息` read `”1` (its reads kept: a value cell read alone). Taken for the end of
+    # the label, it shifted the row left (自然人 0: a wrong number); as a misread value
+    # the row stays in place and the arithmetic confirms the read it admits
+    key = "t3.denied_internal.natural"
+    garbled = dict(T3) | {key: f"”{T3[key]}"}
+    report = _read({}, garbled, reads={key: (f"”{T3[key]}", str(T3[key]))})
+    assert _t3(report) == T3
+    # with no read that fits, the cell is null with its finding, and the row is not shifted
+    report = _read({}, garbled, reads={key: (f"”{T3[key]}", "冯")})
+    assert report.values[key] is None and key in {k for f in report.findings for k in f.keys}
+    assert {k: v for k, v in _t3(report).items() if k != key} == {k: v for k, v in T3.items() if k != key}

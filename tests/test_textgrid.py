@@ -215,6 +215,24 @@ def test_pieces_given_common_columns_keep_their_unread_cells():
     assert [c.unread for c in below.rows[0]] == [False, False, True]
 
 
+def test_pieces_with_label_columns_a_few_points_apart_keep_their_values_aligned():
+    # a scan's garbled label area can give a piece two label columns 3 points apart
+    # (179, 182): both stay columns, and each piece's values stay under the same columns
+    from govreport.readers.pdf_tables import GridCell, PageTable, unify_columns
+
+    def piece(col_x, labels, values):
+        row = [GridCell(0, c, t) for c, t in enumerate(labels + values)]
+        boxes = {(0, len(labels) + k): (x, 0.0, x + 20, 10.0) for k, x in enumerate(col_x[len(labels):])}
+        return PageTable((78, 0, 510, 10), [row], col_x, [10.0], set(), ocr=True, boxes=boxes)
+    top = piece([83, 91, 179, 182, 319, 353], ["一", "", "", "（一）予以公开"], ["50", "0"])
+    below = piece([109, 199, 319, 353], ["（五）不予处理", "2.重复申请"], ["0", "1"])
+    unify_columns([top, below])
+    assert len(top.rows[0]) == len(below.rows[0]) == len(top.col_x) == len(below.col_x)
+    assert [c.text for c in top.rows[0][-2:]] == ["50", "0"] and [c.text for c in below.rows[0][-2:]] == ["0", "1"]
+    n = len(top.col_x)
+    assert set(top.boxes) == {(0, n - 2), (0, n - 1)} == set(below.boxes)
+
+
 def test_rows_beside_two_numbered_items_keep_their_numbers_and_their_labels_are_unread():
     """`1.本机关不掌握相关政府信息` (the next group's first item, wrapped) stands beside
     `6.` to `8.`: which item the numbers belong to is not known, the numbers themselves are
@@ -254,33 +272,55 @@ def test_scan_row_of_counts_with_misread_glyphs_is_a_table_row():
     assert texts(find_tables([head, row], lambda i: False, ocr=True)[0])[-1] == ["0", "0", "1", "汪", "4"]
 
 
-def test_scan_row_given_the_label_of_another_item_is_placed_by_no_label():
-    # OCR lines of a scanned table 三 (generated zj-2021 report, 200 dpi): the wrapped
-    # (二) label's tail `，不计其他情形)` joins (一)'s label, and the two rows' labels come out
-    # swapped; each row's own line says which item it is, so neither row's numbers may go
-    # under the other's label (the swap keeps every sum: nothing else would catch it)
-    def line(top, label, values, x0=167):
-        xs = [293, 328, 363, 398, 432, 467, 502]
-        return [Box(label, x0, x0 + 9.0 * len(label), top, top + 9)] + \
-            [Box(v, x, x + 5.0 * len(v), top, top + 9) for x, v in zip(xs, values, strict=True) if v]
+def _t3_line(top, label, values, x0=167):
+    xs = [293, 328, 363, 398, 432, 467, 502]
+    return [Box(label, x0, x0 + 9.0 * len(label), top, top + 9)] + \
+        [Box(v, x, x + 5.0 * len(v), top, top + 9) for x, v in zip(xs, values, strict=True) if v]
+
+
+def _labels_and_totals(table) -> list[tuple[str, str, bool]]:
+    return [(" ".join(c.text or "" for c in row[:-7]), row[-1].text, any(c.unread for c in row[:-7]))
+            for row in table.rows]
+
+
+def test_scan_label_tail_joins_the_piece_beside_it_not_the_label_above():
+    # OCR lines of a scanned table 三 (generated zj-2021 report, 200 dpi): the wrapped (二)
+    # label's last line is read in two pieces, `一情形` and `，不计其他情形)`; the second
+    # overlaps (一)'s label above more than its own first piece, but it goes on from the
+    # piece beside it on its line: (二) keeps its whole label and its own 9
     lines = [
-        line(407, "一、本年新收政府信息公开申请数量", ["54", "13", "3", "0", "0", "5", "75"], 104),
-        line(428, "(一) 予以公开", ["14", "3", "0", "", "0", "0", "17"]),
-        line(440, "(二) 部分公开 (区分处理 ，只计这", ["7", "2", "0", "0", "0", "0", "9"], 122),
+        _t3_line(407, "一、本年新收政府信息公开申请数量", ["54", "13", "3", "0", "0", "5", "75"], 104),
+        _t3_line(428, "(一) 予以公开", ["14", "3", "0", "", "0", "0", "17"]),
+        _t3_line(440, "(二) 部分公开 (区分处理 ，只计这", ["7", "2", "0", "0", "0", "0", "9"], 122),
         [Box("一情形", 144, 170, 452, 461), Box("， 不计 其 他情形)", 174, 237, 452, 461)],
-        line(463, "1. 属于国家秘密", ["0"] * 7, 188),
+        _t3_line(463, "1. 属于国家秘密", ["0"] * 7, 188),
+    ]
+    rows = _labels_and_totals(build_grid(lines, {0, 1, 2, 4}, ocr=True))
+    assert rows[1] == ("(一) 予以公开", "17", False)
+    assert rows[2][0].startswith("(二)") and rows[2][0].endswith("他情形)") and rows[2][1:] == ("9", False)
+
+
+def test_scan_row_given_the_label_of_another_item_is_placed_by_no_label():
+    # the tail `，只计这一情形，不计其他情形)` stands alone under (一)'s label and joins it:
+    # the two rows' labels come out swapped; each row's own line says which item it is, so
+    # neither row's numbers may go under the other's label (the swap keeps every sum:
+    # nothing else would catch it)
+    lines = [
+        _t3_line(407, "一、本年新收政府信息公开申请数量", ["54", "13", "3", "0", "0", "5", "75"], 104),
+        _t3_line(428, "(一) 予以公开", ["14", "3", "0", "", "0", "0", "17"]),
+        _t3_line(440, "(二) 部分公开", ["7", "2", "0", "0", "0", "0", "9"], 122),
+        [Box("，只计这一情形，不计其他情形)", 190, 280, 452, 461)],
+        _t3_line(463, "1. 属于国家秘密", ["0"] * 7, 188),
     ]
     table = build_grid(lines, {0, 1, 2, 4}, ocr=True)
     mine = {"(一)": "17", "(二)": "9"}          # each item's total
-    for row in table.rows:
-        labels = " ".join(c.text or "" for c in row[:-7])
+    for labels, total, unread in _labels_and_totals(table):
         given = [m for m in mine if m in labels]
-        if given and not any(c.unread for c in row[:-7]):
-            assert [mine[m] for m in given] == [row[-1].text], (labels, [c.text for c in row[-7:]])
+        if given and not unread:
+            assert [mine[m] for m in given] == [total], (labels, total)
     # the row the joined label went to is placed by no label (the template's order may,
     # where the arithmetic confirms it); its numbers are still read
-    moved = [row for row in table.rows if any(c.unread for c in row[:-7])]
-    assert [row[-1].text for row in moved] == ["9"]
+    assert [total for _, total, unread in _labels_and_totals(table) if unread] == ["9"]
     assert not any(c.unread for row in table.rows for c in row[-7:])
 
 
@@ -311,3 +351,88 @@ def test_a_label_piece_level_with_its_own_row_of_values_does_not_join_the_label_
     ]
     table = build_grid(lines, {0, 1, 2}, ocr=True)
     assert [[c.text for c in row] for row in table.rows] == [["行政许可", "10690"], ["行政处昼", "2113"], ["行政强制", "0"]]
+
+
+# ---- a clean unruled scan of a real report (淮安 洪泽区 2024, 200 dpi): OCR's words there
+
+def _applicant_header(top: float) -> list[list[Box]]:
+    """Table 三's column header as OCR read it: pieces of 商业企业 / 科研机构 between the
+    bands, and a stray `1` read on the header's line among 企业 机构 会员."""
+    return [
+        [Box("申请人情况", 390, 437, top, top + 11)],
+        [Box("测", 347, 365, top + 66, top + 77), Box("机", 375, 393, top + 66, top + 77)],
+        [Box("业", 360, 368, top + 65, top + 76), Box("研公益服务其他", 386, 479, top + 65, top + 76)],
+        [Box("企业", 347, 365, top + 74, top + 85), Box("机构", 375, 397, top + 74, top + 85),
+         Box("会员", 404, 422, top + 74, top + 85), Box("1", 465, 468, top + 74, top + 85)],
+    ]
+
+
+def _row(label: str, x0: float, top: float, values: list[str]) -> list[Box]:
+    xs = [(319, 332), (353, 359), (381, 387), (410, 415), (438, 444), (466, 472), (493, 506)]
+    out = [Box(label, x0, x0 + 10.0 * len(label), top, top + 11)]
+    for (a, b), v in zip(xs, values, strict=True):
+        mid = (a + b) / 2
+        out.append(Box(v, mid - 3.2 * len(v), mid + 3.2 * len(v), top, top + 11))
+    return out
+
+
+def test_scan_header_pieces_and_a_stray_digit_make_no_columns():
+    # a header line holding a digit is no row of values: its words (企业 机构 会员) are no
+    # label columns over the values, and a header piece (`业`) standing between two bands
+    # less than two columns apart is no column of its own: seven value columns, as printed
+    lines = _applicant_header(391) + [
+        _row("一、本年新收政府信息公开申请数量", 78, 501, ["95", "0", "0", "0", "0", "0", "95"]),
+        _row("二、上年结转政府信息公开申请数量", 78, 525, ["0"] * 7),
+        _row("（一）予以公开", 109, 545, ["50", "0", "0", "0", "0", "0", "50"]),
+    ]
+    tables = find_tables(lines, lambda i: False, ocr=True)
+    assert len(tables) == 1
+    rows = texts(tables[0])
+    assert [r[-7:] for r in rows[-3:]] == [["95", "0", "0", "0", "0", "0", "95"], ["0"] * 7,
+                                          ["50", "0", "0", "0", "0", "0", "50"]]
+    assert len(rows[-1]) == 7 + 1           # one label column
+    assert rows[-1][0] == "（一）予以公开"
+
+
+def test_scan_digits_fused_over_several_columns_are_read_column_by_column():
+    # `0 0 0 0` read as one `0000` over four columns: placed in none, each column's crop
+    # holds its own band only (never one crop over four columns, read `0 0 0 0`)
+    lines = [
+        _row("1.属于国家秘密", 181, 602, ["0"] * 7),
+        _row("3.危及“三安全一稳定”", 181, 636, ["1", "0", "0", "0", "0", "0", "1"]),
+    ]
+    fused = [w for w in lines[1][2:6]]
+    lines[1] = lines[1][:2] + [Box("0000", fused[0].x0, fused[-1].x1, 636, 647)] + lines[1][6:]
+    table = build_grid(lines, {0, 1}, ocr=True)
+    row = table.rows[-1]
+    assert [c.text for c in row[-7:]] == ["1", "", "", "", "", "0", "1"]
+    boxes = [table.boxes[(len(table.rows) - 1, len(row) - 7 + k)] for k in range(7)]
+    assert all(b[2] - b[0] < 40 for b in boxes)      # a column's width, not four
+
+
+def test_scan_label_cut_at_another_labels_column_start_is_one_label():
+    # OCR cut `二、上年结转…` where the (一)/(二) labels start (`二、上` | `年结转政府信息`):
+    # the piece reads on from the one beside it, not from 一、本年新收… above it
+    lines = [
+        [Box("一、本年新收政府信息", 78, 177, 501, 512), Box("公开申请数量", 182, 238, 501, 512)] +
+        _row("x", 0, 501, ["95", "0", "0", "0", "0", "0", "95"])[1:],
+        [Box("二、上", 78, 107, 525, 536), Box("年结转政府信息", 110, 177, 524, 535),
+         Box("公开申请数量", 181, 238, 525, 536)] + _row("x", 0, 525, ["0"] * 7)[1:],
+        _row("（一）予以公开", 109, 545, ["50", "0", "0", "0", "0", "0", "50"]),
+    ]
+    rows = texts(build_grid(lines, {0, 1, 2}, ocr=True))
+    assert [[t for t in r[:-7] if t] for r in rows] == [
+        ["一、本年新收政府信息公开申请数量"], ["二、上年结转政府信息公开申请数量"], ["（一）予以公开"]]
+
+
+def test_scan_table_four_first_value_misread_as_a_mark_is_its_first_column():
+    # table 四 has no label column; OCR read its first `1` as `]`: one column's pitch left
+    # of the first band, it is that row's first value (read again alone), and the header
+    # over it (结果维持) heads it rather than opening a label column
+    head = [Box("结果", 78, 97, 376, 387), Box("结果", 110, 129, 376, 387), Box("其他", 147, 171, 376, 387),
+            Box("尚未", 179, 196, 376, 387)]
+    values = ["1", "0", "0", "2"]
+    row = [Box("]", 91, 95, 446, 457)] + [Box(v, 123 + 30.5 * k, 127 + 30.5 * k, 446, 457) for k, v in enumerate(values)]
+    table = build_grid([head, row], {1}, ocr=True)
+    assert texts(table)[-1] == ["]", "1", "0", "0", "2"]
+    assert (len(table.rows) - 1, 0) in table.boxes

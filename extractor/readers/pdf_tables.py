@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
 from pdfplumber.utils import filter_edges
@@ -266,16 +267,29 @@ def unify_columns(pieces: list[PageTable], tol: float = 4.0) -> None:
     missing columns in (as merged cells) lets every piece index its columns alike.
     """
     union: list[float] = []
+    claimed: list[list[int]] = []        # per piece: the union column each of its columns is
     for p in pieces:
+        mine: list[int] = []
         for x in p.col_x:
-            if not any(abs(x - u) <= tol for u in union):
+            # a column of another piece within tol is this one; two of one piece (a scan's
+            # label columns a few points apart) stay two
+            j = next((j for j, u in enumerate(union) if abs(u - x) <= tol and j not in mine), None)
+            if j is None:
                 union.append(x)
-    union.sort()
-    for p in pieces:
+                j = len(union) - 1
+            mine.append(j)
+        claimed.append(mine)
+    order = sorted(range(len(union)), key=lambda j: union[j])
+    rank = {j: k for k, j in enumerate(order)}
+    union = [union[j] for j in order]
+    for p, mine in zip(pieces, claimed, strict=True):
         if len(p.col_x) == len(union):
             continue
         # new columns that each old column now covers: [first, end)
-        first = [next(j for j, u in enumerate(union) if abs(u - x) <= tol) for x in p.col_x]
+        # (the piece's first column covers any union columns left of it)
+        first = [0] + [rank[j] for j in mine[1:]]
+        if any(b <= a for a, b in pairwise(first)):
+            continue                     # columns crossing over: leave the piece as it is
         end = first[1:] + [len(union)]
         new_of = dict(enumerate(first))
 

@@ -61,6 +61,7 @@ ITEM = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一
 CLOSING = "）)、，。；：”"   # a piece opening with these continues the line above
 BIG_GAP = 4.0         # a vertical gap above this many line heights ends a table
 TOL = 2.0             # points: words this close to a column edge are in it
+ROOM = 0.6            # a column of its own stands at least this many pitches from its neighbours
 
 
 def is_number(text: str) -> bool:
@@ -253,16 +254,35 @@ def value_bands(rows: list[list[Box]]) -> list[list[float]]:
 
 def _with_header_columns(bands: list[list[float]], header: list[Box]) -> list[list[float]]:
     """Add the columns a header names over which no number stands (a column blank in every
-    row, or in a table's only row): header words that overlap no band, stacked ones merged."""
+    row, or in a table's only row): header words that overlap no band, stacked ones merged.
+    Where the numbers stand in several bands, a column fits only where there is room for
+    one: a header word (or an OCR piece of one: `业` of 企业, `总` of 总 计) between two
+    bands with no room for a column between them, or nearer a band than most of a column's
+    pitch, is a band's header, never a column of its own."""
+    pitch = _pitch(bands)
+    mids = [(a + b) / 2 for a, b in bands]
     extra: list[list[float]] = []
     for w in sorted(header, key=lambda w: w.x0):
         if is_number(w.text) or any(min(b, w.x1) - max(a, w.x0) > 0 for a, b in bands):
+            continue
+        mid = (w.x0 + w.x1) / 2
+        lo = max((m for m in mids if m < mid), default=None)
+        hi = min((m for m in mids if m > mid), default=None)
+        if pitch and (any(abs(m - mid) < ROOM * pitch for m in mids) or
+                      lo is not None and hi is not None and hi - lo < (1 + ROOM) * pitch):
             continue
         if extra and w.x0 < extra[-1][1]:
             extra[-1][1] = max(extra[-1][1], w.x1)
         else:
             extra.append([w.x0, w.x1])
     return sorted(bands + extra) if extra else bands
+
+
+def _pitch(bands: list[list[float]]) -> float:
+    """The distance between the centres of the closest neighbouring value bands (a blank
+    column's gap is wider); 0 with fewer than three bands, too few to tell one from the other."""
+    steps = [(b[0] + b[1] - a[0] - a[1]) / 2 for a, b in pairwise(bands)]
+    return min(steps) if len(steps) >= 2 else 0.0
 
 
 def _join_pieces(words: list[Box]) -> list[Box]:
@@ -288,8 +308,12 @@ def place_numbers(words: list[Box], bands: list[list[float]]) -> list[tuple[int 
 
 
 def _spanning(w: Box, bands: list[list[float]]) -> bool:
-    """Is the word no number and over two value bands or more?"""
-    return not is_number(w.text) and sum(1 for a, b in bands if min(b, w.x1) - max(a, w.x0) > 0) > 1
+    """Is the word over two value bands or more: no number, or a run of digits over the
+    middles of two columns or more (OCR fused a row's `0 0 0 0` into `0000`; a wide number
+    standing past its band keeps clear of the next one's middle)?"""
+    if is_number(w.text):
+        return sum(1 for a, b in bands if w.x0 < (a + b) / 2 < w.x1) > 1
+    return sum(1 for a, b in bands if min(b, w.x1) - max(a, w.x0) > 0) > 1
 
 
 def _clearly_nearest(w: Box, bands: list[list[float]]) -> bool:
@@ -389,6 +413,10 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
     bands = value_bands(clean or list(numbers.values()))
     if not bands:
         return None
+    if ocr:
+        value_lines, numbers, bands = _scan_values(lines, numbers, bands)
+        if not value_lines:
+            return None
     label_right = bands[0][0]
     first_values = min(value_lines)
     over = [[w for w in lines[i] if (w.x0 + w.x1) / 2 > label_right] for i in range(first_values)]
@@ -410,7 +438,9 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
     mids = {i: _mid(lines[i]) for i in range(len(lines))}
     values_sorted = sorted(value_lines)
     blocks = _label_blocks([w for _, w in label_words], [mids[i] for i in values_sorted])
-    head_words = [w for i in text_rows for w in lines[i] if (w.x0 + w.x1) / 2 < label_right]
+    # header words left of the first band make label columns only in a table with labels:
+    # over a table of values alone (table 四) they head its first value column
+    head_words = [w for i in text_rows for w in lines[i] if (w.x0 + w.x1) / 2 < label_right] if blocks else []
     spans = label_columns([(b.x0, b.x1) for b in blocks] + [(w.x0, w.x1) for w in head_words])
     lcols = [a for a, _ in spans]
     nl = len(lcols)
@@ -553,6 +583,44 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
     found = _value_boxes(lines, numbers, bands, placed) if ocr else {}
     boxes = {(row_of[i], nl + k): box for (i, k), box in found.items()}
     return TextTable(rows, lcols + [a for a, _ in bands], bottoms, bbox, boxes=boxes)
+
+
+def _scan_values(lines: list[list[Box]], numbers: dict[int, list[Box]],
+                 bands: list[list[float]]) -> tuple[set[int], dict[int, list[Box]], list[list[float]]]:
+    """On a scan, the words a value line holds before its numbers but where the value
+    columns are (value_lines, numbers, bands as they then stand):
+    - a word of two CJK glyphs or more there makes the line a header with a stray digit
+      (`企业 机构 会员 1`), not a row of values: its words are no labels;
+    - glyph-short ones are values OCR misread (`]` for 1): read with the row's numbers;
+    - in a table without a label column (table 四), a lone glyph-short word without CJK
+      one column's pitch left of the first band is its row's first value misread."""
+    first = bands[0][0]
+    pitch = _pitch(bands)
+    out: dict[int, list[Box]] = {}
+    lead: list[tuple[int, Box]] = []
+    for i, nums in numbers.items():
+        size = line_size(lines[i]) or 1.0
+        before = [w for w in _before_values(lines[i], nums) if not _SPECK.match(w.text)]
+        over = [w for w in before if (w.x0 + w.x1) / 2 > first - size / 2]
+        if any(not _glyph_short(w.text) for w in over):
+            continue
+        out[i] = over + nums
+        rest = [w for w in before if w not in over]
+        if len(rest) == 1 and _junk(rest[0].text) and pitch and \
+                abs(first + (bands[0][1] - first) / 2 - (rest[0].x0 + rest[0].x1) / 2 - pitch) < pitch / 4:
+            lead.append((i, rest[0]))
+    labelled = any(w not in out[i] and any("\u3400" <= ch <= "\u9fff" for ch in w.text)
+                   for i in out for w in lines[i])
+    if lead and not labelled:
+        for i, w in lead:
+            out[i] = [w] + out[i]
+        bands = [[min(w.x0 for _, w in lead), max(w.x1 for _, w in lead)]] + bands
+    return set(out), out, bands
+
+
+def _junk(text: str) -> bool:
+    """A short mark without CJK or item number (`]`, `|`, `l`): what OCR makes of a lone digit."""
+    return _glyph_short(text) and not any("\u3400" <= ch <= "\u9fff" for ch in text) and not ITEM.match(text)
 
 
 def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: list[list[float]],
@@ -706,8 +774,15 @@ def _label_blocks(words: list[Box], value_mids: list[float]) -> list[_Block]:
     """Join label pieces into labels (see the module docstring). A piece continues the label
     whose last line stands right above it, overlapping it (left-aligned or centred)."""
     out: list[_Block] = []
-    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+    for w in _by_lines(words):
         size = w.bottom - w.top
+        # a piece right after another of its line that reads on from it is that label's
+        # (OCR cut `二、上` | `年结转政府信息` where other labels' column starts): not the one above
+        left = [b for b in out if b.words[-1].x1 <= w.x0 + TOL and w.x0 - b.words[-1].x1 < size
+                and abs(_centre(b.words[-1]) - _centre(w)) < size / 2]
+        if left and not ITEM.match(w.text) and (w.text[0] in CLOSING or reads_on(left[-1].text, w.text)):
+            left[-1].add(w)
+            continue
         above = [b for b in out if _overlap(b.words[-1], w) and 0 <= w.top - b.words[-1].bottom < 2.5 * size]
         cur = min(above, key=lambda b: w.top - b.words[-1].bottom) if above else None
         if cur is not None and not ITEM.match(w.text):
@@ -728,6 +803,23 @@ def _label_blocks(words: list[Box], value_mids: list[float]) -> list[_Block]:
                 continue
         out.append(_Block([w]))
     return out
+
+
+def _by_lines(words: list[Box]) -> list[Box]:
+    """Words top to bottom, those of one line (centres within half a glyph of its first
+    word's) left to right: a glyph's ink may stand higher than the word before it."""
+    out: list[Box] = []
+    line: list[Box] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        if line and abs(_centre(w) - _centre(line[0])) >= (line[0].bottom - line[0].top) / 2:
+            out += sorted(line, key=lambda w: w.x0)
+            line = []
+        line.append(w)
+    return out + sorted(line, key=lambda w: w.x0)
+
+
+def _centre(w: Box) -> float:
+    return (w.top + w.bottom) / 2
 
 
 def _level_with(w: Box, mids: list[float]) -> bool:

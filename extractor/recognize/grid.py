@@ -121,18 +121,26 @@ def _label_cells(row: list[Cell]) -> list[int]:
     spelled-out number) is an unreadable cell of the row, not a label that shifts it.
     A label's own pieces may read as values (三、本年度… wrapped, 无法提供 cut after 无):
     every text cell up to the last one that holds a label's words is the label's."""
-    words = [i for i, c in enumerate(row) if c.text and not is_value_text(c.text) and _wordy(c.text)]
+    words = [i for i, c in enumerate(row) if c.text and not is_value_text(c.text) and _wordy(c.text)
+             and not _read_as_value(c)]
     out: list[int] = [i for i, c in enumerate(row[:words[-1] + 1]) if c.text] if words else []
     for i in range(out[-1] + 1 if out else 0, len(row)):
         c = row[i]
         if not c.text:
             continue
-        if is_value_text(c.text):
+        if is_value_text(c.text) or _read_as_value(c):
             if out:
                 break
             continue
         out.append(i)
     return out
+
+
+def _read_as_value(cell: Cell) -> bool:
+    """Did OCR read the cell as a value cell (its crop read several ways, the reads kept)?
+    Then what it holds (`”1`, `冯册`) is a misread number, not a label: label cells are not
+    read that way."""
+    return bool(cell.origin.reads) and any(r.strip() for r in cell.origin.reads)
 
 
 def _wordy(text: str) -> bool:
