@@ -436,3 +436,29 @@ def test_scan_table_four_first_value_misread_as_a_mark_is_its_first_column():
     table = build_grid([head, row], {1}, ocr=True)
     assert texts(table)[-1] == ["]", "1", "0", "0", "2"]
     assert (len(table.rows) - 1, 0) in table.boxes
+
+
+def test_scan_item_label_spanning_two_rows_is_no_parent_of_its_sibling():
+    # generated jy-2021 report printed without rulings, scanned (rows 10 pt apart): the
+    # wrapped （二）部分公开（区分处理的… starts left of （一）予以公开 and reaches up to its
+    # row; （二） is （一）'s sibling, not its parent: each row keeps its own item
+    def vals(top, values):
+        xs = [(293, 298), (328, 333), (363, 367), (398, 402), (432, 437), (467, 472), (502, 507)]
+        return [Box(v, a, b, top, top + 9) for (a, b), v in zip(xs, values, strict=True)]
+    lines = [
+        [Box("二、上年结转政府信息公开申请数量", 104, 247, 420, 429)] + vals(420, ["0", "3", "0", "0", "0", "0", "3"]),
+        [Box("(一) 予以公开", 167, 224, 429, 442)] + vals(430, ["4", "1", "0", "0", "1", "0", "6"]),
+        [Box("(二) 部 分", 122, 161, 439, 448), Box("公开 (区分处理的", 165, 238, 439, 448),
+         Box("计这", 255, 269, 441, 449)] + vals(440, ["1", "0", "0", "0", "0", "0", "1"]),
+        [Box("一情形", 144, 170, 451, 460), Box("， 不计 其 他情形)", 174, 238, 451, 460)],
+        [Box("(三) 不", 121, 150, 462, 470), Box("1. 属 于 国家 秘密", 188, 249, 462, 470)] + vals(462, ["0"] * 7),
+        [Box("予公开", 120, 147, 471, 480), Box("2. 其他法律行政法规禁止公", 165, 277, 471, 480)] + vals(471, ["0"] * 7),
+    ]
+    table = build_grid(lines, {0, 1, 2, 4, 5}, ocr=True)
+    labelled = {}
+    for row in table.rows:
+        own = [c.text for c in row[:-7] if c.text and c.merged_from is None]
+        if row[-1].text:
+            labelled[row[-1].text] = own
+    assert any(t.startswith("(一)") for t in labelled["6"]) and not any(t.startswith("(二)") for t in labelled["6"])
+    assert any(t.startswith("(二)") for t in labelled["1"]) and not any(t.startswith("(一)") for t in labelled["1"])

@@ -271,9 +271,12 @@ def unify_columns(pieces: list[PageTable], tol: float = 4.0) -> None:
     for p in pieces:
         mine: list[int] = []
         for x in p.col_x:
-            # a column of another piece within tol is this one; two of one piece (a scan's
-            # label columns a few points apart) stay two
-            j = next((j for j, u in enumerate(union) if abs(u - x) <= tol and j not in mine), None)
+            # the nearest column of another piece within tol, right of the one this piece's
+            # previous column is, is this one; two of one piece (a scan's label columns a
+            # few points apart) stay two
+            after = union[mine[-1]] if mine else float("-inf")
+            near = [j for j, u in enumerate(union) if abs(u - x) <= tol and u > after and j not in mine]
+            j = min(near, key=lambda j: abs(union[j] - x)) if near else None
             if j is None:
                 union.append(x)
                 j = len(union) - 1

@@ -265,6 +265,8 @@ def _with_header_columns(bands: list[list[float]], header: list[Box]) -> list[li
     for w in sorted(header, key=lambda w: w.x0):
         if is_number(w.text) or any(min(b, w.x1) - max(a, w.x0) > 0 for a, b in bands):
             continue
+        if pitch and not any(ch.isalnum() for ch in w.text):
+            continue                      # a speck OCR read as `、` names no column
         mid = (w.x0 + w.x1) / 2
         lo = max((m for m in mids if m < mid), default=None)
         hi = min((m for m in mids if m > mid), default=None)
@@ -516,9 +518,11 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
         b.col = _column(b.x0, b.x1, spans)
     covers = [[i for i in values_sorted if b.top - b.size / 2 <= mids[i] <= b.bottom + b.size / 2] for b in blocks]
     cols_of: dict[int, list[int]] = {}               # value row -> label columns of the blocks covering it
+    kinds_of: dict[int, list[tuple[int, bool | None]]] = {}     # ... with the kind of item mark each opens with
     for b, rows_in in zip(blocks, covers, strict=True):
         for i in rows_in:
             cols_of.setdefault(i, []).append(b.col)
+            kinds_of.setdefault(i, []).append((b.col, _mark_kind(b.text)))
     child_no: dict[int, dict[int, int]] = {}      # value row -> label column -> item number printed there
     for b, rows_in in zip(blocks, covers, strict=True):
         m = re.match(r"\s*(\d+)\s*[.．、]", b.text)
@@ -529,8 +533,13 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
         if len(inside) > 1:
             # a label spanning rows is the parent of labels to its right in each of them; a
             # row labelled only to its left (（六）其他处理 under a tall 5.要求… ), or by
-            # another label of this column, is not its
-            inside = [i for i in inside if any(c > b.col for c in cols_of[i]) and cols_of[i].count(b.col) == 1] or \
+            # another label of this column, is not its; an item's label (（三）不予公开) is
+            # the parent only of items of the other kind (1. 2. …): not of （一） beside it,
+            # nor of a piece of another label (`计这`)
+            kind = _mark_kind(b.text)
+            inside = [i for i in inside if any(c > b.col and (kind is None or k is not None and k != kind)
+                                               for c, k in kinds_of[i])
+                      and cols_of[i].count(b.col) == 1] or \
                 [min(inside, key=lambda i: abs(mids[i] - (b.top + b.bottom) / 2))]
         if inside and any(c > b.col for c in cols_of.get(inside[0], [])):
             inside = _whole_run(inside, b.col, values_sorted, child_no, cols_of)
@@ -678,6 +687,12 @@ def _mark(text: str | None) -> str | None:
     return (m.group(1) or m.group(2)) if m else None
 
 
+def _mark_kind(text: str | None) -> bool | None:
+    """The kind of item mark a label opens with: True for `3.`, False for `（二）`, None for none."""
+    m = _mark(text)
+    return None if m is None else m.isdigit()
+
+
 def _label_moved(grid: dict, row: list[TextCell], own: list[Box], nl: int) -> bool:
     """On a scan: is the item a value row was given (its rightmost numbered label,
     `（一）予以公开`) other than the one of that rank printed on the row's own line
@@ -776,17 +791,21 @@ def _label_blocks(words: list[Box], value_mids: list[float]) -> list[_Block]:
     out: list[_Block] = []
     for w in _by_lines(words):
         size = w.bottom - w.top
-        # a piece right after another of its line that reads on from it is that label's
-        # (OCR cut `二、上` | `年结转政府信息` where other labels' column starts): not the one above
-        left = [b for b in out if b.words[-1].x1 <= w.x0 + TOL and w.x0 - b.words[-1].x1 < size
-                and abs(_centre(b.words[-1]) - _centre(w)) < size / 2]
-        if left and not ITEM.match(w.text) and (w.text[0] in CLOSING or reads_on(left[-1].text, w.text)):
-            left[-1].add(w)
+        # a piece right after an item's label that opens on its line, and that it reads on
+        # from, is that label's (OCR cut `二、上` | `年结转政府信息` where other labels' column starts),
+        # and so is a closing mark right against the piece before it: not the label above
+        left = max((b for b in out if b.words[-1].x1 <= w.x0 + TOL and w.x0 - b.words[-1].x1 < size
+                    and abs(_centre(b.words[-1]) - _centre(w)) < size / 2), key=lambda b: b.words[-1].x1, default=None)
+        if left is not None and not ITEM.match(w.text) and (
+                w.text[0] in CLOSING and w.x0 - left.words[-1].x1 < size / 2 or
+                ITEM.match(left.text) and abs(_centre(left.words[0]) - _centre(w)) < size / 2 and
+                reads_on(left.text, w.text)):
+            left.add(w)
             continue
-        above = [b for b in out if _overlap(b.words[-1], w) and 0 <= w.top - b.words[-1].bottom < 2.5 * size]
+        above = [b for b in out if _overlap(_last_line(b), w) and 0 <= w.top - b.words[-1].bottom < 2.5 * size]
         cur = min(above, key=lambda b: w.top - b.words[-1].bottom) if above else None
         if cur is not None and not ITEM.match(w.text):
-            last = cur.words[-1]
+            last = _last_line(cur)
             # without the template's word for it, a piece continues a label only when it
             # follows closely, the line above is a full one (no shorter than this piece),
             # no row of values stands in between and the label is not whole already
@@ -803,6 +822,13 @@ def _label_blocks(words: list[Box], value_mids: list[float]) -> list[_Block]:
                 continue
         out.append(_Block([w]))
     return out
+
+
+def _last_line(b: _Block) -> Box:
+    """The extent of a label's pieces on its last line (one piece, or several joined across)."""
+    end = b.words[-1]
+    ws = [w for w in b.words if abs(_centre(w) - _centre(end)) < (end.bottom - end.top) / 2]
+    return Box("".join(w.text for w in ws), min(w.x0 for w in ws), max(w.x1 for w in ws), end.top, end.bottom)
 
 
 def _by_lines(words: list[Box]) -> list[Box]:
