@@ -72,6 +72,8 @@ def scan(text: str) -> Scan:
             before.append(len(cells))
 
     for m in _CELL.finditer(text):
+        if m.group()[0] in _NUMERALS and _beside_lone_glyph(text, m.start(), m.end()):
+            continue            # kept as label text by the next keep()
         keep(text[pos:m.start()])
         tok = m.group()
         cells.append(tok.replace(",", "") if THOUSANDS.match(tok) else tok)
@@ -85,6 +87,22 @@ def scan(text: str) -> Scan:
     keep(text[pos:])
     before.append(len(cells))
     return Scan("".join(bare), before, cells, cell_lines, len(set(cell_lines)), centres, after_text, alone)
+
+
+_NUMERALS = "〇零一二两三四五六七八九十百千万"
+
+
+def _beside_lone_glyph(text: str, start: int, end: int) -> bool:
+    """A Chinese numeral alone on its line next to a line holding one glyph alone: a
+    character of a label printed down the page (三 / 作 / 、 of 三、本年度办理结果 beside a
+    wrapped label in -layout text), not a count."""
+    line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:line_end].strip() != text[start:end]:
+        return False
+    above = text[:max(line_start - 1, 0)].rstrip("\n").rsplit("\n", 1)[-1].strip() if line_start else ""
+    below = text[line_end + 1:].lstrip("\n").split("\n", 1)[0].strip() if line_end < len(text) else ""
+    return any(len(x) == 1 and x not in _NUMERALS and (x == "、" or "\u3400" <= x <= "\u9fff") for x in (above, below))
 
 
 def _label_hits(bare: str, rules: tuple[RowRule, ...]) -> dict[str, tuple[int, int]]:
