@@ -5,7 +5,8 @@ and keeps the reads of every cell whose reads were not unanimous (Origin.reads).
 the recognizer has put the cells under their keys:
 
 - a cell whose reads were not unanimous and that breaks a sum rule is unconfirmed too
-  (its majority read may be the misread one);
+  (its majority read may be the misread one), unless its reads all give one value
+  (`0` and `00`): then no read would mend the sum, and the document is what breaks it;
 - the unconfirmed cells of a sum rule (at most MAX_UNKNOWN, its other cells known) get
   the reads that make it hold, when exactly one choice of their reads does (repeated: a
   row total confirmed, then its column's sum can confirm another cell);
@@ -44,7 +45,7 @@ def confirm_ocr(doc: Document, report: Report) -> None:
     doubt = {k for k, o in origins.items() if o.uncertain and o.reads}
     for inst in rules:
         if _balance(inst, values) not in (None, 0):
-            doubt.update(k for k in inst.keys if k in origins and origins[k].reads)
+            doubt.update(k for k in inst.keys if k in origins and _read_apart(origins[k].reads))
     for k in doubt:
         values[k] = None
     needs: dict[str, float] = {}
@@ -81,6 +82,17 @@ def _ocr_origins(doc: Document, report: Report) -> dict[str, Origin]:
     return out
 
 
+def _read_apart(reads: tuple[str, ...]) -> bool:
+    """Do a cell's reads say different things (two numbers, or a number and text)? Reads
+    that differ only in print (`00` and `0`) give one value: no read would change the sum."""
+    said = {_number(v) if (v := value_of(r)) is not None else r.strip() for r in reads if r.strip()}
+    return len(said) > 1
+
+
+def _number(v: str) -> int | float:
+    return 0 if v == "-" else (float(v) if "." in v else int(v))
+
+
 def _balance(inst, values: dict) -> float | None:
     """expected − actual of a sum rule instance; None when a cell is unknown."""
     total = 0.0
@@ -101,7 +113,7 @@ def _fitting_reads(inst, unknown: list[str], values: dict, origins: dict) -> lis
         for r in origins[k].reads:
             v = value_of(r)
             if v is not None:
-                opts.setdefault(0 if v == "-" else (float(v) if "." in v else int(v)), r)
+                opts.setdefault(_number(v), r)
         options.append(list(opts.items()))
     fits = []
     for combo in itertools.product(*options):

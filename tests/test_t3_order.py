@@ -217,3 +217,29 @@ def test_a_value_cell_ocr_misread_as_text_beside_the_label_does_not_shift_the_ro
     report = _read({}, garbled, reads={key: (f"”{T3[key]}", "冯")})
     assert report.values[key] is None and key in {k for f in report.findings for k in f.keys}
     assert {k: v for k, v in _t3(report).items() if k != key} == {k: v for k, v in T3.items() if k != key}
+
+
+def test_a_misprinted_total_is_the_documents_error_when_its_reads_say_one_value():
+    # 淮安 洪泽区 2023 printed a total wrong (10 1 0 0 | 0); on its scan that 0 was read `0`
+    # three times and `00` once: one value however it is read, so the failing sums accuse
+    # the document, not a read in doubt (the total stays printed, the error is raised)
+    planted = dict(T3) | {"t3.granted.total": 0}
+    key = "t3.granted.total"
+    at: dict = {}
+    table = grid_from_rows(0, _t3_rows({}, planted, at=at), "pdf", page=2)
+    for row in table.rows:
+        for cell in row:
+            cell.origin.ocr = True
+    origin = table.rows[at[key][0]][at[key][1]].origin
+
+    def read(reads):
+        origin.reads = reads            # confirmed by its reads (not `uncertain`), reads kept
+        return _recognize(Document("pdf", [Paragraph("三、收到和处理政府信息公开申请情况"), table]), True)
+    report = read(("0", "00"))
+    assert report.values[key] == 0
+    assert ("T3-ROW-SUM", "granted") in {(f.rule, f.where) for f in report.errors}
+    # reads that say two values are in doubt when a sum fails: null with its finding, and
+    # no error accuses the document over it
+    report = read(("0", "8"))
+    assert report.values[key] is None and key in {k for f in report.findings if f.rule == "OCR-UNCONFIRMED" for k in f.keys}
+    assert ("T3-ROW-SUM", "granted") not in {(f.rule, f.where) for f in report.errors}

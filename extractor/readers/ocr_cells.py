@@ -4,8 +4,9 @@ A value cell is read three ways: the page OCR's words in it, its crop alone by c
 and its crop by eng restricted to digits. All three giving the same number confirm it.
 Otherwise, or when tesseract was unsure of a word (confidence below LOW_CONF), the crop
 is read once more at another resolution by eng, and a number that three of the four
-reads give confirms it. A cell still without one keeps
-its most-read text but is marked unconfirmed with its reads (Origin.uncertain, .reads):
+reads give confirms it. A read that sees nothing in a cell with ink (a thin `1` missed)
+says no other number: when every read that saw something says the same, the cell's reads
+are as one. A cell still without one keeps its most-read text but is marked unconfirmed with its reads (Origin.uncertain, .reads):
 the table's arithmetic may confirm one of them (see ocr_confirm), else it is left null
 with a finding. Ink decides blanks: a crop without ink is blank, a crop with ink is never
 read as blank just because OCR saw nothing in it. A number wrapped over two lines of a
@@ -188,6 +189,10 @@ def vote_cells(page, chars: list[Char], conf: dict, cells: list[tuple]) -> dict:
             continue
         best, confirmed = vote(reads[k], confs[k])
         shown = tuple(dict.fromkeys(r.strip() for r in reads[k]))
+        if best is not None and confirmed and {value_of(r) for r in reads[k] if r.strip()} == {best}:
+            # every read that saw something saw this number (a lone `1` some reads miss):
+            # as unanimous as reads get, nothing else to choose from
+            shown = (best,)
         if best is None:
             # no read says a number: keep what chi_sim saw (a label, or a value the
             # recognizer will call unreadable), never blank
