@@ -36,6 +36,8 @@ def test_title_gives_organization_and_year():
     assert title_meta(["当前位置：首页 > 政务公开 > 政府信息公开年报", "堃山县人民政府2023年政府信息公开工作年度报告"]) == (
         "堃山县人民政府", 2023)
     assert title_meta(["《某某镇人民政府2022年度政府信息公开工作年度报告》"]) == ("某某镇人民政府", 2022)
+    # a scan's title whose last glyph OCR misread (报告 -> 报千) still ends the title
+    assert title_meta(["淮安市人民政府", "2024 年政府信息公开工作年度报千"]) == ("淮安市人民政府", 2024)
 
 
 

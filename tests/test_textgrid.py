@@ -462,3 +462,38 @@ def test_scan_item_label_spanning_two_rows_is_no_parent_of_its_sibling():
             labelled[row[-1].text] = own
     assert any(t.startswith("(一)") for t in labelled["6"]) and not any(t.startswith("(二)") for t in labelled["6"])
     assert any(t.startswith("(二)") for t in labelled["1"]) and not any(t.startswith("(一)") for t in labelled["1"])
+
+
+def test_scan_row_whose_other_values_the_page_ocr_missed_is_read_cell_by_cell():
+    # 淮安 2024 without rulings: the page OCR saw only the last `1` of `1 0 0 0 0 0 1`, on
+    # a line of its own between the two lines of its label; far from any other row of
+    # values it is no piece of a wrapped number: a row, every column read from its crop
+    lines = [
+        [word("4.无正当理由大量反复申请", 143, 207)] + numbers(["0", "0", "0"], 207),
+        [word("5.要求行政机关确认或重新出", 143, 232)],
+        [Box("1", 392, 398, 243, 255)],
+        [word("具已获取信息", 144, 247)],
+        [word("（六）其他处理", 105, 290)] + numbers(["6", "0", "6"], 290),
+    ]
+    table = build_grid(lines, {0, 4}, ocr=True)
+    row = next(r for r, cells in enumerate(table.rows) if cells[-1].text == "1")
+    assert [c.text for c in table.rows[row][-3:]] == ["", "", "1"]
+    assert all((row, len(table.rows[row]) - 3 + k) in table.boxes for k in range(3))
+    assert any("5.要求行政机关" in (c.text or "") for c in table.rows[row][:-3])
+    # a stray number with no label beside it is no row
+    stray = lines[:2] + [[Box("1", 392, 398, 260, 272)]] + lines[4:]
+    table = build_grid(stray, {0, 3}, ocr=True)
+    assert not [r for r, cells in enumerate(table.rows) if cells[-1].text == "1" and (r, len(cells) - 1) in table.boxes]
+
+
+def test_scan_row_with_a_number_misread_among_digits_keeps_all_its_values():
+    # table 四's one row, 351 read `35$S1`: digits with a slip are a misread number, not
+    # where the label ends (the row's first five values were lost with it)
+    values = ["72", "64", "178", "37", "35$S1", "13", "4", "8", "1", "26"]
+    row = [Box(v, 75 + 30 * k, 75 + 30 * k + 5 * len(v), 666, 678) for k, v in enumerate(values)]
+    head = [word("行政复议", 75, 600), word("行政诉讼", 229, 600)]
+    table = find_tables([head, row], lambda i: False, ocr=True)[0]
+    last = len(table.rows) - 1
+    assert texts(table)[-1] == values
+    # every one a value cell, read again from its crop (label cells have none)
+    assert all((last, c) in table.boxes for c in range(len(values)))

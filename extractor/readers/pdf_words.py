@@ -11,7 +11,7 @@ from ..grammar import all_grammars
 from ..normalize import clean_text, drop_cjk_gaps
 from .pdf_page import Char
 from .pdf_tables import GridCell, PageTable, line_text
-from .textgrid import Box, find_tables
+from .textgrid import Box, find_tables, is_number
 
 PROSE_WIDTH = 0.85    # a line this wide of the text column, in one piece, is prose
 # OCR words are ink boxes, not the glyphs' em boxes: glyphs of one label stand apart by up
@@ -136,8 +136,10 @@ def find_text_tables(lines: list, page=None) -> tuple[list, list[PageTable]]:
         ln = lines[i]
         if len(boxes[i]) == 1 and width and ln.x1 - ln.x0 >= PROSE_WIDTH * width:
             return True
-        # OCR puts spaces between CJK words (`三 、收到 和`): a heading is read without them
-        return len(boxes[i]) <= 2 and _is_heading(drop_cjk_gaps(ln.text) if ocr else ln.text)
+        # OCR puts spaces between CJK words (`三 、收到 和`): a heading is read without them,
+        # and may come in a few pieces where OCR saw wider gaps (`四 、` | `政 府 信息` | …)
+        pieces = 4 if ocr and not any(is_number(b.text) for b in boxes[i]) else 2
+        return len(boxes[i]) <= pieces and _is_heading(drop_cjk_gaps(ln.text) if ocr else ln.text)
 
     found = find_tables(boxes, is_break, ocr)
     if not found:

@@ -173,12 +173,19 @@ def _value_words(words: list[Box], ocr: bool = False) -> list[Box]:
         return []
     run = list(words)
     for k in range(len(words) - 1, -1, -1):
-        if not (is_number(words[k].text) or _glyph_short(words[k].text) and not ITEM.match(words[k].text)):
+        text = words[k].text
+        if not (is_number(text) or (_glyph_short(text) or _numberish(text)) and not ITEM.match(text)):
             run = words[k + 1:]
             break
     run = [x for x in run if not _SPECK.match(x.text)]
     counted = sum(is_number(x.text) for x in run)
     return run if counted >= 2 and 3 * counted >= 2 * len(run) else []
+
+
+def _numberish(text: str) -> bool:
+    """Digits with a few slips, no CJK (`35$S1` for 351): a number OCR misread."""
+    digits = sum(ch.isdigit() for ch in text)
+    return len(text) <= 8 and 2 * digits >= len(text) and not any("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
 def _glyph_short(text: str) -> bool:
@@ -203,6 +210,26 @@ def _garbled_values(words: list[Box], label_right: float) -> list[Box]:
     if not tail or not short or all(is_number(w.text) for w in tail):     # digits alone: a wrapped number
         return []
     return [w for w in tail if not _SPECK.match(w.text)]
+
+
+def _lone_numbers(lines: list[list[Box]], i: int, value_lines: set[int], numbers: dict[int, list[Box]],
+                  bands: list[list[float]]) -> list[Box]:
+    """On a scan, a line holding only a number or two in the value bands, far from any row
+    of values (so no piece of a number wrapped in its cell): a row whose other values the
+    page OCR missed (`1` of `1 0 0 0 0 0 1`). Its cells are read alone from their crops."""
+    words = lines[i]
+    if not words or len(words) > 2 or not all(is_number(w.text) and band_of(w, bands) is not None and
+                                              any(min(b, w.x1) - max(a, w.x0) > 0 for a, b in bands) for w in words):
+        return []
+    size = line_size(words)
+    mid = _mid(words)
+    if any(abs(_mid(lines[j]) - mid) <= 1.5 * size for j in value_lines if numbers.get(j)):
+        return []
+    # and a row's label stands beside it (a stray number in a blank area is no row)
+    if not any(abs((w.top + w.bottom) / 2 - mid) <= size and (w.x1 <= bands[0][0])
+               for ws in lines[max(0, i - 2):i + 3] for w in ws):
+        return []
+    return list(words)
 
 
 def _chunks(lines: list[list[Box]], is_break) -> list[list[int]]:
@@ -428,6 +455,10 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
             if i not in value_lines and (garbled := _garbled_values(lines[i], label_right)):
                 value_lines = value_lines | {i}
                 numbers[i] = garbled
+        for i in range(first_values + 1, len(lines)):
+            if i not in value_lines and (lone := _lone_numbers(lines, i, value_lines, numbers, bands)):
+                value_lines = value_lines | {i}
+                numbers[i] = lone
     label_words: list[tuple[int, Box]] = []       # (line, word) in the label area
     text_rows: list[int] = []                     # lines with words over the bands but no numbers
     for i, words in enumerate(lines):

@@ -56,7 +56,7 @@ def _t4_in_its_part(doc: Document, layout: Layout, parts: dict[int, PartHit],
         at = layout.table_offsets.get(t.index, -1)
         if t.index in told or not hit.body_start <= at < hit.end:
             continue
-        counts = [sum(1 for c in r if c.text and is_value_text(c.text)) for r in t.rows]
+        counts = [sum(1 for c in r if c.text and (is_value_text(c.text) or grid.read_as_value(c))) for r in t.rows]
         if sum(1 for n in counts if n) == 1 and max(counts) in widths:
             return [t]
     return []

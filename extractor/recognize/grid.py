@@ -122,13 +122,13 @@ def _label_cells(row: list[Cell]) -> list[int]:
     A label's own pieces may read as values (三、本年度… wrapped, 无法提供 cut after 无):
     every text cell up to the last one that holds a label's words is the label's."""
     words = [i for i, c in enumerate(row) if c.text and not is_value_text(c.text) and _wordy(c.text)
-             and not _read_as_value(c)]
+             and not read_as_value(c)]
     out: list[int] = [i for i, c in enumerate(row[:words[-1] + 1]) if c.text] if words else []
     for i in range(out[-1] + 1 if out else 0, len(row)):
         c = row[i]
         if not c.text:
             continue
-        if is_value_text(c.text) or _read_as_value(c):
+        if is_value_text(c.text) or read_as_value(c):
             if out:
                 break
             continue
@@ -136,7 +136,7 @@ def _label_cells(row: list[Cell]) -> list[int]:
     return out
 
 
-def _read_as_value(cell: Cell) -> bool:
+def read_as_value(cell: Cell) -> bool:
     """Did OCR read the cell as a value cell (its crop read several ways, the reads kept)?
     Then what it holds (`”1`, `冯册`) is a misread number, not a label: label cells are not
     read that way."""
@@ -339,7 +339,7 @@ def t4_row(tables: list[Table], grammar: Grammar) -> RawRow | None:
         data = next((r for r in body if len(r) >= width and all(not c.text for c in r)), None)
     if data is None:
         return None
-    labels = [i for i, c in enumerate(data) if c.text and not is_value_text(c.text)]
+    labels = [i for i, c in enumerate(data) if c.text and not is_value_text(c.text) and not read_as_value(c)]
     cells = data[labels[-1] + 1:] if labels else data
     while len(cells) > width and not cells[-1].text:
         cells = cells[:-1]

@@ -7,7 +7,8 @@ from .. import rx
 # vocabulary, not template data, so it stays here rather than in the grammars.
 _TITLE = rx.compile(
     r"(?P<org>[^\s，。：:；;、“”《》]{0,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的\s*)?政\s*府\s*信\s*息\s*公\s*开"
-    r"\s*(?:工\s*作\s*)?(?:年\s*度\s*)?(?:工\s*作\s*)?报\s*告")
+    r"\s*(?:工\s*作\s*)?(?:年\s*度\s*)?(?:工\s*作\s*)?报\s*(?:告|[\u4e00-\u9fff]$)")
+# (a title line's last glyph misread by OCR, `报千`, still ends the title)
 # "2023年度某某局政府信息公开工作年度报告": the year before the body's name
 _TITLE_YEAR_FIRST = rx.compile(
     r"^(?:标题[:：]\s*)?(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<org>[^\s，。：:；;、“”《》\d]{2,40}?)\s*政\s*府\s*信\s*息\s*公\s*开"
