@@ -259,21 +259,29 @@ def continues(a: PageTable, b: PageTable, tol: float = 4.0) -> bool:
     return shared * 2 > len(few)
 
 
-def unify_columns(pieces: list[PageTable], tol: float = 4.0) -> None:
-    """Give the pieces of one table the same grid columns (in place).
+def _drawn_columns(pieces: list[PageTable], tol: float) -> tuple[list[float], list[list[int] | None]]:
+    """Every piece's columns, those within tol of each other one (a PDF's drawn or text
+    columns), and each piece's columns' first place among them."""
+    union: list[float] = []
+    for p in pieces:
+        for x in p.col_x:
+            if not any(abs(x - u) <= tol for u in union):
+                union.append(x)
+    union.sort()
+    return union, [[next(j for j, u in enumerate(union) if abs(u - x) <= tol) for x in p.col_x] for p in pieces]
 
-    A page's piece only has the column lines drawn on that page: table 三's sub-item
-    column starts with （三）, so the piece above it has one column fewer. Splitting the
-    missing columns in (as merged cells) lets every piece index its columns alike.
-    """
+
+def _scan_columns(pieces: list[PageTable], tol: float) -> tuple[list[float], list[list[int] | None]]:
+    """As _drawn_columns, for a scan's pieces: two columns of one piece a few points apart
+    (its label columns) stay two, and a piece's first column covers any left of it; a
+    piece whose columns would cross over is left as it is (None)."""
     union: list[float] = []
     claimed: list[list[int]] = []        # per piece: the union column each of its columns is
     for p in pieces:
         mine: list[int] = []
         for x in p.col_x:
             # the nearest column of another piece within tol, right of the one this piece's
-            # previous column is, is this one; two of one piece (a scan's label columns a
-            # few points apart) stay two
+            # previous column is, is this one
             after = union[mine[-1]] if mine else float("-inf")
             near = [j for j, u in enumerate(union) if abs(u - x) <= tol and u > after and j not in mine]
             j = min(near, key=lambda j: abs(union[j] - x)) if near else None
@@ -284,15 +292,25 @@ def unify_columns(pieces: list[PageTable], tol: float = 4.0) -> None:
         claimed.append(mine)
     order = sorted(range(len(union)), key=lambda j: union[j])
     rank = {j: k for k, j in enumerate(order)}
-    union = [union[j] for j in order]
-    for p, mine in zip(pieces, claimed, strict=True):
-        if len(p.col_x) == len(union):
+    firsts: list[list[int] | None] = []
+    for mine in claimed:
+        first = [0] + [rank[j] for j in mine[1:]]
+        firsts.append(None if any(b <= a for a, b in pairwise(first)) else first)
+    return [union[j] for j in order], firsts
+
+
+def unify_columns(pieces: list[PageTable], tol: float = 4.0) -> None:
+    """Give the pieces of one table the same grid columns (in place).
+
+    A page's piece only has the column lines drawn on that page: table 三's sub-item
+    column starts with （三）, so the piece above it has one column fewer. Splitting the
+    missing columns in (as merged cells) lets every piece index its columns alike.
+    """
+    union, firsts = (_scan_columns if any(p.ocr for p in pieces) else _drawn_columns)(pieces, tol)
+    for p, first in zip(pieces, firsts, strict=True):
+        if first is None or len(p.col_x) == len(union):
             continue
         # new columns that each old column now covers: [first, end)
-        # (the piece's first column covers any union columns left of it)
-        first = [0] + [rank[j] for j in mine[1:]]
-        if any(b <= a for a, b in pairwise(first)):
-            continue                     # columns crossing over: leave the piece as it is
         end = first[1:] + [len(union)]
         new_of = dict(enumerate(first))
 

@@ -471,9 +471,11 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
     mids = {i: _mid(lines[i]) for i in range(len(lines))}
     values_sorted = sorted(value_lines)
     blocks = _label_blocks([w for _, w in label_words], [mids[i] for i in values_sorted])
-    # header words left of the first band make label columns only in a table with labels:
-    # over a table of values alone (table 四) they head its first value column
-    head_words = [w for i in text_rows for w in lines[i] if (w.x0 + w.x1) / 2 < label_right] if blocks else []
+    # on a scan, header words left of the first band make label columns only in a table with
+    # labels: over a table of values alone (table 四) they head its first value column (a text
+    # layer's header words there stand where its columns are: they make them)
+    head_words = [w for i in text_rows for w in lines[i] if (w.x0 + w.x1) / 2 < label_right] \
+        if blocks or not ocr else []
     spans = label_columns([(b.x0, b.x1) for b in blocks] + [(w.x0, w.x1) for w in head_words])
     lcols = [a for a, _ in spans]
     nl = len(lcols)

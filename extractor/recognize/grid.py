@@ -180,17 +180,24 @@ def _named(row: list[Cell], idx: list[int], rules: tuple[RowRule, ...]) -> set[s
 
 
 def _tokens_after(row: list[Cell], last_label: int, width: int) -> list[ValueToken]:
-    """The cells right of the label, blank ones at the end dropped; blank ones at the start
-    too when `width` cells, each holding text, follow them (an empty label column: with a
-    blank among the rest, which cell is which is left to the splitter and the sums)."""
+    """The cells right of the label, blank ones at the end dropped unless the row has
+    exactly `width` cells, each blank or one number (a grid rebuilt from an unruled print:
+    its blank total is a printed blank); blank ones at the start too when `width` cells,
+    each holding text, follow them (an empty label column: with a blank among the rest,
+    which cell is which is left to the splitter and the sums)."""
     cells = [c for c in row[last_label + 1:] if not _is_copy(c)]
-    while cells and not cells[-1].text:
-        cells.pop()
+    if not (len(cells) == width and all(not c.text or _one_number(c) for c in cells)):
+        while cells and not cells[-1].text:
+            cells.pop()
     # (an unread cell is not blank: a number glued to its label left it so)
     lead = next((i for i, c in enumerate(cells) if c.text or c.unread), len(cells))
     if lead and len(cells) - lead == width and all(c.text for c in cells[lead:]):
         cells = cells[lead:]
     return [ValueToken(c.raw, c.origin, c.unread) for c in cells]
+
+
+def _one_number(cell: Cell) -> bool:
+    return is_value_text(cell.text) and len(cell_pieces(cell.raw)) == 1
 
 
 def _column_map(rows: list[list[Cell]], labels: dict[str, str]) -> dict[str, int]:
@@ -213,7 +220,7 @@ def _aligned(row: list[Cell], cmap: dict[str, int], order: list[str], last_label
     if len(set(cols)) != len(cols) or max(cols) >= len(row):
         return None
     cells = [row[j] for j in cols]
-    if not all(not c.text or (is_value_text(c.text) and len(cell_pieces(c.raw)) == 1) for c in cells):
+    if not all(not c.text or _one_number(c) for c in cells):
         return None      # a label, or several numbers in one cell: the map does not fit this row
     # a value cell left outside the mapped columns means the map does not fit this row
     outside = [c for j, c in enumerate(row) if j > last_label and j not in cols and c.text and not _is_copy(c)]
