@@ -497,3 +497,18 @@ def test_scan_row_with_a_number_misread_among_digits_keeps_all_its_values():
     assert texts(table)[-1] == values
     # every one a value cell, read again from its crop (label cells have none)
     assert all((last, c) in table.boxes for c in range(len(values)))
+
+
+def test_scan_crop_stops_halfway_to_the_row_above_and_below():
+    # table 二 of a generated report scanned at 200 dpi: rows 13 pt apart, digits 10 pt
+    # tall; a third of a line above 62 reached into 749's ink (reads `5 62`)
+    lines = [
+        [word("规章", 100, 100)] + numbers(["1", "0", "11"], 100),
+        [Box("行政处罚", 100, 148, 235, 245), Box("749", 351, 369, 235, 245)],
+        [Box("行政强制", 100, 148, 248, 258), Box("62", 354, 366, 248, 258)],
+        [Box("行政事业性收费", 100, 184, 261, 271), Box("5", 357, 363, 261, 271)],
+    ]
+    table = build_grid(lines, {0, 1, 2, 3}, ocr=True)
+    r = next(r for r, row in enumerate(table.rows) if row[0].text == "行政强制")
+    box = table.boxes[(r, len(table.rows[r]) - 2)]
+    assert 245 <= box[1] < 248 and 258 < box[3] <= 261

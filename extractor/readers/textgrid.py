@@ -670,7 +670,7 @@ def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: l
     """(value line, band) -> where that cell's number stands, to be read again alone (a scan):
     the band widened halfway to its neighbours (a line height past the outer ones, clear of the
     label), the line's height and a third of it above and below, and every word placed there
-    with a third of a line round it."""
+    with a third of a line round it; never past halfway to another line's ink in the column."""
     out = {}
     for i, nums in numbers.items():
         words = lines[i]
@@ -684,9 +684,21 @@ def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: l
             left = (bands[k - 1][1] + a) / 2 if k else min(a, max(a - size, label_end + 1))
             right = (b + bands[k + 1][0]) / 2 if k + 1 < len(bands) else b + size
             box = [left, top, right, bottom]
-            for w in placed.get((i, k), []):       # a third of a line clear of its ink all round
+            mine = placed.get((i, k), [])
+            for w in mine:                          # a third of a line clear of its ink all round
                 m = size / 3
                 box = [min(box[0], w.x0 - m), min(box[1], w.top - m), max(box[2], w.x1 + m), max(box[3], w.bottom + m)]
+            # no higher or lower than halfway to the ink of other lines above and below in
+            # this column (rows set close: the digits of the row above bled into the crop)
+            own_top, own_bottom = min(w.top for w in words + mine), max(w.bottom for w in words + mine)
+            for j, ws in enumerate(lines):
+                for w in ws if j != i else ():
+                    if w.x1 <= box[0] or w.x0 >= box[2] or w in mine:
+                        continue
+                    if w.bottom <= own_top:
+                        box[1] = max(box[1], (w.bottom + own_top) / 2)
+                    elif w.top >= own_bottom:
+                        box[3] = min(box[3], (own_bottom + w.top) / 2)
             # not over a number placed in another column (a wide 18651.06 standing past its
             # band): its ink is no read of this cell. The band itself stays in: ink there is
             # read, and a neighbour's digits in it make the reads disagree
