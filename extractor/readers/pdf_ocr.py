@@ -28,6 +28,7 @@ from .ocr_grid import read_text_tables
 from .ocr_cells import INK, fix_cell, inside, join_words, overlap, page_read, read_value_cells, replace, value_of
 from .pdf_page import Char
 from .pdf_tables import PageTable, find_tables
+from .underline import erase, underlines
 
 __all__ = ["fix_cell", "ocr_pages", "check_tesseract"]
 
@@ -86,13 +87,16 @@ def ocr_pages(pdf, numbers: list[int], options) -> dict[int, tuple[list[Char], l
 
 def ocr_image(image: Image.Image, tess: Tesseract, scale: float,
               deadline: float) -> tuple[list[Char], list[dict], dict, list[PageTable]]:
-    h_rules, v_rules = rulings(image)
+    runs = find_rules(image, SHORT_RULE)
+    h_rules, v_rules = rulings(image, runs)
     clean = image.copy()
     draw = ImageDraw.Draw(clean)
     for y, x0, x1, t in h_rules:
         draw.rectangle([x0 - 2, y - t - 2, x1 + 2, y + t + 2], fill=255)
     for x, y0, y1, t in v_rules:
         draw.rectangle([x - t - 2, y0 - 2, x + t + 2, y1 + 2], fill=255)
+    # digits and short labels underlined (`<u>` printed): the line makes OCR misread them
+    erase(clean, underlines(image, runs, h_rules))
     edges = [_edge("h", x0 / scale, y / scale, x1 / scale, y / scale) for y, x0, x1, _ in h_rules]
     edges += [_edge("v", x / scale, y0 / scale, x / scale, y1 / scale) for x, y0, y1, _ in v_rules]
     words = tesseract_words(clean, deadline)
@@ -239,14 +243,15 @@ def tesseract_lines(images: list[Image.Image], deadline: float, psm: str = "7",
     return out
 
 
-def rulings(image: Image.Image) -> tuple[list, list]:
+def rulings(image: Image.Image, hs: list | None = None) -> tuple[list, list]:
     """Horizontal (y, x0, x1, t) and vertical (x, y0, y1, t) rulings of a page bitmap, in px.
 
     Long runs are rulings by themselves. A short one (the divider of a single table row,
     ~50 px at 300 dpi, no longer than a glyph's stroke) counts only when both its ends
-    meet a long ruling across it: glyph strokes sit inside cells, clear of the rules."""
+    meet a long ruling across it: glyph strokes sit inside cells, clear of the rules.
+    `hs`: the image's horizontal runs (find_rules(image, SHORT_RULE)), when found already."""
     w, h = image.size
-    hs = find_rules(image, SHORT_RULE)
+    hs = find_rules(image, SHORT_RULE) if hs is None else hs
     vs = find_rules(image.transpose(Image.Transpose.TRANSPOSE), SHORT_RULE)
     h_long = [r for r in hs if r[2] - r[1] >= w * MIN_RULE]
     v_long = [r for r in vs if r[2] - r[1] >= h * MIN_RULE]
