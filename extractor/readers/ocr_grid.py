@@ -38,8 +38,9 @@ def read_text_tables(page, chars: list[Char], conf: dict,
     reads = vote_cells(page, [ch for ch in chars if id(ch) not in wide], conf, boxes)
     for box, crop in zip(boxes, page.crops(boxes), strict=True):
         read = reads[box_key(box)]
-        if read.confirmed and read.text and _cut(crop):
-            # ink runs over the crop's side: a digit beside it may be cut off (139 read as 13)
+        if read.confirmed and read.text and (_cut(crop) or _apart(crop)):
+            # ink runs over the crop's side: a digit beside it may be cut off (139 read as 13);
+            # or stands in two groups: a neighbour's digit in the crop (`1` of 21 beside `0`)
             reads[box_key(box)] = CellRead(read.text, read.reads or (read.text,), False)
     for t in tables:
         t.ocr = True
@@ -59,3 +60,22 @@ def _cut(crop: Image.Image) -> bool:
         if isinstance(darkest, int | float) and darkest < INK:
             return True
     return False
+
+
+APART = 0.5     # a gap in a cell's ink this many times its height parts two numbers (digits stand closer)
+
+
+def _apart(crop: Image.Image) -> bool:
+    """Does the crop's ink stand in groups further apart than digits of one number do?"""
+    bw = crop.point(lambda v: 255 if v < INK else 0)
+    box = bw.getbbox()
+    if box is None:
+        return False
+    height = box[3] - box[1]
+    # the ink's columns, at the ink's own rows
+    columns = bw.crop(box).resize((box[2] - box[0], 1), Image.Resampling.BOX).tobytes()
+    gap = longest = 0
+    for v in columns:
+        gap = gap + 1 if v == 0 else 0
+        longest = max(longest, gap)
+    return longest > APART * height

@@ -117,11 +117,29 @@ def find_tables(lines: list[list[Box]], is_break, ocr: bool = False) -> list[Tex
         numbers = sum(len(nums[i]) for i in values)
         if not values or (len(values) < 2 and numbers < 3):
             continue
+        if ocr:
+            chunk = _without_text_after(chunk, values, lines, nums)
         t = build_grid([lines[i] for i in chunk], set(chunk.index(i) for i in values), ocr)
         if t is not None:
             t.lines = [j for i in chunk for j in sources[i]]
             tables.append(t)
     return tables
+
+
+def _without_text_after(chunk: list[int], values: list[int], lines: list[list[Box]],
+                        nums: list[list[Box]]) -> list[int]:
+    """A scan's chunk up to the first line after its last row of values that prints words
+    (four Chinese characters or more, never a misread number) over the value columns:
+    prose whose heading OCR misread (`而 存在的主要问题及改讲情况`), not the table's."""
+    left = min(nums[i][0].x0 for i in values)
+    for k, i in enumerate(chunk):
+        if i > values[-1] and any(w.x1 > left + TOL and _cjk(w.text) >= 4 for w in lines[i]):
+            return chunk[:k]
+    return chunk
+
+
+def _cjk(text: str) -> int:
+    return sum("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
 def _merge_level_lines(lines: list[list[Box]]) -> tuple[list[list[Box]], list[list[int]]]:
@@ -314,6 +332,12 @@ def _pitch(bands: list[list[float]]) -> float:
     return min(steps) if len(steps) >= 2 else 0.0
 
 
+def _official_piece(text: str) -> bool:
+    """Is the text (two characters or more) part of an official label?"""
+    k = _bare_key(text)
+    return len(k) >= 2 and any(k in lab for lab in label_keys())
+
+
 def _join_pieces(words: list[Box]) -> list[Box]:
     """OCR's pieces of one header on a line (left to right) joined: words closer than half
     a glyph (`法 人` + `或其他组织`) are one header, which names no column of its own unless
@@ -449,7 +473,9 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
     label_right = bands[0][0]
     first_values = min(value_lines)
     over = [[w for w in lines[i] if (w.x0 + w.x1) / 2 > label_right] for i in range(first_values)]
-    bands = _with_header_columns(bands, [w for ws in over for w in (_join_pieces(ws) if ocr else ws)])
+    heads_over = [w for ws in over for w in (_join_pieces(ws) if ocr else ws)]
+    # a scan's garbled header (`一一` `AN` `1/` read off a header's stacked lines) names no column
+    bands = _with_header_columns(bands, [w for w in heads_over if _official_piece(w.text)] if ocr else heads_over)
     if ocr:
         for i in range(first_values + 1, len(lines)):
             if i not in value_lines and (garbled := _garbled_values(lines[i], label_right)):
@@ -699,6 +725,12 @@ def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: l
                         box[1] = max(box[1], (w.bottom + own_top) / 2)
                     elif w.top >= own_bottom:
                         box[3] = min(box[3], (own_bottom + w.top) / 2)
+            # but never into the next band: a word running into it (`21 0` read as one `210`)
+            # holds that column's digits, which are no read of this cell
+            if k:
+                box[0] = max(box[0], bands[k - 1][1])
+            if k + 1 < len(bands):
+                box[2] = min(box[2], bands[k + 1][0])
             # not over a number placed in another column (a wide 18651.06 standing past its
             # band): its ink is no read of this cell. The band itself stays in: ink there is
             # read, and a neighbour's digits in it make the reads disagree
