@@ -57,6 +57,15 @@ def split(table: Table) -> list[Table]:
     return [table]
 
 
+def next_kind(kind: str, text: str) -> str | None:
+    """The template table after `kind` when `text` prints two of its words or more."""
+    if kind not in _KINDS[:-1]:
+        return None
+    nxt = _KINDS[_KINDS.index(kind) + 1]
+    key = label_key(text)
+    return nxt if sum(w in key for w in find_words()[nxt]) >= 2 else None
+
+
 def numeric_only(table: Table) -> bool:
     cells = [c.text for row in table.rows for c in row if c.text]
     return bool(cells) and all(is_value_text(t) for t in cells)
@@ -116,14 +125,16 @@ def _closest(bare: str, rules: tuple[RowRule, ...]) -> RowRule | None:
     return None
 
 
-def _label_cells(row: list[Cell]) -> list[int]:
+def _label_cells(row: list[Cell], first_value: int = 0) -> list[int]:
     """Text cells up to the row's first value: text among the values (a garbled or
     spelled-out number) is an unreadable cell of the row, not a label that shifts it.
     A label's own pieces may read as values (三、本年度… wrapped, 无法提供 cut after 无):
-    every text cell up to the last one that holds a label's words is the label's."""
+    every text cell up to the last one that holds a label's words is the label's, and
+    every one left of the table's first value column (`first_value`)."""
     words = [i for i, c in enumerate(row) if c.text and not is_value_text(c.text) and _wordy(c.text)
              and not read_as_value(c)]
-    out: list[int] = [i for i, c in enumerate(row[:words[-1] + 1]) if c.text] if words else []
+    end = max(words[-1] + 1 if words else 0, min(first_value, len(row)))
+    out: list[int] = [i for i, c in enumerate(row[:end]) if c.text]
     for i in range(out[-1] + 1 if out else 0, len(row)):
         c = row[i]
         if not c.text:
@@ -149,16 +160,21 @@ def _wordy(text: str) -> bool:
     return sum("\u3400" <= ch <= "\u9fff" for ch in text) >= 4
 
 
-def _row_rule(row: list[Cell], rules: tuple[RowRule, ...], budget: Budget | None) -> tuple[RowRule | None, int, str]:
+def _row_rule(row: list[Cell], rules: tuple[RowRule, ...], budget: Budget | None,
+              first_value: int = 0) -> tuple[RowRule | None, int, str]:
     """Match on the most specific (rightmost) label cell first, then on the whole label.
     A label the reader could not attribute to this row for sure (a label cell unread: two
     numbered items beside one row of values) names no row."""
-    idx = _label_cells(row)
+    idx = _label_cells(row, first_value)
     if not idx:
         return None, -1, ""
     last = idx[-1]
     texts = _label_texts(row, idx)
     if any(row[i].unread for i in idx):
+        return None, last, " / ".join(texts)
+    if any(row[i].origin.ocr for i in idx) and len(_named(row, idx, rules)) > 1:
+        # a scan's label naming two template rows (OCR ran two printed lines into one,
+        # `一、本年新收…二、上年结转…`): which of them the row's values are is not known
         return None, last, " / ".join(texts)
     rule = match_row(row[last].text, rules, budget) or match_row("".join(texts), rules, budget)
     return rule, last, " / ".join(texts)
@@ -271,6 +287,7 @@ def t3_lines(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
              budget: Budget | None = None) -> list[Line]:
     """Every row of table 三 that is labelled with a template row or carries values, top to bottom."""
     width = len(grammar.t3_columns)
+    first_value = {t.index: _first_value_column(t, width) for t in tables}
     rows = fold_wrapped([r for t in tables for r in t.rows], width)
     header_rows = []
     for r in rows:
@@ -281,7 +298,7 @@ def t3_lines(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
     cmap = _column_map(header_rows or rows[:3], labels)
     out: list[Line] = []
     for r in rows:
-        rule, last, label = _row_rule(r, rules, budget)
+        rule, last, label = _row_rule(r, rules, budget, first_value.get(r[0].origin.table, 0) if r else 0)
         aligned = _aligned(r, cmap, list(grammar.t3_columns), last)
         toks = aligned if aligned is not None else _tokens_after(r, last, width)
         # a row of values: most of the table's columns hold a number (or one unread there),
@@ -290,12 +307,42 @@ def t3_lines(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
         values = values and (rule is not None or any(ln.raw.rule_id for ln in out))
         if rule is None and not values:
             continue
-        idx = _label_cells(r)
+        idx = _label_cells(r, first_value.get(r[0].origin.table, 0) if r else 0)
         named = _named(r, idx, rules) if idx and not any(r[i].unread for i in idx) else set()
         anchor = rule.id if rule is not None and named == {rule.id} else None
         origin = r[last].origin if last >= 0 else (toks[0].origin if toks else None)
         out.append(Line(RawRow(rule.id if rule else "", toks, aligned is not None, label, origin), values, anchor))
-    return out
+    return _twice_in_doubt(out)
+
+
+def _twice_in_doubt(lines: list[Line]) -> list[Line]:
+    """On a scan, a template row that the labels of two rows of values name (OCR ran a
+    label's lines into the next row's) is neither row's for sure: both lose it (the
+    template's order may still place them)."""
+    seen: dict[str, int] = {}
+    for ln in lines:
+        if ln.values and ln.raw.rule_id and ln.raw.origin is not None and ln.raw.origin.ocr:
+            seen[ln.raw.rule_id] = seen.get(ln.raw.rule_id, 0) + 1
+    twice = {r for r, n in seen.items() if n > 1}
+    if not twice:
+        return lines
+    return [Line(ln.raw.replace(rule_id=""), ln.values, None) if ln.values and ln.raw.rule_id in twice else ln
+            for ln in lines]
+
+
+def _first_value_column(table: Table, width: int) -> int:
+    """On a scan, the grid column the table's values start in: where every row holding
+    exactly `width` values (one per template column) has its first (0 when they differ,
+    or no row does, or the table was not OCR'd: a text's grid may be ragged). Text left of
+    it is a label's, numbers too (an item's `3` cut off its label)."""
+    starts = set()
+    for row in table.rows:
+        at = [j for j, c in enumerate(row) if c.text and not _is_copy(c) and is_value_text(c.text)]
+        if len(at) == width:
+            if not all(row[j].origin.ocr for j in at):
+                return 0
+            starts.add(at[0])
+    return starts.pop() if len(starts) == 1 else 0
 
 
 def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
