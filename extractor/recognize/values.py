@@ -224,7 +224,10 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
         raw_text = " ".join(t.raw.strip() for t in r.raw.tokens)
         origin = _origin(r.raw.tokens[0]) if r.raw.tokens else None
         doubt = _doubt(r.raw.tokens)
-        picked = agreed(r.candidates)
+        # a scan's run split from cells OCR could not confirm (`431 | 16?` of `431 -16`): the
+        # split is over digits that may be misread, and the cells it yields have no reads of
+        # their own for the arithmetic to confirm: none is printed
+        picked = agreed(r.candidates) if doubt is None else None
         for i, k in enumerate(keys):
             v = picked[i] if picked else None
             values[k] = v
@@ -246,6 +249,10 @@ def emit(results: list[RowResult], values: dict, cells: dict, findings: list[Fin
                 msg = (f"「{_row_name(r)}」行的数字连在一起（{raw_text}），本文档的拆分搜索预算已用尽，"
                        "未能拆分；相关单元格留空，不作猜测")
                 rule = "BUDGET-SPENT"
+            elif doubt is not None and r.candidates:
+                msg = (f"「{_row_name(r)}」行的数值无法读取（{raw_text}）：扫描件上这些数字未能分到各列，"
+                       "且有 OCR 未能确认的读数，不作拆分，相关单元格留空，请核对原件")
+                rule = "CELL-UNREADABLE"
             else:
                 msg = f"「{_row_name(r)}」行的数值无法读取（{raw_text or '空'}）：{r.note or '无法拆分'}，相关单元格留空"
                 rule = "CELL-UNREADABLE"
