@@ -10,6 +10,8 @@ exactly these grids.
 """
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PIL import Image
 
 from .ocr_cells import INK, CellRead, box_key, overlap, vote_cells
@@ -66,16 +68,36 @@ APART = 0.5     # a gap in a cell's ink this many times its height parts two num
 
 
 def _apart(crop: Image.Image) -> bool:
-    """Does the crop's ink stand in groups further apart than digits of one number do?"""
+    """Does the crop's line of ink stand in glyphs further apart than digits of one number
+    do? (Specks, and the edges of the lines above and below, are no glyphs.)"""
     bw = crop.point(lambda v: 255 if v < INK else 0)
-    box = bw.getbbox()
-    if box is None:
+    w = bw.width
+    data = bw.tobytes()
+    inked = [b"\xff" in data[y * w:(y + 1) * w] for y in range(bw.height)]
+    # the tallest run of rows with ink: the line the cell's number stands on
+    best, start = (0, 0), None
+    for y, on in enumerate(inked + [False]):
+        if on and start is None:
+            start = y
+        elif not on and start is not None:
+            best = max(best, (y - start, start))
+            start = None
+    height, top = best
+    if height < 4:
         return False
-    height = box[3] - box[1]
-    # the ink's columns, at the ink's own rows
-    columns = bw.crop(box).resize((box[2] - box[0], 1), Image.Resampling.BOX).tobytes()
-    gap = longest = 0
-    for v in columns:
-        gap = gap + 1 if v == 0 else 0
-        longest = max(longest, gap)
-    return longest > APART * height
+    line = bw.crop((0, top, w, top + height))
+    columns = line.resize((w, 1), Image.Resampling.BOX).tobytes()
+    glyphs: list[tuple[int, int]] = []            # (x0, x1) of column runs a glyph tall
+    x = 0
+    while x < w:
+        if columns[x] == 0:
+            x += 1
+            continue
+        end = x
+        while end < w and columns[end]:
+            end += 1
+        box = line.crop((x, 0, end, height)).getbbox()
+        if box is not None and box[3] - box[1] >= height / 2:
+            glyphs.append((x, end))
+        x = end
+    return any(b[0] - a[1] > APART * height for a, b in pairwise(glyphs))

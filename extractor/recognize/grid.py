@@ -331,18 +331,20 @@ def _twice_in_doubt(lines: list[Line]) -> list[Line]:
 
 
 def _first_value_column(table: Table, width: int) -> int:
-    """On a scan, the grid column the table's values start in: where every row holding
-    exactly `width` values (one per template column) has its first (0 when they differ,
-    or no row does, or the table was not OCR'd: a text's grid may be ragged). Text left of
-    it is a label's, numbers too (an item's `3` cut off its label)."""
-    starts = set()
+    """On a scan, the grid column the table's values start in: where most rows holding
+    exactly `width` values (one per template column) have their first (0 when no column
+    has most, or the table was not OCR'd: a text's grid may be ragged; a scan's has its
+    columns where its numbers stand). Text left of it is a label's, numbers too (an item's
+    `3` cut off its label)."""
+    starts: dict[int, int] = {}
     for row in table.rows:
         at = [j for j, c in enumerate(row) if c.text and not _is_copy(c) and is_value_text(c.text)]
         if len(at) == width:
             if not all(row[j].origin.ocr for j in at):
                 return 0
-            starts.add(at[0])
-    return starts.pop() if len(starts) == 1 else 0
+            starts[at[0]] = starts.get(at[0], 0) + 1
+    best = max(starts, key=lambda j: starts[j], default=0)
+    return best if 2 * starts.get(best, 0) > sum(starts.values()) else 0
 
 
 def t3_rows(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
