@@ -298,7 +298,8 @@ def t3_lines(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
     cmap = _column_map(header_rows or rows[:3], labels)
     out: list[Line] = []
     for r in rows:
-        rule, last, label = _row_rule(r, rules, budget, first_value.get(r[0].origin.table, 0) if r else 0)
+        start = first_value.get(r[0].origin.table or 0, 0) if r else 0
+        rule, last, label = _row_rule(r, rules, budget, start)
         aligned = _aligned(r, cmap, list(grammar.t3_columns), last)
         toks = aligned if aligned is not None else _tokens_after(r, last, width)
         # a row of values: most of the table's columns hold a number (or one unread there),
@@ -307,7 +308,7 @@ def t3_lines(tables: list[Table], rules: tuple[RowRule, ...], grammar: Grammar,
         values = values and (rule is not None or any(ln.raw.rule_id for ln in out))
         if rule is None and not values:
             continue
-        idx = _label_cells(r, first_value.get(r[0].origin.table, 0) if r else 0)
+        idx = _label_cells(r, start)
         named = _named(r, idx, rules) if idx and not any(r[i].unread for i in idx) else set()
         anchor = rule.id if rule is not None and named == {rule.id} else None
         origin = r[last].origin if last >= 0 else (toks[0].origin if toks else None)
