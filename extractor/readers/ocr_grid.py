@@ -87,7 +87,7 @@ def _apart(crop: Image.Image) -> bool:
         return False
     line = bw.crop((0, top, w, top + height))
     columns = line.resize((w, 1), Image.Resampling.BOX).tobytes()
-    glyphs: list[tuple[int, int]] = []            # (x0, x1) of column runs a glyph tall
+    runs: list[tuple[int, int, bool]] = []        # (x0, x1, a glyph's height) of each run of inked columns
     x = 0
     while x < w:
         if columns[x] == 0:
@@ -97,7 +97,9 @@ def _apart(crop: Image.Image) -> bool:
         while end < w and columns[end]:
             end += 1
         box = line.crop((x, 0, end, height)).getbbox()
-        if box is not None and box[3] - box[1] >= height / 2:
-            glyphs.append((x, end))
+        runs.append((x, end, box is not None and box[3] - box[1] >= height / 2))
         x = end
-    return any(b[0] - a[1] > APART * height for a, b in pairwise(glyphs))
+    # a blank stretch between two glyphs, not cut by any ink (the point of 18651.06 is ink)
+    tall = [k for k, r in enumerate(runs) if r[2]]
+    return any(runs[j][0] - runs[j - 1][1] > APART * height
+               for a, b in pairwise(tall) for j in range(a + 1, b + 1))
