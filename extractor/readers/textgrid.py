@@ -88,6 +88,19 @@ def label_keys() -> tuple[str, ...]:
     return tuple(k for k in out if k)
 
 
+@cache
+def _t3_keywords(leaf: bool) -> tuple[str, ...]:
+    """Keywords of table 三's rows (with `leaf`, of the rows that head no group: 本年新收,
+    上年结转, 结转下年)."""
+    from ..grammar import all_grammars
+    return tuple({kw for g in all_grammars() for r in g.t3_rows if not (leaf and r.group) for kw in r.keywords})
+
+
+def _row_keyword(text: str, leaf: bool) -> bool:
+    key = label_key(text)
+    return any(kw in key for kw in _t3_keywords(leaf))
+
+
 def _bare_key(text: str) -> str:
     return label_key(ITEM.sub("", text, count=1))
 
@@ -589,6 +602,15 @@ def build_grid(lines: list[list[Box]], value_lines: set[int], ocr: bool = False)
             child_no.setdefault(rows_in[0], {})[b.col] = int(m.group(1))
     spans_of = []
     for b, inside in zip(blocks, covers, strict=True):
+        if len(inside) > 1 and ocr:
+            # a scan's rows stand close: a row's own label reaches over its neighbours. One
+            # that names a template row is the row's level with it (（一）予以公开), and one of
+            # a row that heads no group (二、上年结转…) the row nearest it, never their parent
+            level = [i for i in inside if b.top <= mids[i] <= b.bottom]
+            if len(level) == 1 and _row_keyword(b.text, False):
+                inside = level
+            elif _row_keyword(b.text, True):
+                inside = [min(inside, key=lambda i: abs(mids[i] - (b.top + b.bottom) / 2))]
         if len(inside) > 1:
             # a label spanning rows is the parent of labels to its right in each of them; a
             # row labelled only to its left (（六）其他处理 under a tall 5.要求… ), or by
