@@ -1,5 +1,6 @@
 """Where a scan's cell reads must not be trusted, on plain data (no tesseract needed):
-a crop holding two numbers' ink, and table pieces whose columns do not map one to one."""
+a crop holding two numbers' ink, and table pieces whose columns do not map one to one
+(each cell's box must stay with the text read from it)."""
 from __future__ import annotations
 
 from PIL import Image, ImageDraw
@@ -37,20 +38,25 @@ def _piece(col_x: list[float]) -> PageTable:
     return PageTable((0, 0, 500, 20), rows, col_x, [8.0, 18.0], set(), ocr=True, boxes=boxes)
 
 
-def test_pieces_whose_columns_are_out_of_order_keep_their_own():
-    """A scan's label area running past the first value column (263 then 257): mapped to
-    shared columns, rows and cell boxes would part, and one cell take another's reads."""
+def _text_of_each_box(p: PageTable) -> dict:
+    return {box: p.rows[r][c].text for (r, c), box in p.boxes.items()}
+
+
+def test_pieces_whose_columns_are_out_of_order_keep_each_box_with_its_text():
+    """A scan's label area running past the first value column (263 then 257): whatever
+    the shared columns, each cell box stays with the text read from it (else one cell
+    takes another's reads: a wrong 210 printed as confirmed)."""
     odd, other = _piece([34.0, 263.3, 256.8, 282.2]), _piece([35.0, 118.0, 256.8, 282.2])
-    before = ([[g.text for g in row] for row in odd.rows], dict(odd.boxes), list(odd.col_x))
+    before = [_text_of_each_box(p) for p in (odd, other)]
     unify_columns([odd, other])
-    assert ([[g.text for g in row] for row in odd.rows], odd.boxes, odd.col_x) == before
-    assert len(other.col_x) == 4
+    assert [_text_of_each_box(p) for p in (odd, other)] == before
+    assert all(len(row) == len(p.col_x) for p in (odd, other) for row in p.rows)
 
 
 def test_pieces_in_order_still_share_their_columns():
     a, b = _piece([34.0, 120.0, 256.8]), _piece([34.0, 256.8])
+    before = _text_of_each_box(b)
     unify_columns([a, b])
     assert a.col_x == b.col_x == [34.0, 120.0, 256.8]
-    # each cell's box moved with its text
-    assert all(b.boxes[(r, c)][0] == b.col_x[c] for (r, c) in b.boxes)
+    assert _text_of_each_box(b) == before
     assert [g.text for g in b.rows[0]] == ["00", None, "01"]
