@@ -54,6 +54,11 @@ def _cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch in _CJK_PUNCT
 
 
+def han_count(text: str) -> int:
+    """How many Chinese characters (CJK ideographs, extension A on) `text` holds."""
+    return sum("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
 def drop_cjk_gaps(s: str) -> str:
     """Remove whitespace between two CJK characters (layout or OCR word gaps, not content):
     each whole run of whitespace with a CJK character on either side."""

@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 
 from ..cpus import usable_cpus
 from ..errors import ReadError
+from ..normalize import han_count
 from . import ocr_engine
 from .ocr_grid import read_text_tables
 from .ocr_cells import INK, fix_cell, inside, join_words, overlap, page_read, read_value_cells, replace, value_of
@@ -158,7 +159,7 @@ def _value_cells(edges: list[dict], chars: list[Char]) -> list[tuple]:
 def _short(text: str) -> bool:
     """Could be a count as OCR read it: short, at most one CJK glyph (`人` for 4)."""
     t = text.replace(" ", "")
-    return 0 < len(t) <= 10 and sum("\u3400" <= ch <= "\u9fff" for ch in t) <= 1
+    return 0 < len(t) <= 10 and han_count(t) <= 1
 
 
 class _Page:

@@ -8,7 +8,7 @@ from itertools import pairwise
 import regex as re
 
 from ..grammar import all_grammars
-from ..normalize import clean_text, drop_cjk_gaps
+from ..normalize import clean_text, drop_cjk_gaps, han_count
 from .pdf_page import Char
 from .pdf_tables import GridCell, PageTable, line_text
 from .textgrid import Box, find_tables, is_number
@@ -71,7 +71,7 @@ def _split_at(field: list[Char], starts: frozenset[float]) -> list[list[Char]]:
 def _number_after_label(field: list[Char], k: int) -> bool:
     """The field from k on is a number, the glyph before it Chinese."""
     tail = "".join(ch.text for ch in field[k:])
-    return tail[:1].isdigit() and all(c.isdigit() or c in ".," for c in tail) and "\u3400" <= field[k - 1].text[-1:] <= "\u9fff"
+    return tail[:1].isdigit() and all(c.isdigit() or c in ".," for c in tail) and han_count(field[k - 1].text[-1:]) == 1
 
 
 def split_at_starts(fields: list[list[Char]], starts: list[tuple[float, float]], size: float) -> list[list[Char]]:

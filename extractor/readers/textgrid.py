@@ -26,7 +26,7 @@ from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
-from ..normalize import label_key
+from ..normalize import han_count, label_key
 
 
 class Box(NamedTuple):
@@ -146,13 +146,9 @@ def _without_text_after(chunk: list[int], values: list[int], lines: list[list[Bo
     prose whose heading OCR misread (`而 存在的主要问题及改讲情况`), not the table's."""
     left = min(nums[i][0].x0 for i in values)
     for k, i in enumerate(chunk):
-        if i > values[-1] and any(w.x1 > left + TOL and _cjk(w.text) >= 4 for w in lines[i]):
+        if i > values[-1] and any(w.x1 > left + TOL and han_count(w.text) >= 4 for w in lines[i]):
             return chunk[:k]
     return chunk
-
-
-def _cjk(text: str) -> int:
-    return sum("\u3400" <= ch <= "\u9fff" for ch in text)
 
 
 def _merge_level_lines(lines: list[list[Box]]) -> tuple[list[list[Box]], list[list[int]]]:
@@ -216,12 +212,12 @@ def _value_words(words: list[Box], ocr: bool = False) -> list[Box]:
 def _numberish(text: str) -> bool:
     """Digits with a few slips, no CJK (`35$S1` for 351): a number OCR misread."""
     digits = sum(ch.isdigit() for ch in text)
-    return len(text) <= 8 and 2 * digits >= len(text) and not any("\u3400" <= ch <= "\u9fff" for ch in text)
+    return len(text) <= 8 and 2 * digits >= len(text) and not han_count(text)
 
 
 def _glyph_short(text: str) -> bool:
     """Could OCR have made this of a count: at most three characters, one of them CJK, no bracket?"""
-    return len(text) <= 3 and sum("\u3400" <= ch <= "\u9fff" for ch in text) <= 1 and not re.search(r"[（()）]", text)
+    return len(text) <= 3 and han_count(text) <= 1 and not re.search(r"[（()）]", text)
 
 
 def _before_values(words: list[Box], values: list[Box]) -> list[Box]:
@@ -699,7 +695,7 @@ def _scan_values(lines: list[list[Box]], numbers: dict[int, list[Box]],
         if len(rest) == 1 and _junk(rest[0].text) and pitch and \
                 abs(first + (bands[0][1] - first) / 2 - (rest[0].x0 + rest[0].x1) / 2 - pitch) < pitch / 4:
             lead.append((i, rest[0]))
-    labelled = any(w not in out[i] and any("\u3400" <= ch <= "\u9fff" for ch in w.text)
+    labelled = any(w not in out[i] and han_count(w.text)
                    for i in out for w in lines[i])
     if lead and not labelled:
         for i, w in lead:
@@ -710,7 +706,7 @@ def _scan_values(lines: list[list[Box]], numbers: dict[int, list[Box]],
 
 def _junk(text: str) -> bool:
     """A short mark without CJK or item number (`]`, `|`, `l`): what OCR makes of a lone digit."""
-    return _glyph_short(text) and not any("\u3400" <= ch <= "\u9fff" for ch in text) and not ITEM.match(text)
+    return _glyph_short(text) and not han_count(text) and not ITEM.match(text)
 
 
 def _value_boxes(lines: list[list[Box]], numbers: dict[int, list[Box]], bands: list[list[float]],

@@ -28,16 +28,16 @@ def _region(layout: Layout, parts: dict[int, PartHit], number: int) -> tuple[int
 def _classify_tables(doc: Document) -> dict[str, list[Table]]:
     out: dict[str, list[Table]] = {"t2": [], "t3": [], "t4": []}
     tables: list[Table] = []
-    between: list[str] = []          # per table, the text of the paragraphs since the table before it
-    text = ""
+    between: list[list[str]] = []    # per table, the paragraphs since the table before it
+    texts: list[str] = []
     for b in doc.blocks:
         if isinstance(b, Table):
             pieces = grid.split(b)
             tables += pieces
-            between += [text] + [""] * (len(pieces) - 1)
-            text = ""
+            between += [texts] + [[] for _ in pieces[1:]]
+            texts = []
         else:
-            text += b.text
+            texts.append(b.text)
     kinds = [grid.classify(t) for t in tables]
     prev = None
     for k, t in enumerate(tables):
@@ -45,7 +45,7 @@ def _classify_tables(doc: Document) -> dict[str, list[Table]]:
         if kind is None and prev and grid.numeric_only(t):
             # a page-break continuation holding numbers only; or, after the next table's
             # header printed as text (a scan's unruled header lines), that table's numbers
-            kind = grid.next_kind(prev, between[k]) or prev
+            kind = grid.next_kind(prev, "".join(between[k])) or prev
         elif kind is None and prev and k + 1 < len(kinds) and kinds[k + 1] == prev:
             kind = prev          # a piece between two pieces of one table (rows whose labels name no table)
         if kind:

@@ -9,7 +9,7 @@ import re
 from ..budget import Budget, Spent, unlimited
 from ..grammar import Grammar, RowRule, find_words
 from ..model import Cell, Table
-from ..normalize import BLANK_MARKS, is_value_text, label_key
+from ..normalize import BLANK_MARKS, han_count, is_value_text, label_key
 from .rows import RawRow, ValueToken
 from .values import cell_pieces
 
@@ -157,7 +157,7 @@ def read_as_value(cell: Cell) -> bool:
 def _wordy(text: str) -> bool:
     """Four Chinese characters or more: a label's words, never a misread number (OCR
     reads a number as at most a few glyphs)."""
-    return sum("\u3400" <= ch <= "\u9fff" for ch in text) >= 4
+    return han_count(text) >= 4
 
 
 def _row_rule(row: list[Cell], rules: tuple[RowRule, ...], budget: Budget | None,
@@ -261,7 +261,8 @@ def fold_wrapped(rows: list[list[Cell]], width: int) -> list[list[Cell]]:
     """Rows of a label wrapped over several lines, the row's value cells merged over all of
     them (LibreOffice prints, a line per grid row): one row, its label's lines joined. A row
     is such a line when `width` cells or more after its text repeat a row above (merged
-    down, not across), the others blank, and it holds no number of its own; with no text of its own it adds nothing."""
+    down, not across), the others blank, and it holds no number of its own; with no text
+    of its own it adds nothing."""
     out: list[list[Cell]] = []
     for row in rows:
         own = [j for j, c in enumerate(row) if c.text and not _is_copy(c)]

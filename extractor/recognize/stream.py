@@ -18,7 +18,7 @@ import regex as re
 from ..budget import Budget, Spent, unlimited
 from ..grammar import Grammar, RowRule
 from ..model import Origin
-from ..normalize import THOUSANDS, parse_value
+from ..normalize import THOUSANDS, han_count, parse_value
 from . import bands, orders
 from .align import SPENT, Placement, RowCheck, Slot, place
 from .fused import CellSum, holds, value_run
@@ -27,12 +27,13 @@ from .rows import RawRow, ValueToken
 # a number standing as a cell of its own: not glued to a digit or a dot on its left, and
 # followed by a space, a line end or a unit (so `1.属于…` item numbers and `2024年` stay text);
 # blank marks and Chinese numerals only between spaces (`本年增/减` and `三、本` stay text)
+_NUMERALS = "〇零一二两三四五六七八九十百千万"
 _CELL = re.compile(r"(?<![\d.,\-+])[-+]?\d[\d,]*(?:\.\d+)?(?=[元万件个项条]?(?:\s|$))"
                    r"|(?<=^|\s)(?:—+|-{1,2}|/)(?=\s|$)(?!\s*[、.．])"
                    # a count in Chinese numerals; not a character of a label printed down the
                    # page (`三` of 三、本年度办理结果 before a row's label text: -layout text)
-                   r"|(?<=^|\s)[〇零一二两三四五六七八九十百千万]+(?=\s|$)(?!\s*[、.．])"
-                   r"(?![^\n]*?(?![〇零一二两三四五六七八九十百千万])\p{Han})", re.M)
+                   rf"|(?<=^|\s)[{_NUMERALS}]+(?=\s|$)(?!\s*[、.．])"
+                   rf"(?![^\n]*?(?![{_NUMERALS}])\p{{Han}})", re.M)
 _FOOTER = re.compile(r"^\s*(?:[-－—]\s*\d{1,3}\s*[-－—]|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?)\s*$", re.M)
 _SPACE = re.compile(r"\s+")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
@@ -89,9 +90,6 @@ def scan(text: str) -> Scan:
     return Scan("".join(bare), before, cells, cell_lines, len(set(cell_lines)), centres, after_text, alone)
 
 
-_NUMERALS = "〇零一二两三四五六七八九十百千万"
-
-
 def _beside_lone_glyph(text: str, start: int, end: int) -> bool:
     """A Chinese numeral alone on its line next to a line holding one glyph alone: a
     character of a label printed down the page (三 / 作 / 、 of 三、本年度办理结果 beside a
@@ -100,9 +98,24 @@ def _beside_lone_glyph(text: str, start: int, end: int) -> bool:
     line_end = len(text) if line_end < 0 else line_end
     if text[line_start:line_end].strip() != text[start:end]:
         return False
-    above = text[:max(line_start - 1, 0)].rstrip("\n").rsplit("\n", 1)[-1].strip() if line_start else ""
-    below = text[line_end + 1:].lstrip("\n").split("\n", 1)[0].strip() if line_end < len(text) else ""
-    return any(len(x) == 1 and x not in _NUMERALS and (x == "、" or "\u3400" <= x <= "\u9fff") for x in (above, below))
+    beside = (_line_next(text, line_start - 1, -1), _line_next(text, line_end, 1))
+    return any(len(x) == 1 and x not in _NUMERALS and (x == "、" or han_count(x)) for x in beside)
+
+
+def _line_next(text: str, newline: int, step: int) -> str:
+    """The stripped text of the first non-empty line before (step -1) or after (step 1)
+    the line break at `newline`."""
+    while 0 <= newline < len(text):
+        if step < 0:
+            start = text.rfind("\n", 0, newline) + 1
+            line, newline = text[start:newline], start - 1
+        else:
+            stop = text.find("\n", newline + 1)
+            stop = len(text) if stop < 0 else stop
+            line, newline = text[newline + 1:stop], stop
+        if line:
+            return line.strip()
+    return ""
 
 
 def _label_hits(bare: str, rules: tuple[RowRule, ...]) -> dict[str, tuple[int, int]]:
